@@ -1,0 +1,79 @@
+// Package auth holds who may do what: roles and their permissions, password
+// hashing and policy, session tokens and sign-in throttling. It has no SQL and
+// no HTTP; the store persists what it produces and the web layer enforces it.
+package auth
+
+import (
+	"slices"
+
+	"github.com/openiop/openiop/internal/model"
+)
+
+// Permission names one thing a route or action needs. Every route declares
+// exactly one.
+type Permission string
+
+// The permissions. Public and SignedIn are pseudo-permissions: the first needs
+// no session at all, the second any staff session.
+const (
+	Public   Permission = "public"    // anyone, no session (landing page, login, health)
+	SignedIn Permission = "signed_in" // any active staff member (home page, logout)
+
+	ViewSchedule     Permission = "schedule.view"     // today's sessions: times, rooms, counts, no names
+	ViewCaseload     Permission = "caseload.view"     // the clients assigned to me
+	SearchClients    Permission = "clients.search"    // the client list and search
+	ViewClientHeader Permission = "clients.header"    // a client's chart header: demographics, contacts, episode
+	CreateClient     Permission = "clients.create"    // register a new client
+	EditClient       Permission = "clients.edit"      // correct demographics and contacts
+	ManageUsers      Permission = "users.manage"      // add staff, change roles, deactivate
+	ViewAuditLog     Permission = "audit.view"        // the audit report
+	ViewProgram      Permission = "program.view"      // sites, programs and tracks (no client data)
+	ManageSettings   Permission = "settings.manage"   // organization settings
+)
+
+// rolePermissions is the single source of truth for what each role may do.
+// Administrators run the system and read the audit log; they do not open
+// clinical charts (minimum necessary), so they lack the client permissions.
+var rolePermissions = map[model.Role][]Permission{
+	model.RoleAdmin: {
+		ViewSchedule, ManageUsers, ViewAuditLog, ViewProgram, ManageSettings,
+	},
+	model.RoleClinicalDirector: {
+		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, ViewAuditLog,
+	},
+	model.RoleClinician: {
+		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, EditClient, ViewProgram,
+	},
+	model.RoleAdmissions: {
+		ViewSchedule, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram,
+	},
+	model.RoleBiller: {
+		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram,
+	},
+	model.RoleFrontDesk: {
+		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram,
+	},
+}
+
+// Can reports whether role r has permission p. SignedIn is granted to every
+// known role; Public to everyone.
+func Can(r model.Role, p Permission) bool {
+	switch p {
+	case Public:
+		return true
+	case SignedIn:
+		return r.Valid()
+	}
+	return slices.Contains(rolePermissions[r], p)
+}
+
+// PermissionsOf lists the permissions of a role, for the admin pages and docs.
+func PermissionsOf(r model.Role) []Permission {
+	return slices.Clone(rolePermissions[r])
+}
+
+// AllPermissions lists every real permission (not the pseudo-permissions).
+func AllPermissions() []Permission {
+	return []Permission{ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient,
+		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings}
+}

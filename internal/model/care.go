@@ -1,0 +1,110 @@
+package model
+
+// LevelOfCare is a level in the addiction treatment continuum. The codes are
+// our own plain names; the numbers in Label follow the public structure of
+// the ASAM Criteria 3rd edition (shared/reference/clinical.md §2.3). OpenIOP
+// does not claim ASAM certification.
+type LevelOfCare string
+
+// The levels of care, least intensive first.
+const (
+	EarlyIntervention      LevelOfCare = "early_intervention"
+	Outpatient             LevelOfCare = "outpatient"
+	IntensiveOutpatient    LevelOfCare = "intensive_outpatient"
+	PartialHospitalization LevelOfCare = "partial_hospitalization"
+	Residential            LevelOfCare = "residential"
+	WithdrawalManagement   LevelOfCare = "withdrawal_management"
+)
+
+// LevelsOfCare lists the levels a client's episode may be at.
+var LevelsOfCare = []LevelOfCare{
+	EarlyIntervention, Outpatient, IntensiveOutpatient, PartialHospitalization, Residential, WithdrawalManagement,
+}
+
+// Valid reports whether l is a known level.
+func (l LevelOfCare) Valid() bool {
+	for _, x := range LevelsOfCare {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the level in words with its continuum number.
+func (l LevelOfCare) Label() string {
+	switch l {
+	case EarlyIntervention:
+		return "Early intervention (0.5)"
+	case Outpatient:
+		return "Outpatient (1)"
+	case IntensiveOutpatient:
+		return "Intensive outpatient (2.1)"
+	case PartialHospitalization:
+		return "Partial hospitalization (2.5)"
+	case Residential:
+		return "Residential (3)"
+	case WithdrawalManagement:
+		return "Withdrawal management"
+	default:
+		return string(l)
+	}
+}
+
+// Short is the level's common abbreviation, e.g. "IOP".
+func (l LevelOfCare) Short() string {
+	switch l {
+	case EarlyIntervention:
+		return "EI"
+	case Outpatient:
+		return "OP"
+	case IntensiveOutpatient:
+		return "IOP"
+	case PartialHospitalization:
+		return "PHP"
+	case Residential:
+		return "RES"
+	case WithdrawalManagement:
+		return "WM"
+	default:
+		return string(l)
+	}
+}
+
+// EpisodeStatus is where an episode of care stands.
+type EpisodeStatus string
+
+// The episode statuses.
+const (
+	EpisodeActive     EpisodeStatus = "active"
+	EpisodeDischarged EpisodeStatus = "discharged"
+)
+
+// Episode is one stay of a client in a program, from admission to discharge.
+type Episode struct {
+	ID                 string
+	ClientID           string
+	ProgramID          string
+	TrackID            string // empty until the client is placed in a track
+	LevelOfCare        LevelOfCare
+	AdmissionDate      Date
+	DischargeDate      Date // zero while the episode is open
+	Status             EpisodeStatus
+	PrimaryCounselorID string // a staff user; empty if not yet assigned
+
+	// Filled in by queries that join, for display.
+	ProgramName      string
+	TrackName        string
+	CounselorName    string
+	MinWeeklyMinutes int
+}
+
+// DaysInCare is the number of days since admission, counting the day of
+// admission as day 1.
+func (e Episode) DaysInCare(today Date) int {
+	end := today
+	if !e.DischargeDate.IsZero() {
+		end = e.DischargeDate
+	}
+	return int(end.In(timeUTC).Sub(e.AdmissionDate.In(timeUTC)).Hours()/24) + 1
+}

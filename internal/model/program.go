@@ -1,0 +1,212 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// NewID returns a new random, time-ordered identifier (UUIDv7). Identifiers
+// appear in URLs, so they are never sequential numbers.
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// ValidID reports whether s looks like one of our identifiers. Handlers use it
+// to answer "not found" for malformed ids without touching the database.
+func ValidID(s string) bool {
+	_, err := uuid.Parse(s)
+	return err == nil && len(s) == 36
+}
+
+// Organization is the treatment center running OpenIOP. There is one per
+// installation.
+type Organization struct {
+	Name     string
+	Phone    string // the main line, shown on every public page
+	Email    string
+	Address  string // street, city, state and ZIP on one line each
+	Hours    string // office hours in words, e.g. "Mon-Fri 8:00-20:00"
+	TimeZone string // IANA name, e.g. "America/Chicago"
+	Website  string
+}
+
+// Location returns the organization's time zone, or UTC if it is unset or
+// unknown (config validation rejects unknown zones before they are stored).
+func (o Organization) Location() *time.Location {
+	if loc, err := time.LoadLocation(o.TimeZone); err == nil && o.TimeZone != "" {
+		return loc
+	}
+	return time.UTC
+}
+
+// Site is a physical location where the program meets.
+type Site struct {
+	ID       string
+	Name     string
+	Address  string
+	Phone    string
+	TimeZone string
+}
+
+// Population is who a program serves; it sets the weekly-hours minimum.
+type Population string
+
+// The populations.
+const (
+	Adults      Population = "adult"
+	Adolescents Population = "adolescent"
+)
+
+// Label is the population in words.
+func (p Population) Label() string {
+	switch p {
+	case Adolescents:
+		return "Adolescents (13-17)"
+	default:
+		return "Adults (18+)"
+	}
+}
+
+// DefaultMinWeeklyMinutes is the intensive outpatient floor for a population:
+// at least 9 hours a week for adults and 6 for adolescents (SAMHSA Advisory
+// 2021, citing the ASAM Criteria 3rd ed.; see shared/reference/clinical.md §1.1).
+func DefaultMinWeeklyMinutes(p Population) int {
+	if p == Adolescents {
+		return 6 * 60
+	}
+	return 9 * 60
+}
+
+// Program is a treatment program at a site, such as "Adult IOP".
+type Program struct {
+	ID               string
+	SiteID           string
+	Name             string
+	Population       Population
+	LevelOfCare      LevelOfCare
+	MinWeeklyMinutes int // the weekly attendance minimum for this program
+	Description      string
+}
+
+// MinWeeklyHours is MinWeeklyMinutes in hours, for display.
+func (p Program) MinWeeklyHours() float64 { return float64(p.MinWeeklyMinutes) / 60 }
+
+// TrackKind is when a track meets, in the words clients choose by.
+type TrackKind string
+
+// The track kinds.
+const (
+	Morning   TrackKind = "morning"
+	Afternoon TrackKind = "afternoon"
+	Evening   TrackKind = "evening"
+	Weekend   TrackKind = "weekend"
+)
+
+// ClockTime is a time of day in minutes after midnight, in the site's zone.
+type ClockTime int
+
+// ParseClock parses "HH:MM" (24-hour).
+func ParseClock(s string) (ClockTime, error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a time of day in the form HH:MM", s)
+	}
+	return ClockTime(t.Hour()*60 + t.Minute()), nil
+}
+
+// String formats the time as HH:MM.
+func (c ClockTime) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
+
+// Label formats the time for people in the US, e.g. "6:00 pm".
+func (c ClockTime) Label() string {
+	h, m := int(c)/60, int(c)%60
+	suffix := "am"
+	if h >= 12 {
+		suffix = "pm"
+	}
+	h12 := h % 12
+	if h12 == 0 {
+		h12 = 12
+	}
+	return fmt.Sprintf("%d:%02d %s", h12, m, suffix)
+}
+
+// Track is a recurring weekly block of a program, e.g. "Evening: Mon/Wed/Thu
+// 18:00-21:00". Clients are enrolled in one track at a time.
+type Track struct {
+	ID        string
+	ProgramID string
+	Name      string
+	Kind      TrackKind
+	Days      []time.Weekday // the days it meets, Sunday first
+	Start     ClockTime
+	End       ClockTime
+	Room      string
+	Capacity  int
+}
+
+// WeeklyMinutes is the scheduled time per week.
+func (t Track) WeeklyMinutes() int { return len(t.Days) * int(t.End-t.Start) }
+
+// MeetsOn reports whether the track meets on day d.
+func (t Track) MeetsOn(d time.Weekday) bool {
+	for _, x := range t.Days {
+		if x == d {
+			return true
+		}
+	}
+	return false
+}
+
+// DaysLabel lists the meeting days, e.g. "Mon, Wed, Thu".
+func (t Track) DaysLabel() string {
+	names := make([]string, len(t.Days))
+	for i, d := range t.Days {
+		names[i] = d.String()[:3]
+	}
+	return strings.Join(names, ", ")
+}
+
+// TimeLabel is the meeting time, e.g. "6:00 pm - 9:00 pm".
+func (t Track) TimeLabel() string { return t.Start.Label() + " - " + t.End.Label() }
+
+// Problems validates a track and returns field problems.
+func (t Track) Problems() map[string]string {
+	p := map[string]string{}
+	if strings.TrimSpace(t.Name) == "" {
+		p["name"] = "Enter a name for the track."
+	}
+	if len(t.Days) == 0 {
+		p["days"] = "Choose at least one meeting day."
+	}
+	if t.End <= t.Start {
+		p["end"] = "The end time must be after the start time."
+	}
+	if t.Capacity < 0 {
+		p["capacity"] = "Capacity cannot be negative."
+	}
+	return p
+}
+
+// EncodeDays stores weekdays compactly as digits, Sunday = 0 ("135" = Mon,
+// Wed, Fri).
+func EncodeDays(days []time.Weekday) string {
+	var b strings.Builder
+	for _, d := range days {
+		b.WriteByte(byte('0' + d))
+	}
+	return b.String()
+}
+
+// DecodeDays is the inverse of EncodeDays.
+func DecodeDays(s string) ([]time.Weekday, error) {
+	days := make([]time.Weekday, 0, len(s))
+	for _, c := range s {
+		if c < '0' || c > '6' {
+			return nil, fmt.Errorf("bad weekday %q in %q", c, s)
+		}
+		days = append(days, time.Weekday(c-'0'))
+	}
+	return days, nil
+}

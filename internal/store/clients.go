@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/model"
+)
+
+// The client columns and the client's current episode: the open one, or
+// else the most recent. Joined names are for display.
+const clientSelect = `SELECT c.id, c.mrn, c.first_name, c.last_name, c.preferred_name, c.pronouns, c.date_of_birth, c.sex_at_birth,
+		c.phone, c.email, c.address, c.emergency_name, c.emergency_relationship, c.emergency_phone, c.created_at, c.updated_at,
+		e.id, e.program_id, e.track_id, e.level_of_care, e.admission_date, e.discharge_date, e.status, e.primary_counselor_id,
+		p.name, t.name, u.name, p.min_weekly_minutes
+	FROM clients c
+	LEFT JOIN episodes e ON e.id = (SELECT e2.id FROM episodes e2 WHERE e2.client_id = c.id
+		ORDER BY CASE WHEN e2.status = 'active' THEN 0 ELSE 1 END, e2.admission_date DESC, e2.id DESC LIMIT 1)
+	LEFT JOIN programs p ON p.id = e.program_id
+	LEFT JOIN tracks t ON t.id = e.track_id
+	LEFT JOIN users u ON u.id = e.primary_counselor_id`
+
+func scanClient(s scanner) (model.Client, error) {
+	var c model.Client
+	var epID, progID, trackID, loc, status, counselor, progName, trackName, counselorName sql.NullString
+	var minMinutes sql.NullInt64
+	var adm, dis model.Date
+	err := s.Scan(&c.ID, &c.MRN, &c.FirstName, &c.LastName, &c.PreferredName, &c.Pronouns, &c.DateOfBirth, &c.SexAtBirth,
+		&c.Phone, &c.Email, &c.Address, &c.EmergencyName, &c.EmergencyRel, &c.EmergencyPhn, &c.CreatedAt, &c.UpdatedAt,
+		&epID, &progID, &trackID, &loc, &adm, &dis, &status, &counselor, &progName, &trackName, &counselorName, &minMinutes)
+	if err != nil {
+		return c, err
+	}
+	if epID.Valid {
+		c.Current = &model.Episode{
+			ID: epID.String, ClientID: c.ID, ProgramID: progID.String, TrackID: trackID.String,
+			LevelOfCare: model.LevelOfCare(loc.String), AdmissionDate: adm, DischargeDate: dis,
+			Status: model.EpisodeStatus(status.String), PrimaryCounselorID: counselor.String,
+			ProgramName: progName.String, TrackName: trackName.String, CounselorName: counselorName.String,
+			MinWeeklyMinutes: int(minMinutes.Int64),
+		}
+	}
+	return c, nil
+}
+
+// searchText is what client search matches against: names, record number,
+// phone digits, email and date of birth, lower-cased.
+func searchText(c model.Client) string {
+	digits := strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, c.Phone)
+	return strings.ToLower(strings.Join([]string{c.FirstName, c.LastName, c.PreferredName, c.MRN, digits, c.Email,
+		c.DateOfBirth.String()}, " "))
+}
+
+// CreateClient registers a client after validating the record, assigning its
+// id and record number.
+func (db *DB) CreateClient(ctx context.Context, c *model.Client, rec audit.Record) error {
+	const op = "store.CreateClient"
+	c.Normalize()
+	if err := model.Invalid(op, c.Problems(model.DateOf(db.Now()))); err != nil {
+		return err
+	}
+	c.ID = model.NewID()
+	c.CreatedAt = db.Now()
+	c.UpdatedAt = c.CreatedAt
+	rec.Category, rec.Action, rec.ClientID = "client.demographics", audit.ActionCreate, c.ID
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		var n int64
+		if err := tx.QueryRowContext(ctx, `UPDATE counters SET value = value + 1 WHERE name = 'mrn' RETURNING value`).Scan(&n); err != nil {
+			return err
+		}
+		c.MRN = fmt.Sprintf("C-%06d", n)
+		_, err := tx.ExecContext(ctx, `INSERT INTO clients (id, mrn, first_name, last_name, preferred_name, pronouns, date_of_birth,
+				sex_at_birth, phone, email, address, emergency_name, emergency_relationship, emergency_phone, search_text, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)`,
+			c.ID, c.MRN, c.FirstName, c.LastName, c.PreferredName, c.Pronouns, c.DateOfBirth, c.SexAtBirth,
+			c.Phone, c.Email, c.Address, c.EmergencyName, c.EmergencyRel, c.EmergencyPhn, searchText(*c), c.CreatedAt)
+		return err
+	}, &rec)
+}
+
+// UpdateClient replaces a client's demographics and contacts after
+// validating them. The record number and id never change.
+func (db *DB) UpdateClient(ctx context.Context, c *model.Client, rec audit.Record) error {
+	const op = "store.UpdateClient"
+	c.Normalize()
+	if err := model.Invalid(op, c.Problems(model.DateOf(db.Now()))); err != nil {
+		return err
+	}
+	c.UpdatedAt = db.Now()
+	rec.Category, rec.Action, rec.ClientID = "client.demographics", audit.ActionUpdate, c.ID
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		var mrn string
+		if err := tx.QueryRowContext(ctx, `SELECT mrn FROM clients WHERE id = $1`, c.ID).Scan(&mrn); errors.Is(err, sql.ErrNoRows) {
+			return model.NotFound(op, "client")
+		} else if err != nil {
+			return err
+		}
+		c.MRN = mrn
+		_, err := tx.ExecContext(ctx, `UPDATE clients SET first_name = $1, last_name = $2, preferred_name = $3, pronouns = $4,
+				date_of_birth = $5, sex_at_birth = $6, phone = $7, email = $8, address = $9, emergency_name = $10,
+				emergency_relationship = $11, emergency_phone = $12, search_text = $13, updated_at = $14
+			WHERE id = $15`,
+			c.FirstName, c.LastName, c.PreferredName, c.Pronouns, c.DateOfBirth, c.SexAtBirth, c.Phone, c.Email, c.Address,
+			c.EmergencyName, c.EmergencyRel, c.EmergencyPhn, searchText(*c), c.UpdatedAt, c.ID)
+		return err
+	}, &rec)
+}
+
+// Client returns a client with their current episode.
+func (db *DB) Client(ctx context.Context, id string) (model.Client, error) {
+	c, err := scanClient(db.r.QueryRowContext(ctx, clientSelect+` WHERE c.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, model.NotFound("store.Client", "client")
+	}
+	return c, model.Wrap("store.Client", model.KindInternal, err)
+}
+
+// ClientStatus filters clients by their current episode.
+type ClientStatus string
+
+// The client status filters.
+const (
+	StatusActive     ClientStatus = "active"     // in an open episode
+	StatusDischarged ClientStatus = "discharged" // last episode closed
+	StatusNotAdmitted ClientStatus = "registered" // registered, never admitted
+	StatusAny        ClientStatus = "all"
+)
+
+// ClientQuery selects clients for lists and search.
+type ClientQuery struct {
+	Text        string       // words that must each appear in the name, record number, phone, email or date of birth
+	Status      ClientStatus // empty means any
+	CounselorID string       // only clients whose open episode has this primary counselor
+	Limit       int
+	Offset      int
+}
+
+// likeEscape escapes LIKE wildcards so user text matches literally.
+var likeEscape = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// SearchClients returns clients matching q by surname, and how many match in
+// all (for paging).
+func (db *DB) SearchClients(ctx context.Context, q ClientQuery) ([]model.Client, int, error) {
+	const op = "store.SearchClients"
+	var where []string
+	var args []any
+	for _, word := range strings.Fields(strings.ToLower(q.Text)) {
+		if len(args) >= 8 {
+			break // more words add nothing but cost
+		}
+		args = append(args, "%"+likeEscape.Replace(word)+"%")
+		where = append(where, fmt.Sprintf(`c.search_text LIKE $%d ESCAPE '\'`, len(args)))
+	}
+	switch q.Status {
+	case StatusActive:
+		where = append(where, `e.status = 'active'`)
+	case StatusDischarged:
+		where = append(where, `e.status = 'discharged'`)
+	case StatusNotAdmitted:
+		where = append(where, `e.id IS NULL`)
+	}
+	if q.CounselorID != "" {
+		args = append(args, q.CounselorID)
+		where = append(where, fmt.Sprintf(`e.status = 'active' AND e.primary_counselor_id = $%d`, len(args)))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	countSQL := `SELECT COUNT(*) FROM clients c LEFT JOIN episodes e ON e.id = (SELECT e2.id FROM episodes e2 WHERE e2.client_id = c.id
+		ORDER BY CASE WHEN e2.status = 'active' THEN 0 ELSE 1 END, e2.admission_date DESC, e2.id DESC LIMIT 1)` + cond
+	if err := db.r.QueryRowContext(ctx, countSQL, args...).Scan(&total); err != nil {
+		return nil, 0, model.Wrap(op, model.KindInternal, err)
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	rows, err := db.r.QueryContext(ctx, clientSelect+cond+
+		fmt.Sprintf(` ORDER BY c.last_name, c.first_name, c.id LIMIT %d OFFSET %d`, limit, max(q.Offset, 0)), args...)
+	if err != nil {
+		return nil, 0, model.Wrap(op, model.KindInternal, err)
+	}
+	defer rows.Close()
+	var out []model.Client
+	for rows.Next() {
+		c, err := scanClient(rows)
+		if err != nil {
+			return nil, 0, model.Wrap(op, model.KindInternal, err)
+		}
+		out = append(out, c)
+	}
+	return out, total, rows.Err()
+}
+
+// CreateEpisode admits a client to a program, assigning the episode's id. A
+// second open episode in the same program is a conflict.
+func (db *DB) CreateEpisode(ctx context.Context, e *model.Episode, rec audit.Record) error {
+	const op = "store.CreateEpisode"
+	problems := map[string]string{}
+	if !e.LevelOfCare.Valid() {
+		problems["level_of_care"] = "Choose a level of care."
+	}
+	if e.AdmissionDate.IsZero() {
+		problems["admission_date"] = "Enter the admission date."
+	}
+	if !e.DischargeDate.IsZero() && e.DischargeDate.Before(e.AdmissionDate) {
+		problems["discharge_date"] = "The discharge date cannot be before the admission date."
+	}
+	if e.ProgramID == "" {
+		problems["program_id"] = "Choose a program."
+	}
+	if err := model.Invalid(op, problems); err != nil {
+		return err
+	}
+	if e.Status == "" {
+		e.Status = model.EpisodeActive
+	}
+	e.ID = model.NewID()
+	rec.Category, rec.Action, rec.ClientID, rec.EntityID = "client.episode", audit.ActionCreate, e.ClientID, e.ID
+	now := db.Now()
+	err := db.write(ctx, op, func(tx *sql.Tx) error {
+		var discharge any
+		if !e.DischargeDate.IsZero() {
+			discharge = e.DischargeDate
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO episodes (id, client_id, program_id, track_id, level_of_care, admission_date,
+				discharge_date, status, primary_counselor_id, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
+			e.ID, e.ClientID, e.ProgramID, nullable(e.TrackID), string(e.LevelOfCare), e.AdmissionDate, discharge,
+			string(e.Status), nullable(e.PrimaryCounselorID), now)
+		return err
+	}, &rec)
+	if isUniqueViolation(err) {
+		return &model.Error{Op: op, Kind: model.KindConflict, Msg: "the client already has an open episode in this program"}
+	}
+	return err
+}
+
+// Episodes lists a client's episodes, newest first.
+func (db *DB) Episodes(ctx context.Context, clientID string) ([]model.Episode, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT e.id, e.client_id, e.program_id, e.track_id, e.level_of_care, e.admission_date,
+			e.discharge_date, e.status, e.primary_counselor_id, p.name, t.name, u.name, p.min_weekly_minutes
+		FROM episodes e JOIN programs p ON p.id = e.program_id
+		LEFT JOIN tracks t ON t.id = e.track_id LEFT JOIN users u ON u.id = e.primary_counselor_id
+		WHERE e.client_id = $1 ORDER BY e.admission_date DESC, e.id DESC`, clientID)
+	if err != nil {
+		return nil, model.Wrap("store.Episodes", model.KindInternal, err)
+	}
+	defer rows.Close()
+	var out []model.Episode
+	for rows.Next() {
+		var e model.Episode
+		var loc, status string
+		var trackName, counselorName sql.NullString
+		if err := rows.Scan(&e.ID, &e.ClientID, &e.ProgramID, nullString{&e.TrackID}, &loc, &e.AdmissionDate, &e.DischargeDate,
+			&status, nullString{&e.PrimaryCounselorID}, &e.ProgramName, &trackName, &counselorName, &e.MinWeeklyMinutes); err != nil {
+			return nil, err
+		}
+		e.LevelOfCare, e.Status = model.LevelOfCare(loc), model.EpisodeStatus(status)
+		e.TrackName, e.CounselorName = trackName.String, counselorName.String
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// CountClients returns how many clients are registered.
+func (db *DB) CountClients(ctx context.Context) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM clients`).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/model"
+)
+
+// Organization returns the center's settings, or a not-found error before
+// any are saved.
+func (db *DB) Organization(ctx context.Context) (model.Organization, error) {
+	var o model.Organization
+	err := db.r.QueryRowContext(ctx, `SELECT name, phone, email, address, hours, time_zone, website FROM organization WHERE id = 1`).
+		Scan(&o.Name, &o.Phone, &o.Email, &o.Address, &o.Hours, &o.TimeZone, &o.Website)
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, model.NotFound("store.Organization", "organization settings")
+	}
+	return o, model.Wrap("store.Organization", model.KindInternal, err)
+}
+
+// SaveOrganization creates or replaces the center's settings.
+func (db *DB) SaveOrganization(ctx context.Context, o model.Organization, rec audit.Record) error {
+	rec.Category, rec.Action = "settings.organization", audit.ActionUpdate
+	return db.write(ctx, "store.SaveOrganization", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO organization (id, name, phone, email, address, hours, time_zone, website, updated_at)
+			VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (id) DO UPDATE SET name = $1, phone = $2, email = $3, address = $4, hours = $5, time_zone = $6,
+				website = $7, updated_at = $8`,
+			o.Name, o.Phone, o.Email, o.Address, o.Hours, o.TimeZone, o.Website, db.Now())
+		return err
+	}, &rec)
+}
+
+// CreateSite adds a site, assigning its id.
+func (db *DB) CreateSite(ctx context.Context, s *model.Site, rec audit.Record) error {
+	s.ID = model.NewID()
+	rec.Category, rec.Action, rec.EntityID = "program.site", audit.ActionCreate, s.ID
+	return db.write(ctx, "store.CreateSite", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sites (id, name, address, phone, time_zone, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			s.ID, s.Name, s.Address, s.Phone, s.TimeZone, db.Now())
+		return err
+	}, &rec)
+}
+
+// Sites lists the sites by name.
+func (db *DB) Sites(ctx context.Context) ([]model.Site, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, name, address, phone, time_zone FROM sites ORDER BY name`)
+	if err != nil {
+		return nil, model.Wrap("store.Sites", model.KindInternal, err)
+	}
+	defer rows.Close()
+	var out []model.Site
+	for rows.Next() {
+		var s model.Site
+		if err := rows.Scan(&s.ID, &s.Name, &s.Address, &s.Phone, &s.TimeZone); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// CreateProgram adds a program, assigning its id.
+func (db *DB) CreateProgram(ctx context.Context, p *model.Program, rec audit.Record) error {
+	p.ID = model.NewID()
+	rec.Category, rec.Action, rec.EntityID = "program.program", audit.ActionCreate, p.ID
+	return db.write(ctx, "store.CreateProgram", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO programs (id, site_id, name, population, level_of_care, min_weekly_minutes, description, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			p.ID, p.SiteID, p.Name, string(p.Population), string(p.LevelOfCare), p.MinWeeklyMinutes, p.Description, db.Now())
+		return err
+	}, &rec)
+}
+
+// Programs lists the programs by name.
+func (db *DB) Programs(ctx context.Context) ([]model.Program, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, site_id, name, population, level_of_care, min_weekly_minutes, description
+		FROM programs ORDER BY name`)
+	if err != nil {
+		return nil, model.Wrap("store.Programs", model.KindInternal, err)
+	}
+	defer rows.Close()
+	var out []model.Program
+	for rows.Next() {
+		var p model.Program
+		var pop, loc string
+		if err := rows.Scan(&p.ID, &p.SiteID, &p.Name, &pop, &loc, &p.MinWeeklyMinutes, &p.Description); err != nil {
+			return nil, err
+		}
+		p.Population, p.LevelOfCare = model.Population(pop), model.LevelOfCare(loc)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// CreateTrack adds a track after validating it, assigning its id.
+func (db *DB) CreateTrack(ctx context.Context, t *model.Track, rec audit.Record) error {
+	if err := model.Invalid("store.CreateTrack", t.Problems()); err != nil {
+		return err
+	}
+	t.ID = model.NewID()
+	rec.Category, rec.Action, rec.EntityID = "program.track", audit.ActionCreate, t.ID
+	return db.write(ctx, "store.CreateTrack", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO tracks (id, program_id, name, kind, days, start_minute, end_minute, room, capacity, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			t.ID, t.ProgramID, t.Name, string(t.Kind), model.EncodeDays(t.Days), int(t.Start), int(t.End), t.Room, t.Capacity, db.Now())
+		return err
+	}, &rec)
+}
+
+// TrackWithCount is a track with its program and how many clients are
+// currently enrolled in it.
+type TrackWithCount struct {
+	model.Track
+	ProgramName string
+	Population  model.Population
+	Enrolled    int
+}
+
+// Tracks lists every track with its program name and current enrolment, by
+// program and start time. It shows counts only, never names.
+func (db *DB) Tracks(ctx context.Context) ([]TrackWithCount, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT t.id, t.program_id, t.name, t.kind, t.days, t.start_minute, t.end_minute, t.room, t.capacity,
+			p.name, p.population,
+			(SELECT COUNT(*) FROM episodes e WHERE e.track_id = t.id AND e.status = 'active')
+		FROM tracks t JOIN programs p ON p.id = t.program_id
+		ORDER BY p.name, t.start_minute, t.name`)
+	if err != nil {
+		return nil, model.Wrap("store.Tracks", model.KindInternal, err)
+	}
+	defer rows.Close()
+	var out []TrackWithCount
+	for rows.Next() {
+		var t TrackWithCount
+		var kind, days, pop string
+		var start, end int
+		if err := rows.Scan(&t.ID, &t.ProgramID, &t.Name, &kind, &days, &start, &end, &t.Room, &t.Capacity,
+			&t.ProgramName, &pop, &t.Enrolled); err != nil {
+			return nil, err
+		}
+		t.Kind, t.Start, t.End, t.Population = model.TrackKind(kind), model.ClockTime(start), model.ClockTime(end), model.Population(pop)
+		if t.Days, err = model.DecodeDays(days); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
