@@ -19,16 +19,16 @@ const (
 	Public   Permission = "public"    // anyone, no session (landing page, login, health)
 	SignedIn Permission = "signed_in" // any active staff member (home page, logout)
 
-	ViewSchedule     Permission = "schedule.view"     // today's sessions: times, rooms, counts, no names
-	ViewCaseload     Permission = "caseload.view"     // the clients assigned to me
-	SearchClients    Permission = "clients.search"    // the client list and search
-	ViewClientHeader Permission = "clients.header"    // a client's chart header: demographics, contacts, episode
-	CreateClient     Permission = "clients.create"    // register a new client
-	EditClient       Permission = "clients.edit"      // correct demographics and contacts
-	ManageUsers      Permission = "users.manage"      // add staff, change roles, deactivate
-	ViewAuditLog     Permission = "audit.view"        // the audit report
-	ViewProgram      Permission = "program.view"      // sites, programs and tracks (no client data)
-	ManageSettings   Permission = "settings.manage"   // organization settings
+	ViewSchedule     Permission = "schedule.view"   // today's sessions: times, rooms, counts, no names
+	ViewCaseload     Permission = "caseload.view"   // the clients assigned to me
+	SearchClients    Permission = "clients.search"  // the client list and search
+	ViewClientHeader Permission = "clients.header"  // a client's chart header: demographics, contacts, episode
+	CreateClient     Permission = "clients.create"  // register a new client
+	EditClient       Permission = "clients.edit"    // correct demographics and contacts
+	ManageUsers      Permission = "users.manage"    // add staff, change roles, deactivate
+	ViewAuditLog     Permission = "audit.view"      // the audit report
+	ViewProgram      Permission = "program.view"    // sites, programs and tracks (no client data)
+	ManageSettings   Permission = "settings.manage" // organization settings
 )
 
 // rolePermissions is the single source of truth for what each role may do.

@@ -130,10 +130,10 @@ type ClientStatus string
 
 // The client status filters.
 const (
-	StatusActive     ClientStatus = "active"     // in an open episode
-	StatusDischarged ClientStatus = "discharged" // last episode closed
+	StatusActive      ClientStatus = "active"     // in an open episode
+	StatusDischarged  ClientStatus = "discharged" // last episode closed
 	StatusNotAdmitted ClientStatus = "registered" // registered, never admitted
-	StatusAny        ClientStatus = "all"
+	StatusAny         ClientStatus = "all"
 )
 
 // ClientQuery selects clients for lists and search.

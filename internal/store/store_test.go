@@ -133,8 +133,8 @@ func TestClientLifecycleAndSearch(t *testing.T) {
 			{store.ClientQuery{Text: "MARI"}, []string{a.ID}},
 			{store.ClientQuery{Text: "5550142"}, []string{a.ID, b.ID, c.ID}},
 			{store.ClientQuery{Text: "o'connor"}, []string{b.ID}},
-			{store.ClientQuery{Text: "%"}, []string{c.ID}},   // a literal percent, not a wildcard
-			{store.ClientQuery{Text: "o_c"}, nil},            // underscore is literal too (o'connor)
+			{store.ClientQuery{Text: "%"}, []string{c.ID}}, // a literal percent, not a wildcard
+			{store.ClientQuery{Text: "o_c"}, nil},          // underscore is literal too (o'connor)
 			{store.ClientQuery{Text: "maria lopez"}, []string{a.ID}},
 			{store.ClientQuery{Text: "maria connor"}, nil},
 			{store.ClientQuery{Text: a.MRN}, []string{a.ID}},
