@@ -99,6 +99,36 @@ type Episode struct {
 	MinWeeklyMinutes int
 }
 
+// Problems validates an episode and returns field problems.
+func (e Episode) Problems() map[string]string {
+	p := map[string]string{}
+	if !e.LevelOfCare.Valid() {
+		p["level_of_care"] = "Choose a level of care."
+	}
+	if e.AdmissionDate.IsZero() {
+		p["admission_date"] = "Enter the admission date."
+	}
+	if !e.DischargeDate.IsZero() && e.DischargeDate.Before(e.AdmissionDate) {
+		p["discharge_date"] = "The discharge date cannot be before the admission date."
+	}
+	if e.ProgramID == "" {
+		p["program_id"] = "Choose a program."
+	}
+	switch e.Status {
+	case EpisodeActive:
+		if !e.DischargeDate.IsZero() {
+			p["discharge_date"] = "An open episode has no discharge date."
+		}
+	case EpisodeDischarged:
+		if e.DischargeDate.IsZero() {
+			p["discharge_date"] = "Enter the discharge date."
+		}
+	default:
+		p["status"] = "Choose active or discharged."
+	}
+	return p
+}
+
 // DaysInCare is the number of days since admission, counting the day of
 // admission as day 1.
 func (e Episode) DaysInCare(today Date) int {

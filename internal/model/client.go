@@ -129,10 +129,15 @@ func (c Client) Problems(today Date) map[string]string {
 	if c.EmergencyPhn != "" && !phoneRE.MatchString(c.EmergencyPhn) {
 		p["emergency_phone"] = "Enter a phone number of digits, spaces, dashes or parentheses."
 	}
-	if c.Email != "" {
-		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email || len(c.Email) > 254 {
-			p["email"] = "Enter an email address such as name@example.org."
-		}
+	if c.Email != "" && !ValidEmail(c.Email) {
+		p["email"] = "Enter an email address such as name@example.org."
 	}
 	return p
+}
+
+// ValidEmail reports whether s is a plain email address (no display name),
+// at most 254 characters.
+func ValidEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && len(s) <= 254 && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }

@@ -70,22 +70,68 @@ func (db *DB) CreateClient(ctx context.Context, c *model.Client, rec audit.Recor
 		return err
 	}
 	c.ID = model.NewID()
-	c.CreatedAt = db.Now()
-	c.UpdatedAt = c.CreatedAt
 	rec.Category, rec.Action, rec.ClientID = "client.demographics", audit.ActionCreate, c.ID
-	return db.write(ctx, op, func(tx *sql.Tx) error {
-		var n int64
-		if err := tx.QueryRowContext(ctx, `UPDATE counters SET value = value + 1 WHERE name = 'mrn' RETURNING value`).Scan(&n); err != nil {
-			return err
-		}
-		c.MRN = fmt.Sprintf("C-%06d", n)
-		_, err := tx.ExecContext(ctx, `INSERT INTO clients (id, mrn, first_name, last_name, preferred_name, pronouns, date_of_birth,
-				sex_at_birth, phone, email, address, emergency_name, emergency_relationship, emergency_phone, search_text, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)`,
-			c.ID, c.MRN, c.FirstName, c.LastName, c.PreferredName, c.Pronouns, c.DateOfBirth, c.SexAtBirth,
-			c.Phone, c.Email, c.Address, c.EmergencyName, c.EmergencyRel, c.EmergencyPhn, searchText(*c), c.CreatedAt)
+	return db.write(ctx, op, func(tx *sql.Tx) error { return db.insertClient(ctx, tx, c) }, &rec)
+}
+
+// insertClient assigns the next record number and inserts c, whose id is set.
+func (db *DB) insertClient(ctx context.Context, tx *sql.Tx, c *model.Client) error {
+	var n int64
+	if err := tx.QueryRowContext(ctx, `UPDATE counters SET value = value + 1 WHERE name = 'mrn' RETURNING value`).Scan(&n); err != nil {
 		return err
-	}, &rec)
+	}
+	c.MRN = fmt.Sprintf("C-%06d", n)
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = db.Now()
+	}
+	c.UpdatedAt = c.CreatedAt
+	_, err := tx.ExecContext(ctx, `INSERT INTO clients (id, mrn, first_name, last_name, preferred_name, pronouns, date_of_birth,
+			sex_at_birth, phone, email, address, emergency_name, emergency_relationship, emergency_phone, search_text, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)`,
+		c.ID, c.MRN, c.FirstName, c.LastName, c.PreferredName, c.Pronouns, c.DateOfBirth, c.SexAtBirth,
+		c.Phone, c.Email, c.Address, c.EmergencyName, c.EmergencyRel, c.EmergencyPhn, searchText(*c), c.CreatedAt)
+	return err
+}
+
+// ImportClients registers many clients with their episodes in one
+// transaction, each with its own audit record: for demo data and loads from
+// other systems, where a commit per client would take minutes. Every record
+// is validated first; one invalid record stores nothing. Ids must be set.
+func (db *DB) ImportClients(ctx context.Context, clients []model.Client, episodes []model.Episode, rec audit.Record) error {
+	const op = "store.ImportClients"
+	today := model.DateOf(db.Now())
+	var recs []*audit.Record
+	for i := range clients {
+		c := &clients[i]
+		c.Normalize()
+		if err := model.Invalid(op, c.Problems(today)); err != nil {
+			return fmt.Errorf("client %d (%s): %w", i+1, c.ID, err)
+		}
+		r := rec
+		r.Category, r.Action, r.ClientID = "client.demographics", audit.ActionCreate, c.ID
+		recs = append(recs, &r)
+	}
+	for i := range episodes {
+		if err := model.Invalid(op, episodes[i].Problems()); err != nil {
+			return fmt.Errorf("episode %d (%s): %w", i+1, episodes[i].ID, err)
+		}
+		r := rec
+		r.Category, r.Action, r.ClientID, r.EntityID = "client.episode", audit.ActionCreate, episodes[i].ClientID, episodes[i].ID
+		recs = append(recs, &r)
+	}
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		for i := range clients {
+			if err := db.insertClient(ctx, tx, &clients[i]); err != nil {
+				return err
+			}
+		}
+		for i := range episodes {
+			if err := db.insertEpisode(ctx, tx, &episodes[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, recs...)
 }
 
 // UpdateClient replaces a client's demographics and contacts after
@@ -208,43 +254,31 @@ func (db *DB) SearchClients(ctx context.Context, q ClientQuery) ([]model.Client,
 // second open episode in the same program is a conflict.
 func (db *DB) CreateEpisode(ctx context.Context, e *model.Episode, rec audit.Record) error {
 	const op = "store.CreateEpisode"
-	problems := map[string]string{}
-	if !e.LevelOfCare.Valid() {
-		problems["level_of_care"] = "Choose a level of care."
-	}
-	if e.AdmissionDate.IsZero() {
-		problems["admission_date"] = "Enter the admission date."
-	}
-	if !e.DischargeDate.IsZero() && e.DischargeDate.Before(e.AdmissionDate) {
-		problems["discharge_date"] = "The discharge date cannot be before the admission date."
-	}
-	if e.ProgramID == "" {
-		problems["program_id"] = "Choose a program."
-	}
-	if err := model.Invalid(op, problems); err != nil {
-		return err
-	}
 	if e.Status == "" {
 		e.Status = model.EpisodeActive
 	}
+	if err := model.Invalid(op, e.Problems()); err != nil {
+		return err
+	}
 	e.ID = model.NewID()
 	rec.Category, rec.Action, rec.ClientID, rec.EntityID = "client.episode", audit.ActionCreate, e.ClientID, e.ID
-	now := db.Now()
-	err := db.write(ctx, op, func(tx *sql.Tx) error {
-		var discharge any
-		if !e.DischargeDate.IsZero() {
-			discharge = e.DischargeDate
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO episodes (id, client_id, program_id, track_id, level_of_care, admission_date,
-				discharge_date, status, primary_counselor_id, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
-			e.ID, e.ClientID, e.ProgramID, nullable(e.TrackID), string(e.LevelOfCare), e.AdmissionDate, discharge,
-			string(e.Status), nullable(e.PrimaryCounselorID), now)
-		return err
-	}, &rec)
+	err := db.write(ctx, op, func(tx *sql.Tx) error { return db.insertEpisode(ctx, tx, e) }, &rec)
 	if isUniqueViolation(err) {
 		return &model.Error{Op: op, Kind: model.KindConflict, Msg: "the client already has an open episode in this program"}
 	}
+	return err
+}
+
+func (db *DB) insertEpisode(ctx context.Context, tx *sql.Tx, e *model.Episode) error {
+	var discharge any
+	if !e.DischargeDate.IsZero() {
+		discharge = e.DischargeDate
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO episodes (id, client_id, program_id, track_id, level_of_care, admission_date,
+			discharge_date, status, primary_counselor_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
+		e.ID, e.ClientID, e.ProgramID, nullable(e.TrackID), string(e.LevelOfCare), e.AdmissionDate, discharge,
+		string(e.Status), nullable(e.PrimaryCounselorID), db.Now())
 	return err
 }
 

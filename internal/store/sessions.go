@@ -94,16 +94,23 @@ func (db *DB) LoginFailures(ctx context.Context, key string) (failures int, lock
 	return failures, lockedUntil, err
 }
 
+// ThrottleKey is one counter of failed sign-ins ("account:<email>" or
+// "ip:<address>") with the rule that turns its count into a wait.
+type ThrottleKey struct {
+	Key   string
+	Delay func(failures int) time.Duration
+}
+
 // RecordLoginFailure counts one more failure for each key, forgetting
 // failures older than window, and sets each key's lock-out to now plus what
-// delay says for its new count. It runs in one transaction with the failed
-// sign-in's audit record.
-func (db *DB) RecordLoginFailure(ctx context.Context, keys []string, now time.Time, window time.Duration,
-	delay func(failures int) time.Duration, rec audit.Record) error {
+// its Delay says for its new count. It runs in one transaction with the
+// failed sign-in's audit record.
+func (db *DB) RecordLoginFailure(ctx context.Context, keys []ThrottleKey, now time.Time, window time.Duration, rec audit.Record) error {
 	rec.Category, rec.Action, rec.Outcome = "session", audit.ActionLoginFailed, audit.OutcomeFailure
 	now = now.UTC()
 	return db.write(ctx, "store.RecordLoginFailure", func(tx *sql.Tx) error {
-		for _, key := range keys {
+		for _, k := range keys {
+			key := k.Key
 			var failures int
 			var last time.Time
 			err := tx.QueryRowContext(ctx, `SELECT failures, last_failed_at FROM login_failures WHERE key = $1`, key).Scan(&failures, &last)
@@ -116,7 +123,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, keys []string, now time.Ti
 				failures = 0
 			}
 			failures++
-			until := now.Add(delay(failures))
+			until := now.Add(k.Delay(failures))
 			if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (key, failures, last_failed_at, locked_until) VALUES ($1, $2, $3, $4)
 				ON CONFLICT (key) DO UPDATE SET failures = $2, last_failed_at = $3, locked_until = $4`,
 				key, failures, now, until); err != nil {

@@ -308,7 +308,7 @@ func TestSessionsAndThrottle(t *testing.T) {
 
 		delay := func(n int) time.Duration { return time.Duration(n) * time.Minute }
 		for range 3 {
-			if err := db.RecordLoginFailure(ctx, []string{"account:x", "ip:1"}, now, time.Hour, delay, rec("")); err != nil {
+			if err := db.RecordLoginFailure(ctx, []store.ThrottleKey{{Key: "account:x", Delay: delay}, {Key: "ip:1", Delay: delay}}, now, time.Hour, rec("")); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -318,7 +318,7 @@ func TestSessionsAndThrottle(t *testing.T) {
 		}
 		// Failures older than the window are forgotten.
 		later := now.Add(2 * time.Hour)
-		if err := db.RecordLoginFailure(ctx, []string{"account:x"}, later, time.Hour, delay, rec("")); err != nil {
+		if err := db.RecordLoginFailure(ctx, []store.ThrottleKey{{Key: "account:x", Delay: delay}}, later, time.Hour, rec("")); err != nil {
 			t.Fatal(err)
 		}
 		if n, _, _ := db.LoginFailures(ctx, "account:x"); n != 1 {

@@ -1,0 +1,237 @@
+// Package e2e drives the real `iop serve` (app.Run, demo data, either
+// engine) with headless Chromium, as a person would use it.
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/openiop/openiop/internal/app"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }
+
+var servingRE = regexp.MustCompile(`is serving .* at (http://\S+)`)
+
+// startServer runs `iop serve --demo` on a free port with a fresh database
+// on engine e and returns its URL. The server stops when the test ends.
+func startServer(t *testing.T, e store.Engine, extra ...string) string {
+	t.Helper()
+	dataDir, dbURL := testutil.DatabaseOptions(t, e)
+	args := []string{"iop", "serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--demo", "--log-level", "warn"}
+	if dbURL != "" {
+		args = append(args, "--database-url", dbURL)
+	}
+	args = append(args, extra...)
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- app.Run(ctx, args, func(string) string { return "" }, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if m := servingRE.FindStringSubmatch(sc.Text()); m != nil {
+				urls <- m[1]
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("server stopped with error: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("server did not stop within 30s")
+		}
+	})
+	select {
+	case u := <-urls:
+		return u
+	case err := <-done:
+		t.Fatalf("server exited before serving: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("server did not start within 60s")
+	}
+	return ""
+}
+
+// chromiumPath finds Debian's chromium (or CHROME, if set).
+func chromiumPath() string {
+	if p := os.Getenv("CHROME"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// newBrowser starts headless Chromium for one test. Without a browser the
+// test skips, unless IOP_REQUIRE_BROWSER is set (CI sets it), which fails it.
+// Every page gets a recorder of Content-Security-Policy violations.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath()
+	if path == "" {
+		if os.Getenv("IOP_REQUIRE_BROWSER") != "" {
+			t.Fatal("IOP_REQUIRE_BROWSER is set but no chromium was found (apt-get install chromium)")
+		}
+		t.Skip("no chromium found; install Debian's chromium package to run browser tests")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	recordCSP := func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `window.__csp = []; document.addEventListener('securitypolicyviolation',
+				e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));`,
+		})
+		return chromedp.Void{}, err
+	}
+	if _, err := chromedp.Run(ctx, recordCSP); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
+}
+
+// do runs browser steps and fails the test on error, with a screenshot.
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		failShot(t, ctx)
+		t.Fatal(err)
+	}
+}
+
+// run runs a browser action that returns a value.
+func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		failShot(t, ctx)
+		t.Fatal(err)
+	}
+	return v
+}
+
+// text returns the visible text of the page's main element.
+func text(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return run(t, ctx, chromedp.Evaluate[string](`document.body.innerText`))
+}
+
+func mustContain(t *testing.T, ctx context.Context, want ...string) {
+	t.Helper()
+	body := text(t, ctx)
+	lower := strings.ToLower(body) // CSS may upper-case labels in innerText
+	for _, w := range want {
+		if !strings.Contains(lower, strings.ToLower(w)) {
+			failShot(t, ctx)
+			t.Fatalf("page %s does not show %q; it shows:\n%s", run(t, ctx, chromedp.Location()), w, body)
+		}
+	}
+}
+
+// noCSPViolations fails if the current page broke its Content-Security-Policy.
+func noCSPViolations(t *testing.T, ctx context.Context) {
+	t.Helper()
+	v := run(t, ctx, chromedp.Evaluate[[]string](`window.__csp || []`))
+	if len(v) > 0 {
+		t.Errorf("CSP violations on %s: %v", run(t, ctx, chromedp.Location()), v)
+	}
+}
+
+// noHorizontalScroll fails if the page is wider than the viewport (a page
+// that scrolls sideways on a phone).
+func noHorizontalScroll(t *testing.T, ctx context.Context) {
+	t.Helper()
+	over := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
+	if over > 1 {
+		failShot(t, ctx)
+		t.Errorf("%s is %dpx wider than the viewport", run(t, ctx, chromedp.Location()), over)
+	}
+}
+
+var shotCount int
+
+// shot saves a full-page screenshot to $IOP_SCREENSHOTS, when set, for
+// people to look at.
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("IOP_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	saveShot(t, ctx, filepath.Join(dir, name+".png"))
+}
+
+func failShot(t *testing.T, ctx context.Context) {
+	dir := os.Getenv("IOP_SCREENSHOTS")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	shotCount++
+	p := filepath.Join(dir, fmt.Sprintf("failure-%s-%d.png", strings.ReplaceAll(t.Name(), "/", "_"), shotCount))
+	saveShot(t, ctx, p)
+	t.Logf("screenshot of the failure: %s", p)
+}
+
+func saveShot(t *testing.T, ctx context.Context, path string) {
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("screenshot failed: %v", err)
+		return
+	}
+	_ = os.MkdirAll(filepath.Dir(path), 0o755)
+	if err := os.WriteFile(path, buf, 0o644); err != nil {
+		t.Logf("saving screenshot: %v", err)
+	}
+}
+
+// signIn signs in through the form and waits for the home page.
+func signIn(t *testing.T, ctx context.Context, base, email, password string) {
+	t.Helper()
+	do(t, ctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+	)
+	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.ID("password"))); err != nil {
+		failShot(t, ctx)
+		t.Fatal(err)
+	}
+}

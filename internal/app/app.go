@@ -1,0 +1,111 @@
+// Package app is the `iop` command: it reads configuration, opens the store,
+// wires the services together and runs a subcommand. main calls Run and
+// nothing else, so tests can run the whole program, environment included.
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"strings"
+)
+
+// Version is the release, set at build time with
+// -ldflags "-X github.com/openiop/openiop/internal/app.Version=v1.2.3".
+var Version = "dev"
+
+// UsageError is a mistake in the command line; it exits with status 2.
+type UsageError struct{ Msg string }
+
+func (e UsageError) Error() string { return e.Msg }
+
+// ExitCode is the process exit status for an error returned by Run.
+func ExitCode(err error) int {
+	var u UsageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &u):
+		return 2
+	default:
+		return 1
+	}
+}
+
+const usage = `iop runs OpenIOP, software for an intensive outpatient addiction treatment program.
+
+Usage: iop <command> [flags]
+
+Commands:
+  serve         run the web server (add --demo for a demo center on a fresh database)
+  migrate       bring the database schema up to date
+  demo          fill an empty database with a fictional demo center (--clients N, --seed S)
+  user add      add a staff account (--email, --name, --role)
+  audit verify  check that the audit log's hash chain is intact
+  version       print the version
+
+Every command that opens the database takes --data-dir (SQLite, default ./data) or
+--database-url postgres://... (also IOP_DATA_DIR and IOP_DATABASE_URL).
+Run 'iop <command> -h' for a command's flags.
+`
+
+// Run runs the iop command line. args includes the program name.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) < 2 {
+		fmt.Fprint(stderr, usage)
+		return UsageError{"no command given"}
+	}
+	cmd, rest := args[1], args[2:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, rest, getenv, stdout, stderr)
+	case "demo":
+		return demoCmd(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		if len(rest) == 0 || rest[0] != "add" {
+			return UsageError{"usage: iop user add --email EMAIL --name NAME --role ROLE"}
+		}
+		return userAdd(ctx, rest[1:], getenv, stdin, stdout, stderr)
+	case "audit":
+		if len(rest) == 0 || rest[0] != "verify" {
+			return UsageError{"usage: iop audit verify [--data-dir DIR | --database-url URL]"}
+		}
+		return auditVerify(ctx, rest[1:], getenv, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, versionLine())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return UsageError{fmt.Sprintf("unknown command %q", cmd)}
+	}
+}
+
+func versionLine() string {
+	sqlite := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "modernc.org/sqlite" {
+				sqlite = ", modernc.org/sqlite " + d.Version
+			}
+		}
+	}
+	return fmt.Sprintf("openiop %s (%s %s/%s%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH, sqlite)
+}
+
+// flagError turns a flag parsing failure into a usage error (exit 2), but
+// keeps -h a clean exit.
+func flagError(err error) error {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return UsageError{strings.TrimSpace(err.Error())}
+}

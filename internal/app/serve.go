@@ -1,0 +1,200 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/config"
+	"github.com/openiop/openiop/internal/demo"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/platform/metrics"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/web"
+)
+
+// serve runs the web server until ctx is cancelled (SIGINT or SIGTERM), then
+// stops accepting connections, lets requests in flight finish, writes the
+// queued audit records and closes the database.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := config.ParseServe(args, getenv, stderr)
+	if err != nil {
+		return flagError(err)
+	}
+	log := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
+
+	db, err := openStore(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if n, err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrating the database at %s: %w", db.Where(), err)
+	} else if n > 0 {
+		log.Info("database migrated", "applied", n, "database", db.Where())
+	}
+	hasher := auth.NewHasher(auth.DefaultParams, 4)
+
+	demoMade := false
+	if cfg.Demo {
+		if demoMade, err = ensureDemo(ctx, db, hasher, cfg.DemoClients, stderr); err != nil {
+			return err
+		}
+	}
+
+	batcher := audit.NewBatcher(db, 256)
+	defer batcher.Close() // after the HTTP server has stopped: writes what requests queued
+	reg := metrics.New()
+	reg.Gauge("iop_audit_read_batches", "Read-audit transactions written since start.", func() float64 {
+		b, _ := batcher.Stats()
+		return float64(b)
+	})
+	reg.Gauge("iop_audit_read_records", "Read-audit records written since start.", func() float64 {
+		_, r := batcher.Stats()
+		return float64(r)
+	})
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
+	}
+	if cfg.BaseURL == "http://"+cfg.Addr { // derived, not given: use the real port (for --addr :0)
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
+	srv, err := web.NewServer(web.Deps{
+		Store: db, Audit: batcher, Hasher: hasher, Log: log, Metrics: reg, Now: time.Now,
+		Options: web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Version: Version,
+			Session: auth.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}},
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	httpSrv := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+
+	org, _ := db.Organization(ctx)
+	fmt.Fprintf(stdout, "OpenIOP %s is serving %s at %s\n", Version, orDefault(org.Name, "a new center"), cfg.BaseURL)
+	fmt.Fprintf(stdout, "Database: %s\n", db.Where())
+	if cfg.Demo {
+		printDemoLogins(stdout, demoMade)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "engine", string(db.Engine))
+
+	stopJobs := startHousekeeping(ctx, db, log, cfg.SessionIdle)
+	defer stopJobs()
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("the HTTP server stopped: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutCtx); err != nil {
+		log.Warn("requests still running at shutdown timeout", "error", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// ensureDemo fills an empty database with the demo center. It reports
+// whether it did; a database that already has a center is left alone.
+func ensureDemo(ctx context.Context, db *store.DB, hasher *auth.Hasher, clients int, stderr io.Writer) (bool, error) {
+	if _, err := db.Organization(ctx); err == nil {
+		return false, nil
+	} else if model.KindOf(err) != model.KindNotFound {
+		return false, err
+	}
+	if err := generateDemo(ctx, db, hasher, clients, 1, model.Date{}, stderr); err != nil {
+		return false, fmt.Errorf("creating demo data: %w", err)
+	}
+	return true, nil
+}
+
+func printDemoLogins(w io.Writer, created bool) {
+	if created {
+		fmt.Fprintln(w, "Created the demo center. Everything in it is fictional.")
+	}
+	fmt.Fprintf(w, "Demo sign-ins (password %q):\n", demo.Password)
+	for _, l := range demo.Logins {
+		fmt.Fprintf(w, "  %-20s %s\n", l.Role.Label(), l.Email)
+	}
+}
+
+// startHousekeeping deletes expired sessions every ten minutes. Every
+// replica may run it; deleting what is already gone does no harm.
+func startHousekeeping(ctx context.Context, db *store.DB, log *slog.Logger, idle time.Duration) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if n, err := db.PurgeSessions(ctx, time.Now(), idle); err != nil {
+					log.Warn("purging sessions", "error", err)
+				} else if n > 0 {
+					log.Debug("purged sessions", "count", n)
+				}
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+func newLogger(format string, level slog.Level, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func openStore(ctx context.Context, d config.Database) (*store.DB, error) {
+	db, err := store.Open(ctx, store.Options{DataDir: d.DataDir, DatabaseURL: d.DatabaseURL})
+	if err != nil {
+		var me *model.Error
+		if errors.As(err, &me) && me.Msg != "" {
+			if me.Err != nil {
+				return nil, fmt.Errorf("%s: %v", me.Msg, me.Err)
+			}
+			return nil, errors.New(me.Msg)
+		}
+		return nil, err
+	}
+	return db, nil
+}
+
+func orDefault(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,205 @@
+// Package config reads OpenIOP's settings from command-line flags and IOP_*
+// environment variables (a flag wins over its variable) and validates them
+// with messages that say what to fix. There are no globals: the result is
+// passed down from app.Run.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the server needs to start.
+type Config struct {
+	Database                      // where the data lives
+	Addr            string        // listen address, host:port
+	BaseURL         string        // the public URL people use, e.g. https://iop.example.org
+	Demo            bool          // create a demo center if the database is empty
+	DemoClients     int           // how many demo clients to create with Demo
+	LogFormat       string        // "text" or "json"
+	LogLevel        slog.Level    // debug, info, warn, error
+	SessionIdle     time.Duration // sign staff out after this long without activity
+	SessionMax      time.Duration // and this long after sign-in regardless
+	TrustProxy      bool          // take the client address from X-Forwarded-For (behind a reverse proxy)
+	ShutdownTimeout time.Duration // how long to let in-flight requests finish on stop
+}
+
+// Env names each setting's environment variable.
+var Env = map[string]string{
+	"addr": "IOP_ADDR", "data-dir": "IOP_DATA_DIR", "database-url": "IOP_DATABASE_URL", "base-url": "IOP_BASE_URL",
+	"demo": "IOP_DEMO", "demo-clients": "IOP_DEMO_CLIENTS", "log-format": "IOP_LOG_FORMAT", "log-level": "IOP_LOG_LEVEL",
+	"session-idle": "IOP_SESSION_IDLE", "session-max": "IOP_SESSION_MAX", "trust-proxy": "IOP_TRUST_PROXY",
+	"shutdown-timeout": "IOP_SHUTDOWN_TIMEOUT",
+}
+
+// Database holds the settings that choose the database, shared by every
+// subcommand that opens it.
+type Database struct {
+	DataDir     string // where the SQLite database lives
+	DatabaseURL string // PostgreSQL URL; empty for SQLite in DataDir
+}
+
+// FlagSet is a flag.FlagSet whose defaults come from IOP_* variables and
+// which collects parse problems from them.
+type FlagSet struct {
+	*flag.FlagSet
+	getenv   func(string) string
+	problems []string
+}
+
+// NewFlagSet returns a FlagSet for a subcommand that writes usage to out.
+func NewFlagSet(name string, getenv func(string) string, out io.Writer) *FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	return &FlagSet{FlagSet: fs, getenv: getenv}
+}
+
+func (f *FlagSet) env(name string) (string, string) {
+	key := Env[name]
+	if key == "" {
+		return "", ""
+	}
+	return key, strings.TrimSpace(f.getenv(key))
+}
+
+func (f *FlagSet) usage(name, usage string) string {
+	if key := Env[name]; key != "" {
+		return usage + " (env " + key + ")"
+	}
+	return usage
+}
+
+// String defines a string flag defaulting to its variable, then def.
+func (f *FlagSet) String(p *string, name, def, usage string) {
+	if _, v := f.env(name); v != "" {
+		def = v
+	}
+	f.StringVar(p, name, def, f.usage(name, usage))
+}
+
+// Bool defines a boolean flag defaulting to its variable, then def.
+func (f *FlagSet) Bool(p *bool, name string, def bool, usage string) {
+	if key, v := f.env(name); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			f.problems = append(f.problems, fmt.Sprintf("%s must be true or false, not %q", key, v))
+		} else {
+			def = b
+		}
+	}
+	f.BoolVar(p, name, def, f.usage(name, usage))
+}
+
+// Int defines an integer flag defaulting to its variable, then def.
+func (f *FlagSet) Int(p *int, name string, def int, usage string) {
+	if key, v := f.env(name); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			f.problems = append(f.problems, fmt.Sprintf("%s must be a whole number, not %q", key, v))
+		} else {
+			def = n
+		}
+	}
+	f.IntVar(p, name, def, f.usage(name, usage))
+}
+
+// Duration defines a duration flag defaulting to its variable, then def.
+func (f *FlagSet) Duration(p *time.Duration, name string, def time.Duration, usage string) {
+	if key, v := f.env(name); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			f.problems = append(f.problems, fmt.Sprintf("%s must be a duration such as 15m or 12h, not %q", key, v))
+		} else {
+			def = d
+		}
+	}
+	f.DurationVar(p, name, def, f.usage(name, usage))
+}
+
+// Database defines --data-dir and --database-url.
+func (f *FlagSet) Database(d *Database) {
+	f.String(&d.DataDir, "data-dir", "data", "directory for the SQLite database")
+	f.String(&d.DatabaseURL, "database-url", "", "PostgreSQL URL (postgres://user:pass@host:5432/db); empty means SQLite in the data directory")
+}
+
+// Parse parses args and returns every problem found, from variables and
+// flags, as one error.
+func (f *FlagSet) Parse(args []string) error {
+	if err := f.FlagSet.Parse(args); err != nil {
+		return err
+	}
+	if len(f.problems) > 0 {
+		return errors.New(strings.Join(f.problems, "; "))
+	}
+	return nil
+}
+
+// ParseServe reads the serve subcommand's settings.
+func ParseServe(args []string, getenv func(string) string, out io.Writer) (Config, error) {
+	var c Config
+	var level string
+	fs := NewFlagSet("serve", getenv, out)
+	fs.String(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on, host:port")
+	fs.Database(&c.Database)
+	fs.String(&c.BaseURL, "base-url", "", "public URL of this server, e.g. https://iop.example.org (default http://<addr>)")
+	fs.Bool(&c.Demo, "demo", false, "create a realistic demo center if the database is empty")
+	fs.Int(&c.DemoClients, "demo-clients", 40, "number of demo clients to create with --demo")
+	fs.String(&c.LogFormat, "log-format", "text", "log format: text or json")
+	fs.String(&level, "log-level", "info", "log level: debug, info, warn or error")
+	fs.Duration(&c.SessionIdle, "session-idle", 15*time.Minute, "sign staff out after this long without activity")
+	fs.Duration(&c.SessionMax, "session-max", 12*time.Hour, "sign staff out this long after sign-in")
+	fs.Bool(&c.TrustProxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind a reverse proxy)")
+	fs.Duration(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long to let requests finish when stopping")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	var problems []string
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		problems = append(problems, fmt.Sprintf("--addr must be host:port such as 127.0.0.1:8080, not %q", c.Addr))
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		problems = append(problems, fmt.Sprintf("--base-url must be an absolute http(s) URL with no path, such as https://iop.example.org, not %q", c.BaseURL))
+	}
+	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		problems = append(problems, fmt.Sprintf("--log-format must be text or json, not %q", c.LogFormat))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		problems = append(problems, fmt.Sprintf("--log-level must be debug, info, warn or error, not %q", level))
+	}
+	if c.SessionIdle < time.Minute || c.SessionIdle > 8*time.Hour {
+		problems = append(problems, fmt.Sprintf("--session-idle must be between 1m and 8h, not %s", c.SessionIdle))
+	}
+	if c.SessionMax < c.SessionIdle || c.SessionMax > 7*24*time.Hour {
+		problems = append(problems, fmt.Sprintf("--session-max must be at least --session-idle and at most 168h, not %s", c.SessionMax))
+	}
+	if c.DemoClients < 0 || c.DemoClients > 100000 {
+		problems = append(problems, fmt.Sprintf("--demo-clients must be between 0 and 100000, not %d", c.DemoClients))
+	}
+	if c.ShutdownTimeout <= 0 {
+		problems = append(problems, "--shutdown-timeout must be positive")
+	}
+	if len(problems) > 0 {
+		return c, errors.New(strings.Join(problems, "; "))
+	}
+	return c, nil
+}
+
+// Secure reports whether the public URL is HTTPS, which decides whether
+// cookies are marked Secure and HSTS is sent.
+func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }

@@ -1,0 +1,235 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/web/form"
+)
+
+const clientsPerPage = 25
+
+type clientListData struct {
+	Query   string
+	Status  string
+	Clients []model.Client
+	Total   int
+	Page    int
+	Pages   int
+	Filters []statusFilter
+}
+
+type statusFilter struct {
+	Value, Label string
+	Current      bool
+}
+
+// clientList shows the client list (GET) and search results (POST). Search
+// words travel in the body, never in the address: names in URLs end up in
+// browser history, proxy logs and the browser's storage. An htmx request
+// (typing in the search box) gets only the results block.
+func (s *Server) clientList(w http.ResponseWriter, r *http.Request) error {
+	var text, status, pageStr string
+	if r.Method == http.MethodPost {
+		f, err := form.Parse(w, r)
+		if err != nil {
+			return model.Errorf("web.clientList", model.KindInvalid, "The search could not be read: %v", err)
+		}
+		text, status, pageStr = f.String("q", 100), f.String("status", 20), f.String("page", 6)
+	} else {
+		status, pageStr = r.URL.Query().Get("status"), r.URL.Query().Get("page")
+	}
+	if len([]rune(text)) > 100 {
+		text = string([]rune(text)[:100])
+	}
+	switch store.ClientStatus(status) {
+	case store.StatusActive, store.StatusDischarged, store.StatusNotAdmitted, store.StatusAny:
+	default:
+		status = string(store.StatusActive)
+		if text != "" {
+			status = string(store.StatusAny) // a search looks everywhere unless told otherwise
+		}
+	}
+	page := max(atoiOr(pageStr, 1), 1)
+	list, total, err := s.Store.SearchClients(r.Context(), store.ClientQuery{
+		Text: text, Status: store.ClientStatus(status), Limit: clientsPerPage, Offset: (page - 1) * clientsPerPage})
+	if err != nil {
+		return err
+	}
+	if len(list) > 0 {
+		if err := s.auditRead(r, audit.ActionQuery, "client.list", "", clientIDs(list)); err != nil {
+			return err
+		}
+	}
+	d := clientListData{Query: text, Status: status, Clients: list, Total: total, Page: page,
+		Pages: max(1, (total+clientsPerPage-1)/clientsPerPage)}
+	for _, f := range []struct{ v, l string }{{"active", "In treatment"}, {"registered", "Not yet admitted"}, {"discharged", "Discharged"}, {"all", "All"}} {
+		d.Filters = append(d.Filters, statusFilter{Value: f.v, Label: f.l, Current: f.v == status})
+	}
+	v := s.view(r, "Clients", "clients")
+	v.Data = d
+	w.Header().Set("Vary", "HX-Request")
+	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "client-results" {
+		return s.pages.Fragment(w, http.StatusOK, "clients", "results", v)
+	}
+	return s.pages.Page(w, http.StatusOK, "clients", v)
+}
+
+type clientShowData struct {
+	Client   model.Client
+	Age      int
+	Episodes []model.Episode
+	Created  bool
+	Updated  bool
+}
+
+// clientShow shows a client's chart header: who they are, how to reach
+// them and where they are in care.
+func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadClient(r)
+	if err != nil {
+		return err
+	}
+	eps, err := s.Store.Episodes(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.auditRead(r, audit.ActionRead, "client.demographics", c.ID, ""); err != nil {
+		return err
+	}
+	v := s.view(r, c.DisplayName(), "clients")
+	v.Data = clientShowData{Client: c, Age: c.Age(v.Today), Episodes: eps,
+		Created: r.URL.Query().Get("created") == "1", Updated: r.URL.Query().Get("updated") == "1"}
+	return s.pages.Page(w, http.StatusOK, "client", v)
+}
+
+// loadClient reads the client named in the path. A malformed id or an
+// unknown one is "not found" alike, and the failed lookup is audited (a run
+// of them is how someone probing for records shows up).
+func (s *Server) loadClient(r *http.Request) (model.Client, error) {
+	id := r.PathValue("id")
+	if !model.ValidID(id) {
+		return model.Client{}, model.NotFound("web.loadClient", "client")
+	}
+	c, err := s.Store.Client(r.Context(), id)
+	if model.KindOf(err) == model.KindNotFound {
+		rec := s.record(r)
+		rec.Action, rec.Category, rec.ClientID, rec.Outcome, rec.Detail = audit.ActionRead, "client.demographics", id, audit.OutcomeFailure, "not found"
+		if aerr := s.Audit.Record(r.Context(), rec); aerr != nil {
+			return c, aerr
+		}
+	}
+	return c, err
+}
+
+type clientFormData struct {
+	Client   model.Client
+	Problems map[string]string
+	Action   string
+	Submit   string
+	Cancel   string
+	New      bool
+}
+
+// clientNew shows the registration form.
+func (s *Server) clientNew(w http.ResponseWriter, r *http.Request) error {
+	return s.renderClientForm(w, r, http.StatusOK, clientFormData{Action: "/clients", Submit: "Register client", Cancel: "/clients", New: true})
+}
+
+func (s *Server) renderClientForm(w http.ResponseWriter, r *http.Request, status int, d clientFormData) error {
+	title := "Register a client"
+	if !d.New {
+		title = "Edit " + d.Client.DisplayName()
+	}
+	v := s.view(r, title, "clients")
+	v.Data = d
+	return s.pages.Page(w, status, "client_form", v)
+}
+
+// readClientForm fills c from the posted form and returns the problems.
+func (s *Server) readClientForm(w http.ResponseWriter, r *http.Request, c *model.Client) (map[string]string, error) {
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return nil, model.Errorf("web.readClientForm", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	c.FirstName = f.String("first_name", 80)
+	c.LastName = f.String("last_name", 80)
+	c.PreferredName = f.String("preferred_name", 80)
+	c.Pronouns = f.String("pronouns", 40)
+	c.DateOfBirth = f.Date("date_of_birth")
+	c.SexAtBirth = f.OneOf("sex_at_birth", []string{"female", "male"}, true, "Choose female, male or not recorded.")
+	c.Phone = f.String("phone", 20)
+	c.Email = f.String("email", 254)
+	c.Address = f.String("address", 300)
+	c.EmergencyName = f.String("emergency_name", 80)
+	c.EmergencyRel = f.String("emergency_relationship", 40)
+	c.EmergencyPhn = f.String("emergency_phone", 20)
+	c.Normalize()
+	today := model.DateOf(s.Now().In(s.organization(r).Location()))
+	f.Merge(c.Problems(today))
+	return f.Problems, nil
+}
+
+// clientCreate registers a client. Invalid input re-shows the form with the
+// person's entries and a message at each field; nothing is stored.
+func (s *Server) clientCreate(w http.ResponseWriter, r *http.Request) error {
+	var c model.Client
+	problems, err := s.readClientForm(w, r, &c)
+	if err != nil {
+		return err
+	}
+	d := clientFormData{Client: c, Problems: problems, Action: "/clients", Submit: "Register client", Cancel: "/clients", New: true}
+	if len(problems) > 0 {
+		return s.renderClientForm(w, r, http.StatusUnprocessableEntity, d)
+	}
+	if err := s.Store.CreateClient(r.Context(), &c, s.record(r)); err != nil {
+		if fields := model.FieldsOf(err); fields != nil {
+			d.Problems = fields
+			return s.renderClientForm(w, r, http.StatusUnprocessableEntity, d)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/clients/"+c.ID+"?created=1", http.StatusSeeOther)
+	return nil
+}
+
+// clientEdit shows the demographics form filled in.
+func (s *Server) clientEdit(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadClient(r)
+	if err != nil {
+		return err
+	}
+	if err := s.auditRead(r, audit.ActionRead, "client.demographics", c.ID, "edit form"); err != nil {
+		return err
+	}
+	return s.renderClientForm(w, r, http.StatusOK, clientFormData{Client: c, Action: "/clients/" + c.ID,
+		Submit: "Save changes", Cancel: "/clients/" + c.ID})
+}
+
+// clientUpdate saves corrected demographics.
+func (s *Server) clientUpdate(w http.ResponseWriter, r *http.Request) error {
+	existing, err := s.loadClient(r)
+	if err != nil {
+		return err
+	}
+	c := model.Client{ID: existing.ID, MRN: existing.MRN}
+	problems, err := s.readClientForm(w, r, &c)
+	if err != nil {
+		return err
+	}
+	d := clientFormData{Client: c, Problems: problems, Action: "/clients/" + c.ID, Submit: "Save changes", Cancel: "/clients/" + c.ID}
+	if len(problems) > 0 {
+		return s.renderClientForm(w, r, http.StatusUnprocessableEntity, d)
+	}
+	if err := s.Store.UpdateClient(r.Context(), &c, s.record(r)); err != nil {
+		if fields := model.FieldsOf(err); fields != nil {
+			d.Problems = fields
+			return s.renderClientForm(w, r, http.StatusUnprocessableEntity, d)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/clients/"+c.ID+"?updated=1", http.StatusSeeOther)
+	return nil
+}

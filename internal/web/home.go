@@ -1,0 +1,156 @@
+package web
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/store"
+)
+
+type landingData struct {
+	Tracks []store.TrackWithCount
+}
+
+// landing is the center's public front page: who it is, how to reach it, and
+// when its tracks meet. It shows no client data.
+func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
+	tracks, err := s.Store.Tracks(r.Context())
+	if err != nil {
+		return err
+	}
+	// Adults first, then by time of day: how people look for a track.
+	slices.SortStableFunc(tracks, func(a, b store.TrackWithCount) int {
+		if a.Population != b.Population {
+			return cmp.Compare(populationOrder(a.Population), populationOrder(b.Population))
+		}
+		return cmp.Compare(kindOrder(a.Kind), kindOrder(b.Kind))
+	})
+	v := s.view(r, "", "")
+	v.Data = landingData{Tracks: tracks}
+	return s.pages.Page(w, http.StatusOK, "landing", v)
+}
+
+func populationOrder(p model.Population) int {
+	if p == model.Adults {
+		return 0
+	}
+	return 1
+}
+
+func kindOrder(k model.TrackKind) int {
+	return map[model.TrackKind]int{model.Morning: 0, model.Afternoon: 1, model.Evening: 2, model.Weekend: 3}[k]
+}
+
+// programGroup is a program with its tracks, for the census.
+type programGroup struct {
+	Name     string
+	Tracks   []store.TrackWithCount
+	Enrolled int
+	Capacity int
+}
+
+type homeData struct {
+	Today         []store.TrackWithCount // tracks meeting today, by start time
+	NextDay       string                 // when nothing meets today: the next day something does
+	Census        []programGroup
+	Active        int
+	ShowCaseload  bool
+	Caseload      []model.Client
+	CaseloadTotal int
+}
+
+// home is the staff start page: today's sessions, the census, and for
+// clinicians their caseload. What each part shows depends on the role.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := s.view(r, "Home", "home")
+	var d homeData
+	if v.Can(string(auth.ViewSchedule)) {
+		tracks, err := s.Store.Tracks(ctx)
+		if err != nil {
+			return err
+		}
+		d.Today, d.NextDay = meetingToday(tracks, v.Today.Weekday())
+		d.Census = census(tracks)
+		for _, g := range d.Census {
+			d.Active += g.Enrolled
+		}
+	}
+	if v.Can(string(auth.ViewCaseload)) {
+		d.ShowCaseload = true
+		list, total, err := s.Store.SearchClients(ctx, store.ClientQuery{CounselorID: v.User.ID, Limit: 100})
+		if err != nil {
+			return err
+		}
+		d.Caseload, d.CaseloadTotal = list, total
+		if len(list) > 0 {
+			if err := s.auditRead(r, audit.ActionQuery, "client.caseload", "", clientIDs(list)); err != nil {
+				return err
+			}
+		}
+	}
+	v.Data = d
+	return s.pages.Page(w, http.StatusOK, "home", v)
+}
+
+// meetingToday returns the tracks that meet on day, by start time; when
+// none do, it names the next day on which one does.
+func meetingToday(tracks []store.TrackWithCount, day time.Weekday) ([]store.TrackWithCount, string) {
+	var today []store.TrackWithCount
+	for _, t := range tracks {
+		if t.MeetsOn(day) {
+			today = append(today, t)
+		}
+	}
+	sortByStart(today)
+	if len(today) > 0 || len(tracks) == 0 {
+		return today, ""
+	}
+	for i := 1; i <= 7; i++ {
+		next := (day + time.Weekday(i)) % 7
+		for _, t := range tracks {
+			if t.MeetsOn(next) {
+				return nil, next.String()
+			}
+		}
+	}
+	return nil, ""
+}
+
+func sortByStart(ts []store.TrackWithCount) {
+	slices.SortStableFunc(ts, func(a, b store.TrackWithCount) int { return cmp.Compare(a.Start, b.Start) })
+}
+
+// census groups tracks by program with enrolment totals.
+func census(tracks []store.TrackWithCount) []programGroup {
+	var out []programGroup
+	idx := map[string]int{}
+	for _, t := range tracks {
+		i, ok := idx[t.ProgramID]
+		if !ok {
+			i = len(out)
+			idx[t.ProgramID] = i
+			out = append(out, programGroup{Name: t.ProgramName})
+		}
+		out[i].Tracks = append(out[i].Tracks, t)
+		out[i].Enrolled += t.Enrolled
+		out[i].Capacity += t.Capacity
+	}
+	return out
+}
+
+// clientIDs lists the ids of clients shown on a page, for the audit record
+// of a list or search: which clients' names a person saw.
+func clientIDs(cs []model.Client) string {
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	return "shown=" + strings.Join(ids, ",")
+}

@@ -1,0 +1,366 @@
+// Package web serves OpenIOP's HTML: the public pages, sign-in and the staff
+// app. routes.go lists every route with the permission it needs; each page
+// or action lives in a file of its own and reads as a short script: check
+// input, call the store, audit, render.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/platform/httpx"
+	"github.com/openiop/openiop/internal/platform/metrics"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/web/render"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Store is what the web layer needs from storage.
+type Store interface {
+	Organization(ctx context.Context) (model.Organization, error)
+	Sites(ctx context.Context) ([]model.Site, error)
+	Programs(ctx context.Context) ([]model.Program, error)
+	Tracks(ctx context.Context) ([]store.TrackWithCount, error)
+
+	UserByEmail(ctx context.Context, email string) (model.User, error)
+	User(ctx context.Context, id string) (model.User, error)
+	Users(ctx context.Context) ([]model.User, error)
+	CreateUser(ctx context.Context, u *model.User, rec audit.Record) error
+	SetUserActive(ctx context.Context, id string, active bool, rec audit.Record) error
+	SetUserRole(ctx context.Context, id string, role model.Role, rec audit.Record) error
+	SetPasswordHash(ctx context.Context, id, hash string, endSessions bool, rec *audit.Record) error
+
+	CreateSession(ctx context.Context, s model.Session, replaces string, rec audit.Record) error
+	Session(ctx context.Context, tokenHash string) (model.Session, error)
+	TouchSession(ctx context.Context, tokenHash string, at time.Time) error
+	DeleteSession(ctx context.Context, tokenHash string, rec *audit.Record) error
+	LoginFailures(ctx context.Context, key string) (int, time.Time, error)
+	RecordLoginFailure(ctx context.Context, keys []store.ThrottleKey, now time.Time, window time.Duration, rec audit.Record) error
+	ClearLoginFailures(ctx context.Context, keys ...string) error
+
+	Client(ctx context.Context, id string) (model.Client, error)
+	SearchClients(ctx context.Context, q store.ClientQuery) ([]model.Client, int, error)
+	CreateClient(ctx context.Context, c *model.Client, rec audit.Record) error
+	UpdateClient(ctx context.Context, c *model.Client, rec audit.Record) error
+	Episodes(ctx context.Context, clientID string) ([]model.Episode, error)
+
+	ListAudit(ctx context.Context, f store.AuditFilter) ([]audit.Record, int, error)
+	AppendAudit(ctx context.Context, recs []audit.Record) error
+
+	Ping(ctx context.Context) error
+	Pending(ctx context.Context) (int, error)
+}
+
+// Auditor durably records read events; audit.Batcher is one.
+type Auditor interface {
+	Record(ctx context.Context, rec audit.Record) error
+}
+
+// Options are the server's settings.
+type Options struct {
+	BaseURL       string
+	Secure        bool // served over HTTPS: Secure cookies and HSTS
+	TrustProxy    bool
+	Session       auth.SessionPolicy
+	AccountLimit  auth.Throttle // sign-in failures per account
+	AddressLimit  auth.Throttle // sign-in failures per source address
+	Version       string
+	OrgCacheFor   time.Duration // how long the organization settings are cached; 0 means 30 s
+	RequireSecure bool          // refuse to set cookies over plain HTTP (not used yet)
+}
+
+// Deps are the server's collaborators.
+type Deps struct {
+	Store   Store
+	Audit   Auditor
+	Hasher  *auth.Hasher
+	Log     *slog.Logger
+	Metrics *metrics.Registry
+	Now     func() time.Time
+	Options Options
+}
+
+// Server is the web application.
+type Server struct {
+	Deps
+	pages   *render.Engine
+	static  *staticFiles
+	mux     *http.ServeMux
+	table   []route
+	handler http.Handler
+
+	orgMu     sync.Mutex
+	org       model.Organization
+	orgLoaded time.Time
+
+	dummyHash string // verified against when the account does not exist, so timing does not tell
+}
+
+// NewServer builds the web application and its routes.
+func NewServer(d Deps) (*Server, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Options.Session.Idle == 0 {
+		d.Options.Session = auth.DefaultSessionPolicy
+	}
+	if d.Options.AccountLimit.Base == 0 {
+		d.Options.AccountLimit = auth.DefaultThrottle
+	}
+	if d.Options.AddressLimit.Base == 0 {
+		d.Options.AddressLimit = auth.Throttle{FreeAttempts: 50, Base: 30 * time.Second, Max: 15 * time.Minute, Window: time.Hour}
+	}
+	if d.Options.OrgCacheFor == 0 {
+		d.Options.OrgCacheFor = 30 * time.Second
+	}
+	s := &Server{Deps: d, mux: http.NewServeMux()}
+	var err error
+	if s.static, err = newStatic(); err != nil {
+		return nil, err
+	}
+	sub, err := fs.Sub(templateFS, "templates")
+	if err != nil {
+		return nil, err
+	}
+	if s.pages, err = render.New(sub, s.funcs()); err != nil {
+		return nil, err
+	}
+	if s.dummyHash, err = d.Hasher.Hash(context.Background(), "not a real password, for timing only"); err != nil {
+		return nil, err
+	}
+	s.table = s.routes()
+	seen := map[string]bool{}
+	for _, rt := range s.table {
+		if rt.Perm == "" {
+			panic("web: route " + rt.Method + " " + rt.Pattern + " declares no permission")
+		}
+		key := rt.Method + " " + rt.Pattern
+		if seen[key] {
+			panic("web: route " + key + " registered twice")
+		}
+		seen[key] = true
+		s.mux.Handle(key, s.guard(rt))
+	}
+	s.mux.Handle("/", s.guard(route{Method: "", Pattern: "/", Perm: auth.Public, Handle: s.notFound}))
+	var h http.Handler = s.mux
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = httpx.SecurityHeaders(d.Options.Secure, h)
+	h = httpx.Recover(d.Log, h)
+	h = httpx.Observe(d.Log, d.Metrics, h)
+	h = httpx.WithRequestID(h)
+	s.handler = h
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// RouteInfo describes a route, for tests and documentation.
+type RouteInfo struct {
+	Method, Pattern string
+	Perm            auth.Permission
+}
+
+// Routes lists every route with its permission.
+func (s *Server) Routes() []RouteInfo {
+	out := make([]RouteInfo, len(s.table))
+	for i, rt := range s.table {
+		out[i] = RouteInfo{rt.Method, rt.Pattern, rt.Perm}
+	}
+	return out
+}
+
+// handlerFunc is a page or action. Returning an error renders the error page
+// that fits its kind.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// route is one line of the route table.
+type route struct {
+	Method    string
+	Pattern   string
+	Perm      auth.Permission
+	Handle    handlerFunc
+	NoSession bool // static files and probes: never look up a session
+}
+
+type ctxKey int
+
+const (
+	sessionKey ctxKey = iota
+	expiredKey
+)
+
+// sessionOf returns the signed-in session of the request, or nil.
+func sessionOf(r *http.Request) *model.Session {
+	s, _ := r.Context().Value(sessionKey).(*model.Session)
+	return s
+}
+
+// guard wraps a route: it looks up the session, enforces the route's
+// permission (auditing refusals) and renders the handler's error, if any.
+func (s *Server) guard(rt route) http.Handler {
+	label := strings.TrimSpace(rt.Method + " " + rt.Pattern)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpx.SetRoute(r.Context(), label)
+		if !rt.NoSession {
+			w.Header().Set("Cache-Control", "no-store")
+			sess, expired, err := s.loadSession(w, r)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			ctx := context.WithValue(r.Context(), sessionKey, sess)
+			if expired {
+				ctx = context.WithValue(ctx, expiredKey, true)
+			}
+			r = r.WithContext(ctx)
+			if rt.Perm != auth.Public {
+				if sess == nil {
+					s.needSignIn(w, r, expired)
+					return
+				}
+				if !auth.Can(sess.User.Role, rt.Perm) {
+					s.deny(w, r, rt)
+					return
+				}
+			}
+		}
+		if err := rt.Handle(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+// needSignIn sends a signed-out visitor to the sign-in page, remembering
+// where they were going so that work resumes after signing in.
+func (s *Server) needSignIn(w http.ResponseWriter, r *http.Request, expired bool) {
+	target := "/login?next=" + urlQueryEscape(r.URL.RequestURI())
+	if r.Method != http.MethodGet {
+		target = "/login"
+	}
+	if expired {
+		target += sep(target) + "expired=1"
+	}
+	if r.Header.Get("HX-Request") == "true" {
+		w.Header().Set("HX-Redirect", target)
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+func sep(u string) string {
+	if strings.Contains(u, "?") {
+		return "&"
+	}
+	return "?"
+}
+
+// deny answers a signed-in user who lacks the route's permission, and
+// records the refusal (ASVS 16.3.2: log failed authorization).
+func (s *Server) deny(w http.ResponseWriter, r *http.Request, rt route) {
+	rec := s.record(r)
+	rec.Action, rec.Outcome, rec.Category = audit.ActionDenied, audit.OutcomeDenied, string(rt.Perm)
+	rec.Detail = rt.Method + " " + rt.Pattern
+	if id := r.PathValue("id"); model.ValidID(id) && strings.HasPrefix(rt.Pattern, "/clients/") {
+		rec.ClientID = id
+	}
+	if err := s.Audit.Record(r.Context(), rec); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.errorPage(w, r, http.StatusForbidden, "You do not have access to this page",
+		"Your role ("+sessionOf(r).User.Role.Label()+") does not include permission to "+describe(rt.Perm)+
+			". If you need it for your work, ask your program's administrator.")
+}
+
+// record starts an audit record for the request: when, who, from where.
+func (s *Server) record(r *http.Request) audit.Record {
+	rec := audit.Record{
+		At:        s.Now(),
+		IP:        httpx.ClientIP(r, s.Options.TrustProxy),
+		RequestID: httpx.RequestID(r.Context()),
+		Outcome:   audit.OutcomeSuccess,
+	}
+	if sess := sessionOf(r); sess != nil {
+		rec.ActorID, rec.ActorRole = sess.User.ID, string(sess.User.Role)
+	} else {
+		rec.ActorID, rec.ActorRole = "anonymous", ""
+	}
+	return rec
+}
+
+// auditRead durably records that the request showed client data, before the
+// page is sent. If the record cannot be written the page is not shown.
+func (s *Server) auditRead(r *http.Request, action, category, clientID, detail string) error {
+	rec := s.record(r)
+	rec.Action, rec.Category, rec.ClientID, rec.Detail = action, category, clientID, detail
+	if err := s.Audit.Record(r.Context(), rec); err != nil {
+		return model.Wrap("web.auditRead", model.KindInternal, err)
+	}
+	return nil
+}
+
+// fail renders the error page that fits err's kind and logs internal errors.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) {
+		return // the browser went away
+	}
+	kind := model.KindOf(err)
+	status := map[model.Kind]int{
+		model.KindInvalid: http.StatusUnprocessableEntity, model.KindNotFound: http.StatusNotFound,
+		model.KindForbidden: http.StatusForbidden, model.KindConflict: http.StatusConflict,
+		model.KindUnauthenticated: http.StatusUnauthorized, model.KindThrottled: http.StatusTooManyRequests,
+		model.KindUnavailable: http.StatusServiceUnavailable,
+	}[kind]
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 {
+		s.Log.Error("request failed", "error", err, "request_id", httpx.RequestID(r.Context()))
+	}
+	title := map[int]string{
+		http.StatusNotFound: "Page not found", http.StatusForbidden: "You do not have access to this page",
+		http.StatusConflict: "That change clashes with the current record", http.StatusTooManyRequests: "Too many attempts",
+		http.StatusServiceUnavailable: "The database is not answering", http.StatusUnprocessableEntity: "Please check your input",
+	}[status]
+	if title == "" {
+		title = "Something went wrong"
+	}
+	msg := model.UserMessage(err)
+	if status == http.StatusNotFound {
+		msg = "There is no page at this address, or the record it points to does not exist."
+	}
+	s.errorPage(w, r, status, title, msg)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	return model.NotFound("web", "page")
+}
+
+type errorData struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
+	v := s.view(r, heading, "")
+	v.Data = errorData{Status: status, Heading: heading, Message: msg}
+	if err := s.pages.Page(w, status, "error", v); err != nil {
+		s.Log.Error("rendering error page", "error", err)
+		http.Error(w, heading, status)
+	}
+}

@@ -1,0 +1,159 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/platform/httpx"
+)
+
+// view is what every page template receives: the page's own data in Data,
+// and what the layout needs around it.
+type view struct {
+	Title     string
+	Nav       string // which navigation item is current
+	Org       model.Organization
+	User      *model.User // nil when signed out
+	Today     model.Date  // in the organization's time zone
+	Now       time.Time
+	RequestID string
+	Version   string
+	Data      any
+	loc       *time.Location
+}
+
+// view builds the common page data for r.
+func (s *Server) view(r *http.Request, title, nav string) view {
+	org := s.organization(r)
+	loc := org.Location()
+	now := s.Now().In(loc)
+	v := view{Title: title, Nav: nav, Org: org, Today: model.DateOf(now), Now: now,
+		RequestID: httpx.RequestID(r.Context()), Version: s.Options.Version, loc: loc}
+	if sess := sessionOf(r); sess != nil {
+		u := sess.User
+		v.User = &u
+	}
+	return v
+}
+
+// Can reports whether the signed-in user has a permission, so templates show
+// only the links and buttons a person may use.
+func (v view) Can(p string) bool {
+	return v.User != nil && auth.Can(v.User.Role, auth.Permission(p))
+}
+
+// Local formats an instant in the center's time zone.
+func (v view) Local(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(v.loc).Format("Jan 2, 2006 3:04 pm")
+}
+
+// organization returns the center's settings, cached briefly: every page
+// shows them and they rarely change. Other replicas see a change within the
+// cache period.
+func (s *Server) organization(r *http.Request) model.Organization {
+	s.orgMu.Lock()
+	defer s.orgMu.Unlock()
+	if !s.orgLoaded.IsZero() && time.Since(s.orgLoaded) < s.Options.OrgCacheFor {
+		return s.org
+	}
+	org, err := s.Store.Organization(r.Context())
+	if err != nil {
+		if s.org.Name == "" {
+			s.org = model.Organization{Name: "OpenIOP", TimeZone: "UTC"}
+		}
+		return s.org // keep serving the last known settings
+	}
+	s.org, s.orgLoaded = org, time.Now()
+	return org
+}
+
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) string { return s.static.url(name) },
+		"date": func(d model.Date) string {
+			if d.IsZero() {
+				return ""
+			}
+			return d.Format("Jan 2, 2006")
+		},
+		"isoDate": func(d model.Date) string { return d.String() },
+		"telHref": func(phone string) template.URL {
+			digits := strings.Map(func(r rune) rune {
+				if r >= '0' && r <= '9' || r == '+' {
+					return r
+				}
+				return -1
+			}, phone)
+			return template.URL("tel:" + digits)
+		},
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return "1 " + one
+			}
+			return strconv.Itoa(n) + " " + many
+		},
+		"hours": func(minutes int) string {
+			h := float64(minutes) / 60
+			if h == float64(int(h)) {
+				return strconv.Itoa(int(h))
+			}
+			return strconv.FormatFloat(h, 'f', 1, 64)
+		},
+		"lines": func(s string) []string { return strings.Split(s, "\n") },
+		// invalid marks a form control whose field has a problem, pointing
+		// screen readers at the message (id "<name>-error").
+		"invalid": func(problems map[string]string, name string) template.HTMLAttr {
+			if problems[name] == "" {
+				return ""
+			}
+			return template.HTMLAttr(`aria-invalid="true" aria-describedby="` + template.HTMLEscapeString(name) + `-error"`)
+		},
+		"add":  func(a, b int) int { return a + b },
+		"list": func(xs ...string) []string { return xs },
+		"short": func(s string, n int) string {
+			if r := []rune(s); len(r) > n {
+				return string(r[:n]) + "…"
+			}
+			return s
+		},
+		"describe":  func(p string) string { return describe(auth.Permission(p)) },
+		"roleLabel": func(r model.Role) string { return r.Label() },
+		"roles":     func() []model.Role { return model.Roles },
+	}
+}
+
+// describe says what a permission allows, in words for the "no access" page.
+func describe(p auth.Permission) string {
+	switch p {
+	case auth.ViewSchedule:
+		return "view the day's schedule"
+	case auth.ViewCaseload:
+		return "view a caseload"
+	case auth.SearchClients:
+		return "search the client list"
+	case auth.ViewClientHeader:
+		return "open client records"
+	case auth.CreateClient:
+		return "register new clients"
+	case auth.EditClient:
+		return "change client demographics"
+	case auth.ManageUsers:
+		return "manage staff accounts"
+	case auth.ViewAuditLog:
+		return "read the audit log"
+	case auth.ViewProgram:
+		return "view the program structure"
+	case auth.ManageSettings:
+		return "change the center's settings"
+	default:
+		return string(p)
+	}
+}
