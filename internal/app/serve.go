@@ -66,8 +66,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
 	}
-	if cfg.BaseURL == "http://"+cfg.Addr { // derived, not given: use the real port (for --addr :0)
-		cfg.BaseURL = "http://" + ln.Addr().String()
+	if cfg.BaseURL == config.DefaultBaseURL(cfg.Addr) { // derived, not given: use the real port (for --addr :0)
+		cfg.BaseURL = config.DefaultBaseURL(ln.Addr().String())
 	}
 	srv, err := web.NewServer(web.Deps{
 		Store: db, Audit: batcher, Hasher: hasher, Log: log, Metrics: reg, Now: time.Now,

@@ -154,12 +154,16 @@ func Verify(records iter.Seq2[Record, error], head Head, progress func(checked i
 			progress(rep.Checked)
 		}
 	}
-	if head.Seq != prevSeq || (head.Seq > 0 && head.Hash != prevHash) {
+	switch {
+	case head.Seq > prevSeq:
 		rep.FirstBad = prevSeq + 1
-		if head.Seq < prevSeq {
-			rep.FirstBad = head.Seq + 1
-		}
-		rep.Problem = fmt.Sprintf("the chain ends at record %d but its head says %d: records were removed from the end or the head was altered", prevSeq, head.Seq)
+		rep.Problem = fmt.Sprintf("the chain ends at record %d but its head says %d: records were removed from the end", prevSeq, head.Seq)
+	case head.Seq < prevSeq:
+		rep.FirstBad = head.Seq + 1
+		rep.Problem = fmt.Sprintf("the chain has records after %d, where its head says it ends: records were added outside OpenIOP", head.Seq)
+	case head.Seq > 0 && head.Hash != prevHash:
+		rep.FirstBad = prevSeq
+		rep.Problem = fmt.Sprintf("the head's hash does not match record %d: the last record or the head was altered", prevSeq)
 	}
 	return rep, nil
 }

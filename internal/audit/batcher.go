@@ -52,6 +52,9 @@ func NewBatcher(sink Sink, max int) *Batcher {
 // Record queues rec and waits until it is committed or fails.
 func (b *Batcher) Record(ctx context.Context, rec Record) error {
 	p := pending{rec: rec, errc: make(chan error, 1)}
+	if err := ctx.Err(); err != nil {
+		return err // the request has already given up: record nothing
+	}
 	select {
 	case <-b.quit:
 		return ErrClosed

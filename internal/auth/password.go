@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -88,27 +89,52 @@ func (h *Hasher) Verify(ctx context.Context, password, phc string) (ok, rehash b
 	return ok, rehash, nil
 }
 
+// Bounds on parameters read from a stored hash: argon2 panics below the
+// minimums, and a forged hash must not make a sign-in allocate gigabytes.
+const (
+	maxMemoryKiB = 1 << 20 // 1 GiB
+	maxTime      = 64
+)
+
 func parsePHC(phc string) (Params, []byte, []byte, error) {
 	parts := strings.Split(phc, "$")
 	// "", "argon2id", "v=19", "m=..,t=..,p=..", salt, hash
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return Params{}, nil, nil, ErrBadHash
-	}
-	var version int
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" || parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
 		return Params{}, nil, nil, ErrBadHash
 	}
 	var p Params
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+	fields := strings.Split(parts[3], ",")
+	if len(fields) != 3 {
+		return Params{}, nil, nil, ErrBadHash
+	}
+	for i, name := range []string{"m", "t", "p"} {
+		k, v, ok := strings.Cut(fields[i], "=")
+		n, err := strconv.ParseUint(v, 10, 32)
+		if !ok || k != name || err != nil {
+			return Params{}, nil, nil, ErrBadHash
+		}
+		switch name {
+		case "m":
+			p.Memory = uint32(n)
+		case "t":
+			p.Time = uint32(n)
+		case "p":
+			if n > 255 {
+				return Params{}, nil, nil, ErrBadHash
+			}
+			p.Threads = uint8(n)
+		}
+	}
+	if p.Time < 1 || p.Time > maxTime || p.Threads < 1 || p.Memory < 8*uint32(p.Threads) || p.Memory > maxMemoryKiB {
 		return Params{}, nil, nil, ErrBadHash
 	}
 	enc := base64.RawStdEncoding
 	salt, err := enc.DecodeString(parts[4])
-	if err != nil {
+	if err != nil || len(salt) < 8 {
 		return Params{}, nil, nil, ErrBadHash
 	}
 	key, err := enc.DecodeString(parts[5])
-	if err != nil || len(key) < 16 {
+	if err != nil || len(key) < 16 || len(key) > 128 {
 		return Params{}, nil, nil, ErrBadHash
 	}
 	return p, salt, key, nil

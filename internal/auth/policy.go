@@ -56,13 +56,28 @@ func CheckPassword(password string, context ...string) string {
 		return "That password is a simple sequence. Choose something less predictable."
 	}
 	squashed := squash(lower)
-	for _, c := range context {
-		c = squash(strings.ToLower(c))
-		if len(c) >= 4 && (squashed == c || strings.Contains(squashed, c) && len(squashed)-len(c) < 6) {
+	for _, word := range contextWords(context) {
+		n, m := utf8.RuneCountInString(squashed), utf8.RuneCountInString(word)
+		if m >= 4 && (squashed == word || strings.Contains(squashed, word) && n-m < 6) {
 			return "The password is too close to your name, email or the center's name."
 		}
 	}
 	return ""
+}
+
+// contextWords expands the context into the forms a guesser would try: each
+// item whole, and for an email also the part before the @ (the sign-in
+// name), all lower-cased with punctuation removed.
+func contextWords(context []string) []string {
+	var out []string
+	for _, c := range context {
+		c = strings.ToLower(strings.TrimSpace(c))
+		out = append(out, squash(c))
+		if local, _, ok := strings.Cut(c, "@"); ok {
+			out = append(out, squash(local))
+		}
+	}
+	return out
 }
 
 // repetitive reports whether s is a unit of at most 4 runes repeated.

@@ -158,22 +158,26 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (Confi
 	fs.Duration(&c.SessionMax, "session-max", 12*time.Hour, "sign staff out this long after sign-in")
 	fs.Bool(&c.TrustProxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind a reverse proxy)")
 	fs.Duration(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long to let requests finish when stopping")
-	if err := fs.Parse(args); err != nil {
+	// Flag syntax errors stop here; problems with values, from variables
+	// or flags, are all collected and reported together.
+	if err := fs.FlagSet.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	var problems []string
+	problems := append([]string(nil), fs.problems...)
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		problems = append(problems, fmt.Sprintf("--addr must be host:port such as 127.0.0.1:8080, not %q", c.Addr))
 	}
 	if c.BaseURL == "" {
-		c.BaseURL = "http://" + c.Addr
-	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		c.BaseURL = DefaultBaseURL(c.Addr)
+	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		problems = append(problems, fmt.Sprintf("--base-url must be an absolute http(s) URL with no path, such as https://iop.example.org, not %q", c.BaseURL))
+	} else {
+		c.BaseURL = u.Scheme + "://" + strings.ToLower(u.Host) // url.Parse lower-cases the scheme; Secure() relies on it
 	}
-	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
 	switch c.LogFormat {
 	case "text", "json":
 	default:
@@ -198,6 +202,19 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (Confi
 		return c, errors.New(strings.Join(problems, "; "))
 	}
 	return c, nil
+}
+
+// DefaultBaseURL is the public URL when none is given: the listen address,
+// with "localhost" for an address that names no host (":8080", "0.0.0.0:8080").
+func DefaultBaseURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // Secure reports whether the public URL is HTTPS, which decides whether

@@ -123,16 +123,28 @@ func (c Client) Problems(today Date) map[string]string {
 	default:
 		p["sex_at_birth"] = "Choose female, male or not recorded."
 	}
-	if c.Phone != "" && !phoneRE.MatchString(c.Phone) {
+	if c.Phone != "" && !validPhone(c.Phone) {
 		p["phone"] = "Enter a phone number of digits, spaces, dashes or parentheses."
 	}
-	if c.EmergencyPhn != "" && !phoneRE.MatchString(c.EmergencyPhn) {
+	if c.EmergencyPhn != "" && !validPhone(c.EmergencyPhn) {
 		p["emergency_phone"] = "Enter a phone number of digits, spaces, dashes or parentheses."
 	}
 	if c.Email != "" && !ValidEmail(c.Email) {
 		p["email"] = "Enter an email address such as name@example.org."
 	}
 	return p
+}
+
+// validPhone accepts the usual ways of writing a phone number with at least
+// seven digits.
+func validPhone(s string) bool {
+	digits := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	return digits >= 7 && phoneRE.MatchString(s)
 }
 
 // ValidEmail reports whether s is a plain email address (no display name),

@@ -107,6 +107,7 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return strconv.FormatFloat(h, 'f', 1, 64)
 		},
+		"problemList": problemList,
 		"lines": func(s string) []string { return strings.Split(s, "\n") },
 		// invalid marks a form control whose field has a problem, pointing
 		// screen readers at the message (id "<name>-error").
@@ -128,6 +129,32 @@ func (s *Server) funcs() template.FuncMap {
 		"roleLabel": func(r model.Role) string { return r.Label() },
 		"roles":     func() []model.Role { return model.Roles },
 	}
+}
+
+// fieldOrder is the order fields appear in on forms, so the error summary
+// lists problems top to bottom as the person will meet them.
+var fieldOrder = []string{"first_name", "last_name", "preferred_name", "pronouns", "date_of_birth", "sex_at_birth",
+	"phone", "email", "address", "emergency_name", "emergency_relationship", "emergency_phone",
+	"name", "credentials", "role", "password", "from", "to", "actor", "action", "client"}
+
+type problem struct{ Field, Message string }
+
+// problemList orders form problems as the fields appear.
+func problemList(problems map[string]string) []problem {
+	var out []problem
+	seen := map[string]bool{}
+	for _, f := range fieldOrder {
+		if m, ok := problems[f]; ok {
+			out = append(out, problem{f, m})
+			seen[f] = true
+		}
+	}
+	for f, m := range problems {
+		if !seen[f] {
+			out = append(out, problem{f, m})
+		}
+	}
+	return out
 }
 
 // describe says what a permission allows, in words for the "no access" page.
