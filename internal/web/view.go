@@ -108,7 +108,7 @@ func (s *Server) funcs() template.FuncMap {
 			return strconv.FormatFloat(h, 'f', 1, 64)
 		},
 		"problemList": problemList,
-		"lines": func(s string) []string { return strings.Split(s, "\n") },
+		"lines":       func(s string) []string { return strings.Split(s, "\n") },
 		// invalid marks a form control whose field has a problem, pointing
 		// screen readers at the message (id "<name>-error").
 		"invalid": func(problems map[string]string, name string) template.HTMLAttr {
