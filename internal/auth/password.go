@@ -83,7 +83,7 @@ func (h *Hasher) Verify(ctx context.Context, password, phc string) (ok, rehash b
 		return false, false, err
 	}
 	defer h.release()
-	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
+	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want))) // #nosec G115 -- parsePHC caps the key at 128 bytes
 	ok = subtle.ConstantTimeCompare(got, want) == 1
 	rehash = p.Memory < h.Params.Memory || p.Time < h.Params.Time
 	return ok, rehash, nil

@@ -194,7 +194,7 @@ func (t Track) Problems() map[string]string {
 func EncodeDays(days []time.Weekday) string {
 	var b strings.Builder
 	for _, d := range days {
-		b.WriteByte(byte('0' + d))
+		b.WriteByte(byte('0' + d)) // #nosec G115 -- a weekday is 0 to 6
 	}
 	return b.String()
 }

@@ -172,6 +172,7 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Record, int
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
+	// #nosec G202 -- col comes from the AuditSortColumns allowlist; values are bound parameters
 	q := `SELECT ` + auditColumns + ` FROM audit_log` + cond + ` ORDER BY ` + col + dir + `, seq` + dir +
 		fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(f.Offset, 0))
 	rows, err := db.r.QueryContext(ctx, q, args...)

@@ -12,40 +12,67 @@ import (
 	"github.com/openiop/openiop/internal/model"
 )
 
-// The client columns and the client's current episode: the open one, or
-// else the most recent. Joined names are for display.
-const clientSelect = `SELECT c.id, c.mrn, c.first_name, c.last_name, c.preferred_name, c.pronouns, c.date_of_birth, c.sex_at_birth,
-		c.phone, c.email, c.address, c.emergency_name, c.emergency_relationship, c.emergency_phone, c.created_at, c.updated_at,
+// The client columns and the client's current episode (the open one, or
+// else the most recent), with joined names for display.
+const (
+	clientColumns = `SELECT c.id, c.mrn, c.first_name, c.last_name, c.preferred_name, c.pronouns, c.date_of_birth, c.sex_at_birth,
+		c.phone, c.email, c.address, c.emergency_name, c.emergency_relationship, c.emergency_phone,
 		e.id, e.program_id, e.track_id, e.level_of_care, e.admission_date, e.discharge_date, e.status, e.primary_counselor_id,
-		p.name, t.name, u.name, p.min_weekly_minutes
-	FROM clients c
-	LEFT JOIN episodes e ON e.id = (SELECT e2.id FROM episodes e2 WHERE e2.client_id = c.id
-		ORDER BY CASE WHEN e2.status = 'active' THEN 0 ELSE 1 END, e2.admission_date DESC, e2.id DESC LIMIT 1)
-	LEFT JOIN programs p ON p.id = e.program_id
-	LEFT JOIN tracks t ON t.id = e.track_id
-	LEFT JOIN users u ON u.id = e.primary_counselor_id`
+		p.name, t.name, u.name, p.min_weekly_minutes`
+	// listColumns are what lists and searches show: identity and the
+	// current episode, not contacts. Each column costs time on every row.
+	listColumns = `SELECT c.id, c.mrn, c.first_name, c.last_name, c.preferred_name, c.pronouns, c.date_of_birth,
+		e.id, e.track_id, e.level_of_care, e.admission_date, e.discharge_date, e.status, e.primary_counselor_id,
+		p.name, t.name, u.name`
+	clientsFrom  = ` FROM clients c LEFT JOIN episodes e ON e.id = c.current_episode_id`
+	episodeJoins = ` LEFT JOIN programs p ON p.id = e.program_id LEFT JOIN tracks t ON t.id = e.track_id
+		LEFT JOIN users u ON u.id = e.primary_counselor_id`
+	clientSelect = clientColumns + clientsFrom + episodeJoins
+	// caseloadFrom starts from the counselor's open episodes, so the
+	// planner uses the counselor index instead of walking every client.
+	caseloadFrom = ` FROM episodes e JOIN clients c ON c.current_episode_id = e.id`
+)
 
 func scanClient(s scanner) (model.Client, error) {
 	var c model.Client
-	var epID, progID, trackID, loc, status, counselor, progName, trackName, counselorName sql.NullString
-	var minMinutes sql.NullInt64
-	var adm, dis model.Date
+	var ep episodeCols
 	err := s.Scan(&c.ID, &c.MRN, &c.FirstName, &c.LastName, &c.PreferredName, &c.Pronouns, &c.DateOfBirth, &c.SexAtBirth,
-		&c.Phone, &c.Email, &c.Address, &c.EmergencyName, &c.EmergencyRel, &c.EmergencyPhn, &c.CreatedAt, &c.UpdatedAt,
-		&epID, &progID, &trackID, &loc, &adm, &dis, &status, &counselor, &progName, &trackName, &counselorName, &minMinutes)
-	if err != nil {
-		return c, err
+		&c.Phone, &c.Email, &c.Address, &c.EmergencyName, &c.EmergencyRel, &c.EmergencyPhn,
+		&ep.id, &ep.programID, &ep.trackID, &ep.loc, &ep.adm, &ep.dis, &ep.status, &ep.counselor,
+		&ep.progName, &ep.trackName, &ep.counselorName, &ep.minMinutes)
+	c.Current = ep.episode(c.ID)
+	return c, err
+}
+
+// scanListClient reads a row of listColumns.
+func scanListClient(s scanner) (model.Client, error) {
+	var c model.Client
+	var ep episodeCols
+	err := s.Scan(&c.ID, &c.MRN, &c.FirstName, &c.LastName, &c.PreferredName, &c.Pronouns, &c.DateOfBirth,
+		&ep.id, &ep.trackID, &ep.loc, &ep.adm, &ep.dis, &ep.status, &ep.counselor,
+		&ep.progName, &ep.trackName, &ep.counselorName)
+	c.Current = ep.episode(c.ID)
+	return c, err
+}
+
+// episodeCols holds the nullable columns of a client's current episode.
+type episodeCols struct {
+	id, programID, trackID, loc, status, counselor, progName, trackName, counselorName sql.NullString
+	minMinutes                                                                         sql.NullInt64
+	adm, dis                                                                           model.Date
+}
+
+func (ep episodeCols) episode(clientID string) *model.Episode {
+	if !ep.id.Valid {
+		return nil
 	}
-	if epID.Valid {
-		c.Current = &model.Episode{
-			ID: epID.String, ClientID: c.ID, ProgramID: progID.String, TrackID: trackID.String,
-			LevelOfCare: model.LevelOfCare(loc.String), AdmissionDate: adm, DischargeDate: dis,
-			Status: model.EpisodeStatus(status.String), PrimaryCounselorID: counselor.String,
-			ProgramName: progName.String, TrackName: trackName.String, CounselorName: counselorName.String,
-			MinWeeklyMinutes: int(minMinutes.Int64),
-		}
+	return &model.Episode{
+		ID: ep.id.String, ClientID: clientID, ProgramID: ep.programID.String, TrackID: ep.trackID.String,
+		LevelOfCare: model.LevelOfCare(ep.loc.String), AdmissionDate: ep.adm, DischargeDate: ep.dis,
+		Status: model.EpisodeStatus(ep.status.String), PrimaryCounselorID: ep.counselor.String,
+		ProgramName: ep.progName.String, TrackName: ep.trackName.String, CounselorName: ep.counselorName.String,
+		MinWeeklyMinutes: int(ep.minMinutes.Int64),
 	}
-	return c, nil
 }
 
 // searchText is what client search matches against: names, record number,
@@ -125,8 +152,15 @@ func (db *DB) ImportClients(ctx context.Context, clients []model.Client, episode
 				return err
 			}
 		}
+		touched := map[string]bool{}
 		for i := range episodes {
 			if err := db.insertEpisode(ctx, tx, &episodes[i]); err != nil {
+				return err
+			}
+			touched[episodes[i].ClientID] = true
+		}
+		for id := range touched {
+			if err := refreshCurrentEpisode(ctx, tx, id); err != nil {
 				return err
 			}
 		}
@@ -162,12 +196,17 @@ func (db *DB) UpdateClient(ctx context.Context, c *model.Client, rec audit.Recor
 	}, &rec)
 }
 
-// Client returns a client with their current episode.
+// Client returns a client with their current episode and record times.
+// (Lists leave the times out: parsing them is most of a row's cost.)
 func (db *DB) Client(ctx context.Context, id string) (model.Client, error) {
-	c, err := scanClient(db.r.QueryRowContext(ctx, clientSelect+` WHERE c.id = $1`, id))
+	c, err := scanClient(db.queryRow(ctx, clientSelect+` WHERE c.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, model.NotFound("store.Client", "client")
 	}
+	if err != nil {
+		return c, model.Wrap("store.Client", model.KindInternal, err)
+	}
+	err = db.queryRow(ctx, `SELECT created_at, updated_at FROM clients WHERE id = $1`, id).Scan(&c.CreatedAt, &c.UpdatedAt)
 	return c, model.Wrap("store.Client", model.KindInternal, err)
 }
 
@@ -195,7 +234,8 @@ type ClientQuery struct {
 var likeEscape = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // SearchClients returns clients matching q by surname, and how many match in
-// all (for paging).
+// all (for paging). The clients carry what lists show: identity, record
+// number, date of birth and the current episode; not contacts (use Client).
 func (db *DB) SearchClients(ctx context.Context, q ClientQuery) ([]model.Client, int, error) {
 	const op = "store.SearchClients"
 	var where []string
@@ -208,14 +248,13 @@ func (db *DB) SearchClients(ctx context.Context, q ClientQuery) ([]model.Client,
 		where = append(where, fmt.Sprintf(`c.search_text LIKE $%d ESCAPE '\'`, len(args)))
 	}
 	switch q.Status {
-	case StatusActive:
-		where = append(where, `e.status = 'active'`)
-	case StatusDischarged:
-		where = append(where, `e.status = 'discharged'`)
-	case StatusNotAdmitted:
-		where = append(where, `e.id IS NULL`)
+	case StatusActive, StatusDischarged, StatusNotAdmitted:
+		args = append(args, string(q.Status))
+		where = append(where, fmt.Sprintf(`c.care_status = $%d`, len(args)))
 	}
+	from := clientsFrom
 	if q.CounselorID != "" {
+		from = caseloadFrom
 		args = append(args, q.CounselorID)
 		where = append(where, fmt.Sprintf(`e.status = 'active' AND e.primary_counselor_id = $%d`, len(args)))
 	}
@@ -223,31 +262,44 @@ func (db *DB) SearchClients(ctx context.Context, q ClientQuery) ([]model.Client,
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	var total int
-	countSQL := `SELECT COUNT(*) FROM clients c LEFT JOIN episodes e ON e.id = (SELECT e2.id FROM episodes e2 WHERE e2.client_id = c.id
-		ORDER BY CASE WHEN e2.status = 'active' THEN 0 ELSE 1 END, e2.admission_date DESC, e2.id DESC LIMIT 1)` + cond
-	if err := db.r.QueryRowContext(ctx, countSQL, args...).Scan(&total); err != nil {
-		return nil, 0, model.Wrap(op, model.KindInternal, err)
-	}
 	limit := q.Limit
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	rows, err := db.r.QueryContext(ctx, clientSelect+cond+
-		fmt.Sprintf(` ORDER BY c.last_name, c.first_name, c.id LIMIT %d OFFSET %d`, limit, max(q.Offset, 0)), args...)
+	offset := max(q.Offset, 0)
+	rows, err := db.query(ctx, listColumns+from+episodeJoins+cond+
+		fmt.Sprintf(` ORDER BY c.last_name, c.first_name, c.id LIMIT %d OFFSET %d`, limit, offset), args...)
 	if err != nil {
 		return nil, 0, model.Wrap(op, model.KindInternal, err)
 	}
 	defer rows.Close()
 	var out []model.Client
 	for rows.Next() {
-		c, err := scanClient(rows)
+		c, err := scanListClient(rows)
 		if err != nil {
 			return nil, 0, model.Wrap(op, model.KindInternal, err)
 		}
 		out = append(out, c)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, model.Wrap(op, model.KindInternal, err)
+	}
+	// A page that is not full tells the total without counting (most
+	// searches and caseloads); only a full or empty-after-offset page
+	// needs the count.
+	if len(out) > 0 && len(out) < limit || len(out) == 0 && offset == 0 {
+		return out, offset + len(out), nil
+	}
+	var total int
+	countFrom := from
+	if q.CounselorID == "" {
+		countFrom = ` FROM clients c` // no condition reads the episode; the index on care_status answers alone
+	}
+	countSQL := `SELECT COUNT(*)` + countFrom + cond
+	if err := db.queryRow(ctx, countSQL, args...).Scan(&total); err != nil {
+		return nil, 0, model.Wrap(op, model.KindInternal, err)
+	}
+	return out, total, nil
 }
 
 // CreateEpisode admits a client to a program, assigning the episode's id. A
@@ -262,7 +314,12 @@ func (db *DB) CreateEpisode(ctx context.Context, e *model.Episode, rec audit.Rec
 	}
 	e.ID = model.NewID()
 	rec.Category, rec.Action, rec.ClientID, rec.EntityID = "client.episode", audit.ActionCreate, e.ClientID, e.ID
-	err := db.write(ctx, op, func(tx *sql.Tx) error { return db.insertEpisode(ctx, tx, e) }, &rec)
+	err := db.write(ctx, op, func(tx *sql.Tx) error {
+		if err := db.insertEpisode(ctx, tx, e); err != nil {
+			return err
+		}
+		return refreshCurrentEpisode(ctx, tx, e.ClientID)
+	}, &rec)
 	if isUniqueViolation(err) {
 		return &model.Error{Op: op, Kind: model.KindConflict, Msg: "the client already has an open episode in this program"}
 	}
@@ -282,9 +339,20 @@ func (db *DB) insertEpisode(ctx context.Context, tx *sql.Tx, e *model.Episode) e
 	return err
 }
 
+// refreshCurrentEpisode points the client row at its current episode (the
+// open one, else the most recent) and copies that episode's status. Every
+// change to a client's episodes calls it in the same transaction.
+func refreshCurrentEpisode(ctx context.Context, tx *sql.Tx, clientID string) error {
+	const pick = `FROM episodes e WHERE e.client_id = $1
+		ORDER BY CASE WHEN e.status = 'active' THEN 0 ELSE 1 END, e.admission_date DESC, e.id DESC LIMIT 1`
+	_, err := tx.ExecContext(ctx, `UPDATE clients SET current_episode_id = (SELECT e.id `+pick+`),
+		care_status = COALESCE((SELECT e.status `+pick+`), 'registered') WHERE id = $1`, clientID)
+	return err
+}
+
 // Episodes lists a client's episodes, newest first.
 func (db *DB) Episodes(ctx context.Context, clientID string) ([]model.Episode, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT e.id, e.client_id, e.program_id, e.track_id, e.level_of_care, e.admission_date,
+	rows, err := db.query(ctx, `SELECT e.id, e.client_id, e.program_id, e.track_id, e.level_of_care, e.admission_date,
 			e.discharge_date, e.status, e.primary_counselor_id, p.name, t.name, u.name, p.min_weekly_minutes
 		FROM episodes e JOIN programs p ON p.id = e.program_id
 		LEFT JOIN tracks t ON t.id = e.track_id LEFT JOIN users u ON u.id = e.primary_counselor_id
@@ -312,6 +380,6 @@ func (db *DB) Episodes(ctx context.Context, clientID string) ([]model.Episode, e
 // CountClients returns how many clients are registered.
 func (db *DB) CountClients(ctx context.Context) (int, error) {
 	var n int
-	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM clients`).Scan(&n)
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients`).Scan(&n)
 	return n, err
 }

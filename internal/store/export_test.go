@@ -9,3 +9,27 @@ func (db *DB) ExecForTest(ctx context.Context, stmt string) error {
 	_, err := db.w.ExecContext(ctx, stmt)
 	return err
 }
+
+// SchemaForTest returns each table's column names in order.
+func (db *DB) SchemaForTest(ctx context.Context) (map[string][]string, error) {
+	q := `SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
+		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid`
+	if db.Engine == Postgres {
+		q = `SELECT table_name, column_name FROM information_schema.columns
+			WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`
+	}
+	rows, err := db.r.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var table, col string
+		if err := rows.Scan(&table, &col); err != nil {
+			return nil, err
+		}
+		out[table] = append(out[table], col)
+	}
+	return out, rows.Err()
+}

@@ -13,7 +13,7 @@ import (
 // any are saved.
 func (db *DB) Organization(ctx context.Context) (model.Organization, error) {
 	var o model.Organization
-	err := db.r.QueryRowContext(ctx, `SELECT name, phone, email, address, hours, time_zone, website FROM organization WHERE id = 1`).
+	err := db.queryRow(ctx, `SELECT name, phone, email, address, hours, time_zone, website FROM organization WHERE id = 1`).
 		Scan(&o.Name, &o.Phone, &o.Email, &o.Address, &o.Hours, &o.TimeZone, &o.Website)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, model.NotFound("store.Organization", "organization settings")
@@ -47,7 +47,7 @@ func (db *DB) CreateSite(ctx context.Context, s *model.Site, rec audit.Record) e
 
 // Sites lists the sites by name.
 func (db *DB) Sites(ctx context.Context) ([]model.Site, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, name, address, phone, time_zone FROM sites ORDER BY name`)
+	rows, err := db.query(ctx, `SELECT id, name, address, phone, time_zone FROM sites ORDER BY name`)
 	if err != nil {
 		return nil, model.Wrap("store.Sites", model.KindInternal, err)
 	}
@@ -77,7 +77,7 @@ func (db *DB) CreateProgram(ctx context.Context, p *model.Program, rec audit.Rec
 
 // Programs lists the programs by name.
 func (db *DB) Programs(ctx context.Context) ([]model.Program, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, site_id, name, population, level_of_care, min_weekly_minutes, description
+	rows, err := db.query(ctx, `SELECT id, site_id, name, population, level_of_care, min_weekly_minutes, description
 		FROM programs ORDER BY name`)
 	if err != nil {
 		return nil, model.Wrap("store.Programs", model.KindInternal, err)
@@ -123,7 +123,7 @@ type TrackWithCount struct {
 // Tracks lists every track with its program name and current enrolment, by
 // program and start time. It shows counts only, never names.
 func (db *DB) Tracks(ctx context.Context) ([]TrackWithCount, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT t.id, t.program_id, t.name, t.kind, t.days, t.start_minute, t.end_minute, t.room, t.capacity,
+	rows, err := db.query(ctx, `SELECT t.id, t.program_id, t.name, t.kind, t.days, t.start_minute, t.end_minute, t.room, t.capacity,
 			p.name, p.population,
 			(SELECT COUNT(*) FROM episodes e WHERE e.track_id = t.id AND e.status = 'active')
 		FROM tracks t JOIN programs p ON p.id = t.program_id

@@ -34,7 +34,7 @@ func (db *DB) CreateSession(ctx context.Context, s model.Session, replaces strin
 func (db *DB) Session(ctx context.Context, tokenHash string) (model.Session, error) {
 	var s model.Session
 	var role string
-	err := db.r.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent,
+	err := db.queryRow(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent,
 			u.id, u.email, u.name, u.credentials, u.role, u.active
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, tokenHash).
 		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.IP, &s.UserAgent,
@@ -87,7 +87,7 @@ func (db *DB) PurgeSessions(ctx context.Context, now time.Time, idle time.Durati
 // LoginFailures returns the failure count and lock-out end for a throttle
 // key; zero values if there are none.
 func (db *DB) LoginFailures(ctx context.Context, key string) (failures int, lockedUntil time.Time, err error) {
-	err = db.r.QueryRowContext(ctx, `SELECT failures, locked_until FROM login_failures WHERE key = $1`, key).Scan(&failures, &lockedUntil)
+	err = db.queryRow(ctx, `SELECT failures, locked_until FROM login_failures WHERE key = $1`, key).Scan(&failures, &lockedUntil)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, time.Time{}, nil
 	}

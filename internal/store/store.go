@@ -27,6 +27,7 @@ type DB struct {
 	r      *sql.DB
 	now    func() time.Time
 	where  string // the file or redacted URL, for messages
+	stmts  stmtCache
 }
 
 // Options configure Open.
@@ -132,6 +133,7 @@ func (db *DB) Where() string { return db.where }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stmts.close()
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())

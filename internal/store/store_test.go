@@ -162,6 +162,15 @@ func TestClientLifecycleAndSearch(t *testing.T) {
 			}
 		}
 
+		// A full page counts the rest; a page past the end still knows the total.
+		for _, off := range []int{0, 1, 2, 5} {
+			list, total, err := db.SearchClients(ctx, store.ClientQuery{Text: "5550142", Limit: 1, Offset: off})
+			want := min(1, max(0, 3-off))
+			if err != nil || total != 3 || len(list) != want {
+				t.Errorf("page at offset %d of 1: %d shown, total %d (%v); want %d of 3", off, len(list), total, err, want)
+			}
+		}
+
 		// Invalid updates change nothing.
 		bad := got
 		bad.DateOfBirth = model.Date{Year: 2999, Month: 1, Day: 1}

@@ -44,7 +44,7 @@ func (db *DB) CreateUser(ctx context.Context, u *model.User, rec audit.Record) e
 
 // UserByEmail returns the user with that sign-in email (any case).
 func (db *DB) UserByEmail(ctx context.Context, email string) (model.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`,
+	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`,
 		strings.ToLower(strings.TrimSpace(email))))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, model.NotFound("store.UserByEmail", "user")
@@ -54,7 +54,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (model.User, error)
 
 // User returns a user by id.
 func (db *DB) User(ctx context.Context, id string) (model.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, model.NotFound("store.User", "user")
 	}
@@ -63,7 +63,7 @@ func (db *DB) User(ctx context.Context, id string) (model.User, error) {
 
 // Users lists every user, active first, then by name.
 func (db *DB) Users(ctx context.Context) ([]model.User, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY active DESC, name`)
+	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users ORDER BY active DESC, name`)
 	if err != nil {
 		return nil, model.Wrap("store.Users", model.KindInternal, err)
 	}
@@ -81,7 +81,7 @@ func (db *DB) Users(ctx context.Context) ([]model.User, error) {
 
 // UsersWithRole lists the active users with a role, by name.
 func (db *DB) UsersWithRole(ctx context.Context, role model.Role) ([]model.User, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE role = $1 AND active = TRUE ORDER BY name`, string(role))
+	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users WHERE role = $1 AND active = TRUE ORDER BY name`, string(role))
 	if err != nil {
 		return nil, model.Wrap("store.UsersWithRole", model.KindInternal, err)
 	}
@@ -170,6 +170,6 @@ func (db *DB) SetPasswordHash(ctx context.Context, id, hash string, endSessions 
 // CountUsers returns how many users exist.
 func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
 	return n, err
 }

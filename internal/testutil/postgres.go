@@ -92,7 +92,7 @@ func startCluster() (string, func(), error) {
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
-		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)} // #nosec G115 -- ids from /etc/passwd
 		if err := os.Chown(dir, uid, gid); err != nil {
 			return "", nil, err
 		}

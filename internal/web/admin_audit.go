@@ -153,7 +153,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 		d.CSV = d.link(d.F.Sort, d.F.Desc, 1, "csv")
 	}
 	v.Data = d
-	return s.pages.Page(w, status, "audit", v)
+	return s.pages.Page(w, status, "audit", &v)
 }
 
 func writeAuditCSV(w http.ResponseWriter, d auditData, loc *time.Location) error {

@@ -36,7 +36,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	d.Users = users
 	v := s.view(r, "Staff accounts", "users")
 	v.Data = d
-	return s.pages.Page(w, status, "users", v)
+	return s.pages.Page(w, status, "users", &v)
 }
 
 // userCreate adds a staff account with a password the administrator sets.

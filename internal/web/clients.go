@@ -72,9 +72,9 @@ func (s *Server) clientList(w http.ResponseWriter, r *http.Request) error {
 	v.Data = d
 	w.Header().Set("Vary", "HX-Request")
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "client-results" {
-		return s.pages.Fragment(w, http.StatusOK, "clients", "results", v)
+		return s.pages.Fragment(w, http.StatusOK, "clients", "results", &v)
 	}
-	return s.pages.Page(w, http.StatusOK, "clients", v)
+	return s.pages.Page(w, http.StatusOK, "clients", &v)
 }
 
 type clientShowData struct {
@@ -102,7 +102,7 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, c.DisplayName(), "clients")
 	v.Data = clientShowData{Client: c, Age: c.Age(v.Today), Episodes: eps,
 		Created: r.URL.Query().Get("created") == "1", Updated: r.URL.Query().Get("updated") == "1"}
-	return s.pages.Page(w, http.StatusOK, "client", v)
+	return s.pages.Page(w, http.StatusOK, "client", &v)
 }
 
 // loadClient reads the client named in the path. A malformed id or an
@@ -145,7 +145,7 @@ func (s *Server) renderClientForm(w http.ResponseWriter, r *http.Request, status
 	}
 	v := s.view(r, title, "clients")
 	v.Data = d
-	return s.pages.Page(w, status, "client_form", v)
+	return s.pages.Page(w, status, "client_form", &v)
 }
 
 // readClientForm fills c from the posted form and returns the problems.

@@ -38,7 +38,7 @@ var demoHash = sync.OnceValue(func() string {
 
 // env is a running web server on a real database with the demo center.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	db     *store.DB
 	srv    *web.Server
 	ts     *httptest.Server
@@ -51,7 +51,7 @@ type envOption func(*web.Deps)
 
 // newEnv starts the web server over a fresh database on engine e holding a
 // small demo center.
-func newEnv(t *testing.T, e store.Engine, opts ...envOption) *env {
+func newEnv(t testing.TB, e store.Engine, opts ...envOption) *env {
 	t.Helper()
 	clock := testutil.NewClock(time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)) // a Monday, 9 am in Chicago
 	db := testutil.OpenDB(t, e, testutil.Options{Now: clock.Now})
@@ -163,3 +163,5 @@ func (e *env) auditHead() int64 {
 	}
 	return h.Seq
 }
+
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -20,10 +21,11 @@ type landingData struct {
 // landing is the center's public front page: who it is, how to reach it, and
 // when its tracks meet. It shows no client data.
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
-	tracks, err := s.Store.Tracks(r.Context())
+	cached, err := s.recentTracks(r)
 	if err != nil {
 		return err
 	}
+	tracks := slices.Clone(cached)
 	// Adults first, then by time of day: how people look for a track.
 	slices.SortStableFunc(tracks, func(a, b store.TrackWithCount) int {
 		if a.Population != b.Population {
@@ -33,7 +35,7 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 	})
 	v := s.view(r, "", "")
 	v.Data = landingData{Tracks: tracks}
-	return s.pages.Page(w, http.StatusOK, "landing", v)
+	return s.pages.Page(w, http.StatusOK, "landing", &v)
 }
 
 func populationOrder(p model.Population) int {
@@ -55,14 +57,30 @@ type programGroup struct {
 	Capacity int
 }
 
+// sessionRow is one line of today's sessions: a track, or the sections of
+// a program that meet at the same time (a large center runs dozens), so the
+// home page stays a glance. Fields are plain values for fast rendering.
+type sessionRow struct {
+	Start, End, Name, Program, Room string
+	Sections                        int
+	Enrolled, Capacity              int
+	Full                            bool
+}
+
 type homeData struct {
-	Today         []store.TrackWithCount // tracks meeting today, by start time
-	NextDay       string                 // when nothing meets today: the next day something does
+	Today         []sessionRow // tracks meeting today, by start time
+	NextDay       string       // when nothing meets today: the next day something does
 	Census        []programGroup
 	Active        int
 	ShowCaseload  bool
-	Caseload      []model.Client
+	Caseload      []caseloadRow
 	CaseloadTotal int
+}
+
+// caseloadRow is a client on the caseload, flattened for the template.
+type caseloadRow struct {
+	ID, Name, Initials, Pronouns, Track string
+	Day                                 int
 }
 
 // home is the staff start page: today's sessions, the census, and for
@@ -72,11 +90,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, "Home", "home")
 	var d homeData
 	if v.Can(string(auth.ViewSchedule)) {
-		tracks, err := s.Store.Tracks(ctx)
+		tracks, err := s.recentTracks(r)
 		if err != nil {
 			return err
 		}
-		d.Today, d.NextDay = meetingToday(tracks, v.Today.Weekday())
+		today, next := meetingToday(tracks, v.Today.Weekday())
+		d.NextDay, d.Today = next, sessionRows(today)
 		d.Census = census(tracks)
 		for _, g := range d.Census {
 			d.Active += g.Enrolled
@@ -88,7 +107,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		d.Caseload, d.CaseloadTotal = list, total
+		d.CaseloadTotal = total
+		for _, c := range list {
+			row := caseloadRow{ID: c.ID, Name: c.DisplayName(), Initials: c.Initials(), Pronouns: c.Pronouns}
+			if c.Current != nil {
+				row.Track, row.Day = c.Current.TrackName, c.Current.DaysInCare(v.Today)
+			}
+			d.Caseload = append(d.Caseload, row)
+		}
 		if len(list) > 0 {
 			if err := s.auditRead(r, audit.ActionQuery, "client.caseload", "", clientIDs(list)); err != nil {
 				return err
@@ -96,7 +122,32 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	v.Data = d
-	return s.pages.Page(w, http.StatusOK, "home", v)
+	return s.pages.Page(w, http.StatusOK, "home", &v)
+}
+
+// sessionRows turns tracks meeting today (sorted by start) into lines,
+// merging the sections of one program that meet at the same time.
+func sessionRows(tracks []store.TrackWithCount) []sessionRow {
+	var rows []sessionRow
+	index := map[string]int{}
+	for _, t := range tracks {
+		key := fmt.Sprintf("%d-%d-%s", t.Start, t.End, t.ProgramID)
+		i, ok := index[key]
+		if !ok {
+			index[key] = len(rows)
+			rows = append(rows, sessionRow{Start: t.Start.Label(), End: t.End.Label(), Name: t.Name, Program: t.ProgramName, Room: t.Room})
+			i = len(rows) - 1
+		}
+		r := &rows[i]
+		r.Sections++
+		r.Enrolled += t.Enrolled
+		r.Capacity += t.Capacity
+		if r.Sections > 1 {
+			r.Name, r.Room = fmt.Sprintf("%d %s groups", r.Sections, strings.ToLower(string(t.Kind))), ""
+		}
+		r.Full = r.Capacity > 0 && r.Enrolled >= r.Capacity
+	}
+	return rows
 }
 
 // meetingToday returns the tracks that meet on day, by start time; when

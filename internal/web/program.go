@@ -49,5 +49,5 @@ func (s *Server) programShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := s.view(r, "Program", "program")
 	v.Data = d
-	return s.pages.Page(w, http.StatusOK, "program", v)
+	return s.pages.Page(w, http.StatusOK, "program", &v)
 }

@@ -70,15 +70,16 @@ type Auditor interface {
 
 // Options are the server's settings.
 type Options struct {
-	BaseURL       string
-	Secure        bool // served over HTTPS: Secure cookies and HSTS
-	TrustProxy    bool
-	Session       auth.SessionPolicy
-	AccountLimit  auth.Throttle // sign-in failures per account
-	AddressLimit  auth.Throttle // sign-in failures per source address
-	Version       string
-	OrgCacheFor   time.Duration // how long the organization settings are cached; 0 means 30 s
-	RequireSecure bool          // refuse to set cookies over plain HTTP (not used yet)
+	BaseURL        string
+	Secure         bool // served over HTTPS: Secure cookies and HSTS
+	TrustProxy     bool
+	Session        auth.SessionPolicy
+	AccountLimit   auth.Throttle // sign-in failures per account
+	AddressLimit   auth.Throttle // sign-in failures per source address
+	Version        string
+	OrgCacheFor    time.Duration // how long the organization settings are cached; 0 means 30 s
+	TracksCacheFor time.Duration // how long home and public pages reuse track enrolment counts; 0 means 5 s, negative means never
+	RequireSecure  bool          // refuse to set cookies over plain HTTP (not used yet)
 }
 
 // Deps are the server's collaborators.
@@ -105,6 +106,10 @@ type Server struct {
 	org       model.Organization
 	orgLoaded time.Time
 
+	tracksMu     sync.Mutex
+	tracks       []store.TrackWithCount
+	tracksLoaded time.Time
+
 	dummyHash string // verified against when the account does not exist, so timing does not tell
 }
 
@@ -124,6 +129,9 @@ func NewServer(d Deps) (*Server, error) {
 	}
 	if d.Options.OrgCacheFor == 0 {
 		d.Options.OrgCacheFor = 30 * time.Second
+	}
+	if d.Options.TracksCacheFor == 0 {
+		d.Options.TracksCacheFor = 5 * time.Second
 	}
 	s := &Server{Deps: d, mux: http.NewServeMux()}
 	var err error
@@ -212,7 +220,8 @@ func sessionOf(r *http.Request) *model.Session {
 // permission (auditing refusals) and renders the handler's error, if any.
 func (s *Server) guard(rt route) http.Handler {
 	label := strings.TrimSpace(rt.Method + " " + rt.Pattern)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w := &startedWriter{ResponseWriter: rw}
 		httpx.SetRoute(r.Context(), label)
 		if !rt.NoSession {
 			w.Header().Set("Cache-Control", "no-store")
@@ -258,7 +267,7 @@ func (s *Server) needSignIn(w http.ResponseWriter, r *http.Request, expired bool
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	http.Redirect(w, r, target, http.StatusSeeOther) // #nosec G710 -- a path on this site
 }
 
 func sep(u string) string {
@@ -313,10 +322,31 @@ func (s *Server) auditRead(r *http.Request, action, category, clientID, detail s
 	return nil
 }
 
+// startedWriter notes whether the response has begun, so that an error
+// after that point (typically the browser going away mid-page) is not
+// answered with a second response on top of the first.
+type startedWriter struct {
+	http.ResponseWriter
+	started bool
+}
+
+func (w *startedWriter) WriteHeader(code int) { w.started = true; w.ResponseWriter.WriteHeader(code) }
+
+func (w *startedWriter) Write(b []byte) (int, error) {
+	w.started = true
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *startedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // fail renders the error page that fits err's kind and logs internal errors.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) {
 		return // the browser went away
+	}
+	if sw, ok := w.(*startedWriter); ok && sw.started {
+		s.Log.Debug("response cut short", "error", err, "request_id", httpx.RequestID(r.Context()))
+		return
 	}
 	kind := model.KindOf(err)
 	status := map[model.Kind]int{
@@ -359,7 +389,7 @@ type errorData struct {
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
 	v := s.view(r, heading, "")
 	v.Data = errorData{Status: status, Heading: heading, Message: msg}
-	if err := s.pages.Page(w, status, "error", v); err != nil {
+	if err := s.pages.Page(w, status, "error", &v); err != nil {
 		s.Log.Error("rendering error page", "error", err)
 		http.Error(w, heading, status)
 	}

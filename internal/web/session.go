@@ -25,6 +25,7 @@ func (s *Server) cookieName() string {
 }
 
 func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
+	// #nosec G124 -- Secure is set whenever the site is served over HTTPS; plain HTTP is for local demos
 	http.SetCookie(w, &http.Cookie{
 		Name: s.cookieName(), Value: token, Path: "/", HttpOnly: true, Secure: s.Options.Secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(s.Options.Session.Absolute.Seconds()),
@@ -32,6 +33,7 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
 }
 
 func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+	// #nosec G124 -- as above; this cookie only deletes the session cookie
 	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", HttpOnly: true, Secure: s.Options.Secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/platform/httpx"
+	"github.com/openiop/openiop/internal/store"
 )
 
 // view is what every page template receives: the page's own data in Data,
@@ -43,12 +44,12 @@ func (s *Server) view(r *http.Request, title, nav string) view {
 
 // Can reports whether the signed-in user has a permission, so templates show
 // only the links and buttons a person may use.
-func (v view) Can(p string) bool {
+func (v *view) Can(p string) bool {
 	return v.User != nil && auth.Can(v.User.Role, auth.Permission(p))
 }
 
 // Local formats an instant in the center's time zone.
-func (v view) Local(t time.Time) string {
+func (v *view) Local(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
@@ -75,6 +76,24 @@ func (s *Server) organization(r *http.Request) model.Organization {
 	return org
 }
 
+// recentTracks returns the tracks with enrolment counts, cached for a few
+// seconds: the home and public pages show them on every visit, and a
+// census a few seconds old is fine there. The Program page reads them
+// fresh. Callers must not modify the slice.
+func (s *Server) recentTracks(r *http.Request) ([]store.TrackWithCount, error) {
+	s.tracksMu.Lock()
+	defer s.tracksMu.Unlock()
+	if !s.tracksLoaded.IsZero() && time.Since(s.tracksLoaded) < s.Options.TracksCacheFor {
+		return s.tracks, nil
+	}
+	tracks, err := s.Store.Tracks(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	s.tracks, s.tracksLoaded = tracks, time.Now()
+	return tracks, nil
+}
+
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset": func(name string) string { return s.static.url(name) },
@@ -92,7 +111,7 @@ func (s *Server) funcs() template.FuncMap {
 				}
 				return -1
 			}, phone)
-			return template.URL("tel:" + digits)
+			return template.URL("tel:" + digits) // #nosec G203 -- only digits and + remain
 		},
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
@@ -115,6 +134,7 @@ func (s *Server) funcs() template.FuncMap {
 			if problems[name] == "" {
 				return ""
 			}
+			// #nosec G203 -- name is a field name written in our templates, and escaped
 			return template.HTMLAttr(`aria-invalid="true" aria-describedby="` + template.HTMLEscapeString(name) + `-error"`)
 		},
 		"add":  func(a, b int) int { return a + b },

@@ -101,10 +101,16 @@ CREATE TABLE clients (
     emergency_relationship  TEXT NOT NULL DEFAULT '',
     emergency_phone         TEXT NOT NULL DEFAULT '',
     search_text             TEXT NOT NULL,
+    -- The current episode (the open one, else the latest) and its status, kept by the store in the
+    -- same transaction as every episode change, so lists need no per-row subquery.
+    current_episode_id      TEXT,
+    care_status             TEXT NOT NULL DEFAULT 'registered' CHECK (care_status IN ('registered', 'active', 'discharged')),
     created_at              TIMESTAMP NOT NULL,
     updated_at              TIMESTAMP NOT NULL
 );
-CREATE INDEX clients_name ON clients (last_name, first_name);
+CREATE INDEX clients_name ON clients (last_name, first_name, id);
+CREATE INDEX clients_status_name ON clients (care_status, last_name, first_name, id);
+CREATE INDEX clients_current_episode ON clients (current_episode_id);
 
 CREATE TABLE episodes (
     id                    TEXT PRIMARY KEY,

@@ -1,0 +1,384 @@
+// Command load is OpenIOP's HTTP load benchmark. It builds the iop binary,
+// creates a demo center, starts `iop serve` pinned to one core with
+// GOMAXPROCS=1, signs in as the demo clinician and drives three staff pages
+// with wrk pinned to another core. It measures a trivial Go handler the same
+// way, as the ceiling L_http, and prints every figure as a ratio of it
+// (shared/reference/scheduling-performance.md §4.1 run B and §5.2).
+//
+// Run it from the module root:
+//
+//	go run ./bench/load --clients 2000 --duration 10s
+//
+// See bench/README.md for every flag. It prints figures and asserts nothing.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Targets from the issue, printed as information only.
+const (
+	targetRatio = 0.15
+	targetP99ms = 20.0
+)
+
+type options struct {
+	clients     int
+	duration    time.Duration
+	warmup      time.Duration
+	threads     int
+	connections int
+	timeout     time.Duration
+	serverCPUs  string
+	wrkCPUs     string
+	gomaxprocs  int
+	databaseURL string
+	search      string
+	out         string
+	keep        bool
+}
+
+func main() {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	var o options
+	var ceilingAddr string
+	fs.IntVar(&o.clients, "clients", 2000, "number of demo clients to create")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "length of each measured wrk run")
+	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured wrk run before each measured one (0 skips it)")
+	fs.IntVar(&o.threads, "threads", 1, "wrk threads (-t)")
+	fs.IntVar(&o.connections, "connections", 64, "wrk connections (-c)")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "wrk --timeout; slower requests count as socket timeouts and are left out of the percentiles")
+	fs.StringVar(&o.serverCPUs, "server-cpus", "0", "CPU list for the server (taskset -c); empty runs it unpinned")
+	fs.StringVar(&o.wrkCPUs, "wrk-cpus", "1", "CPU list for wrk (taskset -c); empty runs it unpinned")
+	fs.IntVar(&o.gomaxprocs, "gomaxprocs", 1, "GOMAXPROCS for the servers (0 leaves the Go default)")
+	fs.StringVar(&o.databaseURL, "database-url", "", "PostgreSQL URL of an EMPTY database, passed to iop demo and iop serve instead of --data-dir")
+	fs.StringVar(&o.search, "search", "lopez", "search words for the client-search target (a common last name in the demo)")
+	fs.StringVar(&o.out, "out", "", "also write the results as JSON to this file")
+	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binary, data, server log)")
+	fs.StringVar(&ceilingAddr, "serve-ceiling", "", "internal: serve the trivial ceiling handler on ADDR")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: go run ./bench/load [flags]\n\nFlags:\n")
+		fs.VisitAll(func(f *flag.Flag) {
+			if f.Name == "serve-ceiling" {
+				return
+			}
+			fmt.Fprintf(fs.Output(), "  --%s (default %q)\n      %s\n", f.Name, f.DefValue, f.Usage)
+		})
+	}
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		os.Exit(2)
+	}
+	if ceilingAddr != "" {
+		if err := serveCeiling(ceilingAddr); err != nil {
+			fmt.Fprintln(os.Stderr, "ceiling:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "load: unexpected arguments %q\n", fs.Args())
+		os.Exit(2)
+	}
+	if o.clients < 1 || o.duration < time.Second || o.threads < 1 || o.connections < o.threads {
+		fmt.Fprintln(os.Stderr, "load: need --clients ≥ 1, --duration ≥ 1s, --threads ≥ 1 and --connections ≥ --threads")
+		os.Exit(2)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "\nload: FAILED:", err)
+		os.Exit(1)
+	}
+}
+
+// report is what --out writes.
+type report struct {
+	Date    string   `json:"date"`
+	Machine machine  `json:"machine"`
+	Setup   setup    `json:"setup"`
+	Ceiling result   `json:"ceiling"`
+	Targets []result `json:"targets"`
+	Check   check    `json:"home_check"`
+}
+
+type setup struct {
+	Engine      string `json:"engine"`
+	Clients     int    `json:"clients"`
+	Duration    string `json:"duration"`
+	Warmup      string `json:"warmup"`
+	Threads     int    `json:"threads"`
+	Connections int    `json:"connections"`
+	ServerCPUs  string `json:"server_cpus"` // empty: unpinned
+	WrkCPUs     string `json:"wrk_cpus"`
+	GOMAXPROCS  int    `json:"gomaxprocs"`
+	Search      string `json:"search"`
+}
+
+type check struct {
+	Ratio       float64 `json:"ratio"`
+	TargetRatio float64 `json:"target_ratio"`
+	P99ms       float64 `json:"p99_ms"`
+	TargetP99ms float64 `json:"target_p99_ms"`
+	Met         bool    `json:"met"`
+}
+
+func run(ctx context.Context, o options) error {
+	m := describeMachine()
+	m.idleCheck()
+	fmt.Println(m.line())
+
+	wrkPath, err := exec.LookPath("wrk")
+	if err != nil {
+		return errors.New("wrk is not installed: install with apt-get install wrk")
+	}
+	pin := newPinning(o)
+	fmt.Println(pin.describe(o))
+
+	root, err := moduleRoot(ctx)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "iop-load-")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if o.keep {
+			fmt.Printf("Kept %s (binary, data, server logs).\n", tmp)
+			return
+		}
+		os.RemoveAll(tmp)
+	}()
+
+	// 1. Build.
+	bin := filepath.Join(tmp, "iop")
+	fmt.Printf("Building %s from %s ...\n", bin, filepath.Join(root, "cmd", "iop"))
+	start := time.Now()
+	build := exec.CommandContext(ctx, goTool(), "build", "-o", bin, "./cmd/iop")
+	build.Dir, build.Stdout, build.Stderr = root, os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("go build ./cmd/iop: %w", err)
+	}
+	if out, err := exec.CommandContext(ctx, bin, "version").Output(); err == nil {
+		m.IOP = strings.TrimSpace(string(out))
+	}
+	fmt.Printf("Built in %s: %s\n", time.Since(start).Round(time.Millisecond), m.IOP)
+
+	dbArgs := []string{"--data-dir", filepath.Join(tmp, "data")}
+	engine := "sqlite"
+	if o.databaseURL != "" {
+		dbArgs, engine = []string{"--database-url", o.databaseURL}, "postgres"
+	}
+
+	// 2. Demo data.
+	fmt.Printf("Creating the demo center with %d clients (%s) ...\n", o.clients, engine)
+	start = time.Now()
+	demo := exec.CommandContext(ctx, bin, append(append([]string{"demo"}, dbArgs...), "--clients", fmt.Sprint(o.clients))...)
+	demo.Stdout, demo.Stderr = os.Stdout, os.Stderr
+	if err := demo.Run(); err != nil {
+		return fmt.Errorf("iop demo: %w", err)
+	}
+	fmt.Printf("Demo data ready in %s.\n", time.Since(start).Round(time.Millisecond))
+
+	rep := report{Date: time.Now().Format(time.RFC3339), Machine: m, Setup: setup{
+		Engine: engine, Clients: o.clients, Duration: o.duration.String(), Warmup: o.warmup.String(),
+		Threads: o.threads, Connections: o.connections, ServerCPUs: pin.serverCPUs, WrkCPUs: pin.wrkCPUs,
+		GOMAXPROCS: o.gomaxprocs, Search: o.search,
+	}}
+	w := wrkRunner{path: wrkPath, pin: pin, o: o, dir: tmp, scripts: map[string]string{}}
+
+	// 3. The ceiling: a trivial handler, pinned the same way.
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Starting the ceiling server (trivial net/http handler) on %s ...\n", addr)
+	ceil, err := startProcess(pin.server([]string{self, "--serve-ceiling", addr}), o.gomaxprocs, filepath.Join(tmp, "ceiling.log"))
+	if err != nil {
+		return err
+	}
+	if err := ceil.waitReady(ctx, "http://"+addr+"/", 30*time.Second); err != nil {
+		ceil.stop()
+		return fmt.Errorf("the ceiling server did not start: %w", err)
+	}
+	rep.Ceiling, err = w.measure(ctx, target{Name: "ceiling", Method: "GET", URL: "http://" + addr + "/"}, nil)
+	ceil.stop()
+	if err != nil {
+		return err
+	}
+
+	// 4. The real server.
+	addr, err = freeAddr()
+	if err != nil {
+		return err
+	}
+	base := "http://" + addr
+	fmt.Printf("Starting iop serve on %s ...\n", addr)
+	srv, err := startProcess(pin.server(append(append([]string{bin, "serve"}, dbArgs...), "--addr", addr, "--log-level", "warn")),
+		o.gomaxprocs, filepath.Join(tmp, "server.log"))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		fmt.Println("Stopping iop serve (SIGTERM) ...")
+		if err := srv.stop(); err != nil {
+			fmt.Println("  ", err)
+		}
+		reportServerLog(srv.logPath)
+	}()
+	if err := srv.waitReady(ctx, base+"/readyz", 2*time.Minute); err != nil {
+		return fmt.Errorf("iop serve did not become ready: %w", err)
+	}
+
+	fmt.Printf("Signing in as %s ...\n", clinicianEmail)
+	token, err := signIn(ctx, base)
+	if err != nil {
+		return err
+	}
+	cookie := sessionCookie + "=" + token
+	targets := []target{
+		{Name: "home page", Method: "GET", URL: base + "/home"},
+		{Name: "client search", Method: "POST", URL: base + "/clients/search",
+			Body: url.Values{"q": {o.search}, "status": {"all"}}.Encode(), Origin: base, Expect: o.search},
+		{Name: "clients list", Method: "GET", URL: base + "/clients?status=active"},
+	}
+	for _, t := range targets {
+		if err := precheck(ctx, t, cookie); err != nil {
+			return err
+		}
+	}
+	fmt.Println("All targets answer 200 with the session cookie.")
+
+	for _, t := range targets {
+		res, err := w.measure(ctx, t, &serverProbe{base: base, cookie: cookie})
+		if err != nil {
+			return err
+		}
+		res.Ratio = res.RPS / rep.Ceiling.RPS
+		rep.Targets = append(rep.Targets, res)
+	}
+	rep.Ceiling.Ratio = 1
+
+	printTable(os.Stdout, rep)
+	home := rep.Targets[0]
+	rep.Check = check{Ratio: home.Ratio, TargetRatio: targetRatio, P99ms: home.P99ms, TargetP99ms: targetP99ms,
+		Met: home.Ratio >= targetRatio && home.P99ms <= targetP99ms}
+	verdict := "meets both targets"
+	if !rep.Check.Met {
+		verdict = "BELOW target"
+	}
+	fmt.Printf("home page: ratio %s (target ≥ %.2f), p99 %.2f ms (target ≤ %.0f ms): %s (information, not an assertion)\n",
+		ratio(home.Ratio), targetRatio, home.P99ms, targetP99ms, verdict)
+
+	if o.out != "" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(o.out, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+		fmt.Printf("Wrote %s.\n", o.out)
+	}
+	return nil
+}
+
+// printTable prints one row per target and the audit group-commit figures.
+func printTable(w io.Writer, rep report) {
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%-14s %10s %9s %9s %8s %9s %8s %9s %9s %6s\n",
+		"target", "req/s", "p50 ms", "p99 ms", "non-2xx", "sock err", "ratio", "audit rec", "rec/batch", "steal")
+	row := func(r result) {
+		audit, perBatch := "-", "-"
+		if r.AuditRecords > 0 || r.Name != "ceiling" {
+			audit = fmt.Sprint(r.AuditRecords)
+			if r.AuditBatches > 0 {
+				perBatch = fmt.Sprintf("%.1f", float64(r.AuditRecords)/float64(r.AuditBatches))
+			}
+		}
+		fmt.Fprintf(w, "%-14s %10s %9.2f %9.2f %8d %9d %8s %9s %9s %5.1f%%\n",
+			r.Name, rate(r.RPS), r.P50ms, r.P99ms, r.Non2xx, r.SocketErrors.total(), ratio(r.Ratio), audit, perBatch, r.StealPct)
+	}
+	row(rep.Ceiling)
+	for _, r := range rep.Targets {
+		row(r)
+	}
+	fmt.Fprintln(w)
+	for _, r := range rep.Targets {
+		var codes []string
+		for _, c := range sortedKeys(r.ServerCodes) {
+			codes = append(codes, fmt.Sprintf("%s×%d", c, r.ServerCodes[c]))
+		}
+		fmt.Fprintf(w, "%-14s wrk completed %d; the server counted %s, including requests in flight when wrk stopped; %d audit records in %d batches\n",
+			r.Name, r.Requests, orNone(strings.Join(codes, ", ")), r.AuditRecords, r.AuditBatches)
+	}
+}
+
+// rate prints requests per second, with a decimal when there are few.
+func rate(rps float64) string {
+	if rps < 100 {
+		return fmt.Sprintf("%.1f", rps)
+	}
+	return fmt.Sprintf("%.0f", rps)
+}
+
+// ratio prints a ratio to the ceiling with three significant digits below 1.
+func ratio(r float64) string {
+	if r >= 0.1 || r == 0 {
+		return fmt.Sprintf("%.3f", r)
+	}
+	return fmt.Sprintf("%.3g", r)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(nothing counted)"
+	}
+	return s
+}
+
+// moduleRoot is the directory holding the openiop go.mod.
+func moduleRoot(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, goTool(), "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("run this from inside the OpenIOP module (go run ./bench/load from the repository root)")
+	}
+	root := filepath.Dir(gomod)
+	if _, err := os.Stat(filepath.Join(root, "cmd", "iop")); err != nil {
+		return "", fmt.Errorf("%s has no cmd/iop: run this from the OpenIOP repository", root)
+	}
+	return root, nil
+}
+
+// goTool is the go command on PATH (go run puts its own toolchain first).
+func goTool() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	return "go"
+}

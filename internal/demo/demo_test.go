@@ -1,0 +1,79 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/openiop/openiop/internal/demo"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }
+
+// TestDemoCenterIsRealistic checks the generated center at two sizes: every
+// track has room for its clients, adolescents are 13-17 and in the
+// adolescent program, every client in treatment has a track and a primary
+// counselor, and the stages of care are all present.
+func TestDemoCenterIsRealistic(t *testing.T) {
+	for _, size := range []int{40, 1200} {
+		db := testutil.OpenDB(t, store.SQLite)
+		ctx := context.Background()
+		today := model.Date{Year: 2026, Month: 11, Day: 23}
+		var progress []int
+		err := demo.Generate(ctx, db, demo.Options{Clients: size, Seed: 3, Today: today, PasswordHash: "x",
+			Progress: func(done, total int) { progress = append(progress, done) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(progress) == 0 || progress[len(progress)-1] != size {
+			t.Errorf("size %d: progress reported %v, want it to end at %d", size, progress, size)
+		}
+		tracks, err := db.Tracks(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tr := range tracks {
+			if tr.Enrolled > tr.Capacity {
+				t.Errorf("size %d: %s %s has %d clients for %d seats", size, tr.ProgramName, tr.Name, tr.Enrolled, tr.Capacity)
+			}
+			if tr.WeeklyMinutes() < model.DefaultMinWeeklyMinutes(tr.Population) {
+				t.Errorf("%s %s offers %d minutes a week, below the program minimum", tr.ProgramName, tr.Name, tr.WeeklyMinutes())
+			}
+		}
+		all, total, err := db.SearchClients(ctx, store.ClientQuery{Limit: 200})
+		if err != nil || total != size {
+			t.Fatalf("size %d: %d clients, %v", size, total, err)
+		}
+		stages := map[string]int{}
+		teens := 0
+		for _, c := range all {
+			age := c.Age(today)
+			switch {
+			case c.Current == nil:
+				stages["registered"]++
+			default:
+				stages[string(c.Current.Status)]++
+				if c.Current.Status == model.EpisodeActive && (c.Current.TrackID == "" || c.Current.PrimaryCounselorID == "") {
+					t.Errorf("%s is in treatment without a track or counselor", c.ID)
+				}
+				if (age < 18) != (c.Current.ProgramName == "Adolescent IOP") {
+					t.Errorf("%s, aged %d, is in %s", c.DisplayName(), age, c.Current.ProgramName)
+				}
+			}
+			if age < 18 {
+				teens++
+				if age < 13 {
+					t.Errorf("%s is %d", c.DisplayName(), age)
+				}
+			}
+			if p := c.Problems(today); len(p) > 0 {
+				t.Errorf("demo client %s is invalid: %v", c.ID, p)
+			}
+		}
+		if stages["active"] == 0 || stages["discharged"] == 0 || stages["registered"] == 0 || teens == 0 {
+			t.Errorf("size %d: stages %v, teens %d: every stage and some adolescents should appear", size, stages, teens)
+		}
+	}
+}
