@@ -3,14 +3,11 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,61 +16,23 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/openiop/openiop/internal/app"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
+	"github.com/openiop/openiop/internal/testutil/testserver"
 )
 
 func TestMain(m *testing.M) { testutil.Main(m) }
-
-var servingRE = regexp.MustCompile(`is serving .* at (http://\S+)`)
 
 // startServer runs `iop serve --demo` on a free port with a fresh database
 // on engine e and returns its URL. The server stops when the test ends.
 func startServer(t *testing.T, e store.Engine, extra ...string) string {
 	t.Helper()
 	dataDir, dbURL := testutil.DatabaseOptions(t, e)
-	args := []string{"iop", "serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--demo", "--log-level", "warn"}
+	args := []string{"--data-dir", dataDir, "--demo"}
 	if dbURL != "" {
 		args = append(args, "--database-url", dbURL)
 	}
-	args = append(args, extra...)
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- app.Run(ctx, args, func(string) string { return "" }, strings.NewReader(""), pw, io.Discard)
-		pw.Close()
-	}()
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if m := servingRE.FindStringSubmatch(sc.Text()); m != nil {
-				urls <- m[1]
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("server stopped with error: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("server did not stop within 30s")
-		}
-	})
-	select {
-	case u := <-urls:
-		return u
-	case err := <-done:
-		t.Fatalf("server exited before serving: %v", err)
-	case <-time.After(60 * time.Second):
-		t.Fatal("server did not start within 60s")
-	}
-	return ""
+	return testserver.Start(t, append(args, extra...)...).URL
 }
 
 // chromiumPath finds Debian's chromium (or CHROME, if set).

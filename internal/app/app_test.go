@@ -20,6 +20,7 @@ import (
 	"github.com/openiop/openiop/internal/demo"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
+	"github.com/openiop/openiop/internal/testutil/testserver"
 )
 
 func TestMain(m *testing.M) { testutil.Main(m) }
@@ -43,53 +44,12 @@ func dbArgs(t *testing.T, e store.Engine) []string {
 	return []string{"--data-dir", dir}
 }
 
-var servingRE = regexp.MustCompile(`is serving (.*) at (http://\S+)`)
-
 // serve starts `iop serve` and returns its URL and a stop function that
 // cancels it and returns Run's result.
 func serve(t *testing.T, args ...string) (string, func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- app.Run(ctx, append([]string{"iop", "serve", "--addr", "127.0.0.1:0", "--log-level", "error"}, args...), noEnv,
-			strings.NewReader(""), pw, io.Discard)
-		pw.Close()
-	}()
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if m := servingRE.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[2]
-			}
-		}
-	}()
-	var stopped bool
-	stop := func() error {
-		if stopped {
-			return nil
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(30 * time.Second):
-			return fmt.Errorf("serve did not stop within 30s")
-		}
-	}
-	t.Cleanup(func() { _ = stop() })
-	select {
-	case u := <-found:
-		return u, stop
-	case err := <-done:
-		t.Fatalf("serve exited before serving: %v", err)
-	case <-time.After(60 * time.Second):
-		t.Fatal("serve did not start")
-	}
-	return "", nil
+	s := testserver.Start(t, args...)
+	return s.URL, s.Stop
 }
 
 func TestServeDemoOnBothEngines(t *testing.T) {

@@ -19,13 +19,23 @@ import (
 	"github.com/openiop/openiop/internal/store"
 )
 
+// parseCommand parses the flags of a command that opens the database:
+// --data-dir and --database-url, and those that define adds.
+func parseCommand(name string, args []string, getenv func(string) string, stderr io.Writer, define func(*config.FlagSet)) (config.Database, error) {
+	var d config.Database
+	fs := config.NewFlagSet(name, getenv, stderr)
+	fs.Database(&d)
+	if define != nil {
+		define(fs)
+	}
+	return d, flagError(fs.Parse(args))
+}
+
 // migrate brings the schema up to date.
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var d config.Database
-	fs := config.NewFlagSet("migrate", getenv, stderr)
-	fs.Database(&d)
-	if err := fs.Parse(args); err != nil {
-		return flagError(err)
+	d, err := parseCommand("migrate", args, getenv, stderr, nil)
+	if err != nil {
+		return err
 	}
 	db, err := openStore(ctx, d)
 	if err != nil {
@@ -42,16 +52,15 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 
 // demoCmd fills an empty database with the demo center, at any size.
 func demoCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var d config.Database
 	var clients, seed int
 	var today string
-	fs := config.NewFlagSet("demo", getenv, stderr)
-	fs.Database(&d)
-	fs.Int(&clients, "clients", 40, "number of clients to create (up to 100000)")
-	fs.Int(&seed, "seed", 1, "random seed: the same seed and date give the same data")
-	fs.String(&today, "today", "", "lay dates out around this day, YYYY-MM-DD (default: today)")
-	if err := fs.Parse(args); err != nil {
-		return flagError(err)
+	d, err := parseCommand("demo", args, getenv, stderr, func(fs *config.FlagSet) {
+		fs.Int(&clients, "clients", 40, "number of clients to create (up to 100000)")
+		fs.Int(&seed, "seed", 1, "random seed: the same seed and date give the same data")
+		fs.String(&today, "today", "", "lay dates out around this day, YYYY-MM-DD (default: today)")
+	})
+	if err != nil {
+		return err
 	}
 	if clients < 0 || clients > 100000 {
 		return UsageError{fmt.Sprintf("--clients must be between 0 and 100000, not %d", clients)}
@@ -106,18 +115,17 @@ func generateDemo(ctx context.Context, db *store.DB, hasher *auth.Hasher, client
 // userAdd adds a staff account. The password comes from stdin with
 // --password-stdin, or is generated and printed once.
 func userAdd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	var d config.Database
 	var email, name, role, credentials string
 	var fromStdin bool
-	fs := config.NewFlagSet("user add", getenv, stderr)
-	fs.Database(&d)
-	fs.String(&email, "email", "", "the email address the person signs in with")
-	fs.String(&name, "name", "", "the person's name as colleagues know it")
-	fs.String(&role, "role", "", "one of: admin, clinical_director, clinician, admissions, biller, front_desk")
-	fs.String(&credentials, "credentials", "", "professional credentials, e.g. \"LCSW, LCADC\" (optional)")
-	fs.Bool(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
-	if err := fs.Parse(args); err != nil {
-		return flagError(err)
+	d, err := parseCommand("user add", args, getenv, stderr, func(fs *config.FlagSet) {
+		fs.String(&email, "email", "", "the email address the person signs in with")
+		fs.String(&name, "name", "", "the person's name as colleagues know it")
+		fs.String(&role, "role", "", "one of: admin, clinical_director, clinician, admissions, biller, front_desk")
+		fs.String(&credentials, "credentials", "", "professional credentials, e.g. \"LCSW, LCADC\" (optional)")
+		fs.Bool(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
+	})
+	if err != nil {
+		return err
 	}
 	var problems []string
 	email = strings.ToLower(strings.TrimSpace(email))
@@ -174,11 +182,9 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 // auditVerify recomputes the audit log's hash chain and reports the first
 // broken record. A broken chain is an error (exit status 1).
 func auditVerify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var d config.Database
-	fs := config.NewFlagSet("audit verify", getenv, stderr)
-	fs.Database(&d)
-	if err := fs.Parse(args); err != nil {
-		return flagError(err)
+	d, err := parseCommand("audit verify", args, getenv, stderr, nil)
+	if err != nil {
+		return err
 	}
 	db, err := openStore(ctx, d)
 	if err != nil {

@@ -79,24 +79,6 @@ func (db *DB) Users(ctx context.Context) ([]model.User, error) {
 	return out, rows.Err()
 }
 
-// UsersWithRole lists the active users with a role, by name.
-func (db *DB) UsersWithRole(ctx context.Context, role model.Role) ([]model.User, error) {
-	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users WHERE role = $1 AND active = TRUE ORDER BY name`, string(role))
-	if err != nil {
-		return nil, model.Wrap("store.UsersWithRole", model.KindInternal, err)
-	}
-	defer rows.Close()
-	var out []model.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
-}
-
 // SetUserActive activates or deactivates a user. Deactivating also ends all
 // of the user's sessions at once, in the same transaction.
 func (db *DB) SetUserActive(ctx context.Context, id string, active bool, rec audit.Record) error {
