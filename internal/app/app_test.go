@@ -72,6 +72,9 @@ func TestServeDemoOnBothEngines(t *testing.T) {
 			if code, body := get("/readyz"); code != 200 || strings.TrimSpace(body) != "ready" {
 				t.Fatalf("readyz: %d %q", code, body)
 			}
+			if code, body := get("/api/v1/instruments/gad-7"); code != 200 || !strings.Contains(body, `"code": "gad-7"`) {
+				t.Fatalf("the JSON API is not mounted: %d", code)
+			}
 			client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 			req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(url.Values{
 				"email": {"director@demo.openiop.org"}, "password": {demo.Password}}.Encode()))

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openiop/openiop/internal/api"
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/config"
@@ -70,6 +71,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		cfg.BaseURL = config.DefaultBaseURL(ln.Addr().String())
 	}
 	srv, err := web.NewServer(web.Deps{
+		API:   api.NewHandler(api.Deps{Log: log}),
 		Store: db, Audit: batcher, Hasher: hasher, Log: log, Metrics: reg, Now: time.Now,
 		Options: web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Version: Version,
 			Session: auth.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}},

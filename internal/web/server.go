@@ -84,6 +84,7 @@ type Options struct {
 
 // Deps are the server's collaborators.
 type Deps struct {
+	API     http.Handler // the JSON API, served under /api/; nil for none
 	Store   Store
 	Audit   Auditor
 	Hasher  *auth.Hasher
@@ -162,8 +163,15 @@ func NewServer(d Deps) (*Server, error) {
 		s.mux.Handle(key, s.guard(rt))
 	}
 	s.mux.Handle("/", s.guard(route{Method: "", Pattern: "/", Perm: auth.Public, Handle: s.notFound}))
-	var h http.Handler = s.mux
-	h = http.NewCrossOriginProtection().Handler(h)
+	// Cookie-authenticated pages get cross-origin protection; the API never
+	// reads cookies, so it is mounted beside them without it.
+	var h http.Handler = http.NewCrossOriginProtection().Handler(s.mux)
+	if d.API != nil {
+		top := http.NewServeMux()
+		top.Handle("/api/", d.API)
+		top.Handle("/", h)
+		h = top
+	}
 	h = httpx.SecurityHeaders(d.Options.Secure, h)
 	h = httpx.Recover(d.Log, h)
 	h = httpx.Observe(d.Log, d.Metrics, h)
