@@ -225,7 +225,7 @@ func sum(answers map[string]int, ids ...string) int {
 }
 
 // registry lists the instruments in the order they are offered.
-var registry = []*Instrument{phq9, phq2, gad7, gad2, audit, auditC, dast10}
+var registry = []*Instrument{phq9, phq2, gad7, gad2, audit, auditC, dast10, ciwaAr, cows}
 
 // All returns every instrument.
 func All() []*Instrument { return append([]*Instrument(nil), registry...) }

@@ -11,6 +11,10 @@ package instrument_test
 //          after question 1 and questions 2-3).
 //   AUDIT-C: Bush et al. 1998; Bradley et al. 2007 (>= 4 men, >= 3 women).
 //   DAST-10: Skinner 1982 (0; 1-2; 3-5; 6-8; 9-10; question 3 reversed).
+//   CIWA-Ar: Sullivan et al., Br J Addict 1989;84:1353-7 (0-67; bands as
+//          CamCOPS: <8 minimal, 8-14 moderate, >=15 severe).
+//   COWS:  Wesson & Ling, J Psychoactive Drugs 2003;35:253-9 (0-48; 5-12
+//          mild, 13-24 moderate, 25-36 moderately severe, >36 severe).
 // See also shared/reference/clinical.md §3.1.
 
 import (
@@ -88,6 +92,11 @@ func TestBandsAtEveryBoundary(t *testing.T) {
 		{"dast-10", 0, "no problems reported"}, {"dast-10", 1, "low level"}, {"dast-10", 2, "low level"},
 		{"dast-10", 3, "moderate level"}, {"dast-10", 5, "moderate level"}, {"dast-10", 6, "substantial level"},
 		{"dast-10", 8, "substantial level"}, {"dast-10", 9, "severe level"}, {"dast-10", 10, "severe level"},
+		{"ciwa-ar", 0, "minimal"}, {"ciwa-ar", 7, "minimal"}, {"ciwa-ar", 8, "moderate"}, {"ciwa-ar", 14, "moderate"},
+		{"ciwa-ar", 15, "severe"}, {"ciwa-ar", 67, "severe"},
+		{"cows", 0, "no active withdrawal"}, {"cows", 4, "no active withdrawal"}, {"cows", 5, "mild"}, {"cows", 12, "mild"},
+		{"cows", 13, "moderate"}, {"cows", 24, "moderate"}, {"cows", 25, "moderately severe"}, {"cows", 36, "moderately severe"},
+		{"cows", 37, "severe"}, {"cows", 48, "severe"},
 	}
 	for _, c := range cases {
 		in := mustGet(t, c.code)
@@ -102,7 +111,8 @@ func TestBandsAtEveryBoundary(t *testing.T) {
 }
 
 func TestMaxScores(t *testing.T) {
-	want := map[string]int{"phq-9": 27, "phq-2": 6, "gad-7": 21, "gad-2": 6, "audit": 40, "audit-c": 12, "dast-10": 10}
+	want := map[string]int{"phq-9": 27, "phq-2": 6, "gad-7": 21, "gad-2": 6, "audit": 40, "audit-c": 12, "dast-10": 10,
+		"ciwa-ar": 67, "cows": 48}
 	for code, m := range want {
 		if got := mustGet(t, code).MaxScore(); got != m {
 			t.Errorf("%s max = %d, want %d", code, got, m)
@@ -152,6 +162,8 @@ func TestScreenFlagsAtTheirCutOffs(t *testing.T) {
 		{"gad-7", "anxiety_likely", 9, 10},
 		{"gad-2", "positive_screen", 2, 3},
 		{"dast-10", "further_assessment", 2, 3},
+		{"ciwa-ar", instrument.WithdrawalFlag, 14, 15},
+		{"cows", instrument.WithdrawalFlag, 24, 25},
 	}
 	for _, c := range cases {
 		in := mustGet(t, c.code)
@@ -290,6 +302,28 @@ func TestDAST10QuestionThreeIsReversed(t *testing.T) {
 	r, err := in.Score(allNo, "")
 	if err != nil || r.Total != 1 || r.Band != "low level" {
 		t.Fatalf("all No: total %d band %q (%v); want 1, low level", r.Total, r.Band, err)
+	}
+}
+
+// TestSevereWithdrawalIsUrgent: a severe withdrawal score is an urgent flag,
+// to be shown with emergency guidance first.
+func TestSevereWithdrawalIsUrgent(t *testing.T) {
+	for code, at := range map[string]int{"ciwa-ar": 15, "cows": 25} {
+		in := mustGet(t, code)
+		r, err := in.Score(answersTotalling(t, in, at), "")
+		if err != nil || !r.Urgent() {
+			t.Errorf("%s at %d: urgent %v (%v)", code, at, r.Urgent(), err)
+		}
+		r, _ = in.Score(answersTotalling(t, in, at-1), "")
+		if r.Urgent() {
+			t.Errorf("%s at %d: urgent below the cut-off", code, at-1)
+		}
+	}
+	// COWS items have gaps in their scales: 2 is not a gooseflesh rating.
+	a := answersTotalling(t, mustGet(t, "cows"), 0)
+	a["gooseflesh"] = 2
+	if _, err := mustGet(t, "cows").Score(a, ""); err == nil {
+		t.Error("COWS gooseflesh accepted 2")
 	}
 }
 
