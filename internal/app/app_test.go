@@ -10,9 +10,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -315,3 +317,53 @@ func TestLargeDemoShowsProgress(t *testing.T) {
 		t.Fatalf("no progress bar: %q", stderr)
 	}
 }
+
+// TestAuditVerifyNeverCreatesADatabase: pointing the verifier at the wrong
+// folder says so and leaves nothing behind.
+func TestAuditVerifyNeverCreatesADatabase(t *testing.T) {
+	dir := t.TempDir()
+	_, _, err := iop(t, "", "audit", "verify", "--data-dir", dir)
+	if err == nil || !strings.Contains(err.Error(), "there is no OpenIOP database") {
+		t.Fatalf("got %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("audit verify created %v", entries)
+	}
+}
+
+// TestServeWithoutAccountsSaysHowToCreateOne: a fresh install prints the
+// command that creates the first administrator.
+func TestServeWithoutAccountsSaysHowToCreateOne(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- app.Run(ctx, []string{"iop", "serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--log-level", "error"}, noEnv,
+			strings.NewReader(""), &out, io.Discard)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(out.String(), "is serving") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "iop user add --data-dir "+dir+" --role admin") {
+		t.Fatalf("no hint for the first account:\n%s", out.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }

@@ -186,7 +186,7 @@ func auditVerify(ctx context.Context, args []string, getenv func(string) string,
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, d)
+	db, err := openExistingStore(ctx, d)
 	if err != nil {
 		return err
 	}

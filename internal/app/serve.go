@@ -98,6 +98,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fmt.Fprintf(stdout, "Database: %s\n", db.Where())
 	if cfg.Demo {
 		printDemoLogins(stdout, demoMade)
+	} else if n, err := db.CountUsers(ctx); err == nil && n == 0 {
+		fmt.Fprintln(stdout, "No staff accounts yet. Create the first administrator with:")
+		fmt.Fprintf(stdout, "  iop user add %s --role admin --email you@example.org --name \"Your Name\"\n", dbFlags(cfg.Database))
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "engine", string(db.Engine))
 
@@ -180,7 +183,17 @@ func newLogger(format string, level slog.Level, w io.Writer) *slog.Logger {
 }
 
 func openStore(ctx context.Context, d config.Database) (*store.DB, error) {
-	db, err := store.Open(ctx, store.Options{DataDir: d.DataDir, DatabaseURL: d.DatabaseURL})
+	return openStoreWith(ctx, store.Options{DataDir: d.DataDir, DatabaseURL: d.DatabaseURL})
+}
+
+// openExistingStore opens the database only if it already exists: for
+// commands that read, which must never leave a new empty database behind.
+func openExistingStore(ctx context.Context, d config.Database) (*store.DB, error) {
+	return openStoreWith(ctx, store.Options{DataDir: d.DataDir, DatabaseURL: d.DatabaseURL, MustExist: true})
+}
+
+func openStoreWith(ctx context.Context, o store.Options) (*store.DB, error) {
+	db, err := store.Open(ctx, o)
 	if err != nil {
 		var me *model.Error
 		if errors.As(err, &me) && me.Msg != "" {
@@ -192,6 +205,14 @@ func openStore(ctx context.Context, d config.Database) (*store.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// dbFlags repeats the database flags for a command shown to the operator.
+func dbFlags(d config.Database) string {
+	if d.DatabaseURL != "" {
+		return "--database-url '" + store.Redact(d.DatabaseURL) + "'"
+	}
+	return "--data-dir " + d.DataDir
 }
 
 func orDefault(s, def string) string {

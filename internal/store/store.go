@@ -36,6 +36,7 @@ type Options struct {
 	DatabaseURL string           // empty for SQLite
 	Now         func() time.Time // the clock; time.Now if nil
 	MaxConns    int              // PostgreSQL pool size / SQLite readers; 0 for a default
+	MustExist   bool             // refuse to create a new SQLite database (for commands that only read)
 }
 
 // FileName is the SQLite database file in the data directory.
@@ -60,6 +61,12 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	}
 	switch engine {
 	case SQLite:
+		if opts.MustExist {
+			if _, err := os.Stat(filepath.Join(opts.DataDir, FileName)); err != nil {
+				return nil, &model.Error{Op: op, Kind: model.KindNotFound,
+					Msg: fmt.Sprintf("there is no OpenIOP database in %q (looked for %s)", opts.DataDir, FileName)}
+			}
+		}
 		if err := ensureWritableDir(opts.DataDir); err != nil {
 			return nil, &model.Error{Op: op, Kind: model.KindInvalid, Msg: err.Error()}
 		}

@@ -124,24 +124,19 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	if len(d.Problems) > 0 {
 		status = http.StatusUnprocessableEntity
 	} else {
-		csvOut := q.Get("format") == "csv"
+		if q.Get("format") == "csv" {
+			if err := s.auditRead(r, audit.ActionExport, "audit.log", d.F.Client, "csv "+d.link(d.F.Sort, d.F.Desc, 1, "")); err != nil {
+				return err
+			}
+			return s.writeAuditCSV(w, r, f, d.Names, loc)
+		}
 		d.Page = max(1, atoiOr(q.Get("page"), 1))
 		f.Limit, f.Offset = auditPerPage, (d.Page-1)*auditPerPage
-		if csvOut {
-			f.Limit, f.Offset = 500, 0
-		}
 		if d.Records, d.Total, err = s.Store.ListAudit(r.Context(), f); err != nil {
 			return err
 		}
-		action := audit.ActionQuery
-		if csvOut {
-			action = audit.ActionExport
-		}
-		if err := s.auditRead(r, action, "audit.log", d.F.Client, "report "+d.link(d.F.Sort, d.F.Desc, d.Page, "")); err != nil {
+		if err := s.auditRead(r, audit.ActionQuery, "audit.log", d.F.Client, "report "+d.link(d.F.Sort, d.F.Desc, d.Page, "")); err != nil {
 			return err
-		}
-		if csvOut {
-			return writeAuditCSV(w, d, loc)
 		}
 		d.Pages = max(1, (d.Total+auditPerPage-1)/auditPerPage)
 		if d.Page > 1 {
@@ -156,16 +151,38 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	return s.pages.Page(w, status, "audit", &v)
 }
 
-func writeAuditCSV(w http.ResponseWriter, d auditData, loc *time.Location) error {
+// writeAuditCSV streams every record matching f, a page at a time, so a
+// download is never cut short and never held in memory whole.
+func (s *Server) writeAuditCSV(w http.ResponseWriter, r *http.Request, f store.AuditFilter, names map[string]string, loc *time.Location) error {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="openiop-audit.csv"`)
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"seq", "time_utc", "time_local", "user_id", "user_name", "role", "action", "category",
 		"client_id", "entity_id", "outcome", "ip", "request_id", "detail", "hash"})
-	for _, r := range d.Records {
-		_ = cw.Write([]string{strconv.FormatInt(r.Seq, 10), r.At.UTC().Format(time.RFC3339Nano), r.At.In(loc).Format("2006-01-02 15:04:05"),
-			r.ActorID, csvSafe(d.Names[r.ActorID]), r.ActorRole, r.Action, r.Category, r.ClientID, r.EntityID, r.Outcome, r.IP,
-			r.RequestID, csvSafe(r.Detail), r.Hash})
+	// Pin the export to the records that exist now: rows appended while
+	// it runs (its own audit record among them) would shift the pages.
+	head, _, err := s.Store.ListAudit(r.Context(), store.AuditFilter{Sort: "seq", Desc: true, Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(head) == 1 {
+		f.UpTo = head[0].Seq
+	}
+	const page = 500
+	f.Limit = page
+	for f.Offset = 0; ; f.Offset += page {
+		recs, _, err := s.Store.ListAudit(r.Context(), f)
+		if err != nil {
+			return err // before the first row this is a clean error page; after it, the download ends short and is logged
+		}
+		for _, rec := range recs {
+			_ = cw.Write([]string{strconv.FormatInt(rec.Seq, 10), rec.At.UTC().Format(time.RFC3339Nano), rec.At.In(loc).Format("2006-01-02 15:04:05"),
+				rec.ActorID, csvSafe(names[rec.ActorID]), rec.ActorRole, rec.Action, rec.Category, rec.ClientID, rec.EntityID, rec.Outcome, rec.IP,
+				rec.RequestID, csvSafe(rec.Detail), rec.Hash})
+		}
+		if len(recs) < page {
+			break
+		}
 	}
 	cw.Flush()
 	return cw.Error()
