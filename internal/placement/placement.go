@@ -15,22 +15,24 @@ package placement
 import (
 	"fmt"
 	"slices"
+
+	"github.com/openiop/openiop/internal/model"
 )
 
 // Level is a level of care, including the emergency answer that comes
 // before any placement.
 type Level string
 
-// The levels, from least to most intensive. The codes match
-// model.LevelOfCare, plus Emergency.
+// The levels, from least to most intensive: the levels an episode of care
+// can be at, plus Emergency, which is an answer but never an episode's level.
 const (
-	EarlyIntervention      Level = "early_intervention"
-	Outpatient             Level = "outpatient"
-	IntensiveOutpatient    Level = "intensive_outpatient"
-	PartialHospitalization Level = "partial_hospitalization"
-	Residential            Level = "residential"
-	WithdrawalManagement   Level = "withdrawal_management"
-	Emergency              Level = "emergency"
+	EarlyIntervention      = Level(model.EarlyIntervention)
+	Outpatient             = Level(model.Outpatient)
+	IntensiveOutpatient    = Level(model.IntensiveOutpatient)
+	PartialHospitalization = Level(model.PartialHospitalization)
+	Residential            = Level(model.Residential)
+	WithdrawalManagement   = Level(model.WithdrawalManagement)
+	Emergency              = Level("emergency")
 )
 
 // intensity orders the levels. Withdrawal management ranks above residential
