@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/placement"
 )
 
@@ -180,5 +181,18 @@ func TestDocListsEveryRule(t *testing.T) {
 		if placement.Dimension(d) != r.Dimension || min != r.MinRating || placement.Level(m[3]) != r.Level || m[4] != r.Why {
 			t.Errorf("rule %d: doc says dimension %d, %d+, %s; code says %d, %d+, %s", i+1, d, min, m[3], r.Dimension, r.MinRating, r.Level)
 		}
+	}
+}
+
+// TestLevelsAreEpisodeLevels: every level a recommendation can name, except
+// emergency, is a level an episode of care can be admitted at.
+func TestLevelsAreEpisodeLevels(t *testing.T) {
+	for _, r := range placement.Rules {
+		if !model.LevelOfCare(r.Level).Valid() {
+			t.Errorf("rule level %q is not a model.LevelOfCare", r.Level)
+		}
+	}
+	if model.LevelOfCare(placement.Emergency).Valid() {
+		t.Error("emergency must never be an episode's level")
 	}
 }
