@@ -79,7 +79,6 @@ type Options struct {
 	Version        string
 	OrgCacheFor    time.Duration // how long the organization settings are cached; 0 means 30 s
 	TracksCacheFor time.Duration // how long home and public pages reuse track enrolment counts; 0 means 5 s, negative means never
-	RequireSecure  bool          // refuse to set cookies over plain HTTP (not used yet)
 }
 
 // Deps are the server's collaborators.
