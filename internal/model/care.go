@@ -31,6 +31,17 @@ func (l LevelOfCare) Valid() bool {
 	return false
 }
 
+// Intensity orders the levels: 0 for the least intensive. Withdrawal
+// management ranks highest because it comes before anything else.
+func (l LevelOfCare) Intensity() int {
+	for i, x := range LevelsOfCare {
+		if x == l {
+			return i
+		}
+	}
+	return -1
+}
+
 // Label is the level in words with its continuum number.
 func (l LevelOfCare) Label() string {
 	switch l {
@@ -90,7 +101,9 @@ type Episode struct {
 	AdmissionDate      Date
 	DischargeDate      Date // zero while the episode is open
 	Status             EpisodeStatus
-	PrimaryCounselorID string // a staff user; empty if not yet assigned
+	PrimaryCounselorID string   // a staff user; empty if not yet assigned
+	Diagnoses          []string // ICD-10-CM codes, e.g. F10.20
+	ReviewDue          Date     // the next continued-stay review; zero once discharged
 
 	// Filled in by queries that join, for display.
 	ProgramName      string

@@ -87,7 +87,14 @@ type Program struct {
 	LevelOfCare      LevelOfCare
 	MinWeeklyMinutes int // the weekly attendance minimum for this program
 	Description      string
+	// ReviewIntervalDays is how often a client's continued stay is reviewed
+	// (payers commonly ask every 30 days).
+	ReviewIntervalDays int
 }
+
+// DefaultReviewIntervalDays is the continued-stay review interval when a
+// program sets none.
+const DefaultReviewIntervalDays = 30
 
 // MinWeeklyHours is MinWeeklyMinutes in hours, for display.
 func (p Program) MinWeeklyHours() float64 { return float64(p.MinWeeklyMinutes) / 60 }

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/model"
 )
 
@@ -155,6 +156,9 @@ func (db *DB) ImportClients(ctx context.Context, clients []model.Client, episode
 		touched := map[string]bool{}
 		for i := range episodes {
 			if err := db.insertEpisode(ctx, tx, &episodes[i]); err != nil {
+				return err
+			}
+			if err := db.importEvents(ctx, tx, episodes[i]); err != nil {
 				return err
 			}
 			touched[episodes[i].ClientID] = true
@@ -318,6 +322,9 @@ func (db *DB) CreateEpisode(ctx context.Context, e *model.Episode, rec audit.Rec
 		if err := db.insertEpisode(ctx, tx, e); err != nil {
 			return err
 		}
+		if err := db.importEvents(ctx, tx, *e); err != nil {
+			return err
+		}
 		return refreshCurrentEpisode(ctx, tx, e.ClientID)
 	}, &rec)
 	if isUniqueViolation(err) {
@@ -327,16 +334,33 @@ func (db *DB) CreateEpisode(ctx context.Context, e *model.Episode, rec audit.Rec
 }
 
 func (db *DB) insertEpisode(ctx context.Context, tx *sql.Tx, e *model.Episode) error {
-	var discharge any
+	var discharge, reviewDue any
 	if !e.DischargeDate.IsZero() {
 		discharge = e.DischargeDate
 	}
+	if e.Status == model.EpisodeActive && !e.ReviewDue.IsZero() {
+		reviewDue = e.ReviewDue
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO episodes (id, client_id, program_id, track_id, level_of_care, admission_date,
-			discharge_date, status, primary_counselor_id, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
+			discharge_date, status, primary_counselor_id, diagnoses, review_due, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
 		e.ID, e.ClientID, e.ProgramID, nullable(e.TrackID), string(e.LevelOfCare), e.AdmissionDate, discharge,
-		string(e.Status), nullable(e.PrimaryCounselorID), db.Now())
+		string(e.Status), nullable(e.PrimaryCounselorID), strings.Join(e.Diagnoses, " "), reviewDue, db.Now())
 	return err
+}
+
+// importEvents writes the history an imported episode starts with: its
+// admission and, if it is closed, its discharge.
+func (db *DB) importEvents(ctx context.Context, tx *sql.Tx, e model.Episode) error {
+	if err := db.insertEvent(ctx, tx, care.Event{EpisodeID: e.ID, Kind: care.Admission, Date: e.AdmissionDate,
+		ToLevel: e.LevelOfCare, ToTrackID: e.TrackID, Reason: "Imported"}); err != nil {
+		return err
+	}
+	if e.Status != model.EpisodeDischarged {
+		return nil
+	}
+	return db.insertEvent(ctx, tx, care.Event{EpisodeID: e.ID, Kind: care.Discharged, Date: e.DischargeDate,
+		FromLevel: e.LevelOfCare, FromTrackID: e.TrackID, Reason: "Imported"})
 }
 
 // refreshCurrentEpisode points the client row at its current episode (the
@@ -352,26 +376,17 @@ func refreshCurrentEpisode(ctx context.Context, tx *sql.Tx, clientID string) err
 
 // Episodes lists a client's episodes, newest first.
 func (db *DB) Episodes(ctx context.Context, clientID string) ([]model.Episode, error) {
-	rows, err := db.query(ctx, `SELECT e.id, e.client_id, e.program_id, e.track_id, e.level_of_care, e.admission_date,
-			e.discharge_date, e.status, e.primary_counselor_id, p.name, t.name, u.name, p.min_weekly_minutes
-		FROM episodes e JOIN programs p ON p.id = e.program_id
-		LEFT JOIN tracks t ON t.id = e.track_id LEFT JOIN users u ON u.id = e.primary_counselor_id
-		WHERE e.client_id = $1 ORDER BY e.admission_date DESC, e.id DESC`, clientID)
+	rows, err := db.query(ctx, episodeSelect+` WHERE e.client_id = $1 ORDER BY e.admission_date DESC, e.id DESC`, clientID)
 	if err != nil {
 		return nil, model.Wrap("store.Episodes", model.KindInternal, err)
 	}
 	defer rows.Close()
 	var out []model.Episode
 	for rows.Next() {
-		var e model.Episode
-		var loc, status string
-		var trackName, counselorName sql.NullString
-		if err := rows.Scan(&e.ID, &e.ClientID, &e.ProgramID, nullString{&e.TrackID}, &loc, &e.AdmissionDate, &e.DischargeDate,
-			&status, nullString{&e.PrimaryCounselorID}, &e.ProgramName, &trackName, &counselorName, &e.MinWeeklyMinutes); err != nil {
+		e, err := scanEpisode(rows)
+		if err != nil {
 			return nil, err
 		}
-		e.LevelOfCare, e.Status = model.LevelOfCare(loc), model.EpisodeStatus(status)
-		e.TrackName, e.CounselorName = trackName.String, counselorName.String
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -66,18 +66,24 @@ func (db *DB) Sites(ctx context.Context) ([]model.Site, error) {
 // CreateProgram adds a program, assigning its id.
 func (db *DB) CreateProgram(ctx context.Context, p *model.Program, rec audit.Record) error {
 	p.ID = model.NewID()
+	if p.ReviewIntervalDays == 0 {
+		p.ReviewIntervalDays = model.DefaultReviewIntervalDays
+	}
 	rec.Category, rec.Action, rec.EntityID = "program.program", audit.ActionCreate, p.ID
 	return db.write(ctx, "store.CreateProgram", func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO programs (id, site_id, name, population, level_of_care, min_weekly_minutes, description, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			p.ID, p.SiteID, p.Name, string(p.Population), string(p.LevelOfCare), p.MinWeeklyMinutes, p.Description, db.Now())
+		_, err := tx.ExecContext(ctx, `INSERT INTO programs (id, site_id, name, population, level_of_care, min_weekly_minutes, description,
+				review_interval_days, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			p.ID, p.SiteID, p.Name, string(p.Population), string(p.LevelOfCare), p.MinWeeklyMinutes, p.Description,
+			p.ReviewIntervalDays, db.Now())
 		return err
 	}, &rec)
 }
 
 // Programs lists the programs by name.
 func (db *DB) Programs(ctx context.Context) ([]model.Program, error) {
-	rows, err := db.query(ctx, `SELECT id, site_id, name, population, level_of_care, min_weekly_minutes, description
+	rows, err := db.query(ctx, `SELECT id, site_id, name, population, level_of_care, min_weekly_minutes, description,
+			review_interval_days
 		FROM programs ORDER BY name`)
 	if err != nil {
 		return nil, model.Wrap("store.Programs", model.KindInternal, err)
@@ -87,7 +93,8 @@ func (db *DB) Programs(ctx context.Context) ([]model.Program, error) {
 	for rows.Next() {
 		var p model.Program
 		var pop, loc string
-		if err := rows.Scan(&p.ID, &p.SiteID, &p.Name, &pop, &loc, &p.MinWeeklyMinutes, &p.Description); err != nil {
+		if err := rows.Scan(&p.ID, &p.SiteID, &p.Name, &pop, &loc, &p.MinWeeklyMinutes, &p.Description,
+			&p.ReviewIntervalDays); err != nil {
 			return nil, err
 		}
 		p.Population, p.LevelOfCare = model.Population(pop), model.LevelOfCare(loc)
