@@ -51,7 +51,7 @@ func TestListAndShowInstruments(t *testing.T) {
 	for _, x := range list {
 		codes[x.(map[string]any)["code"].(string)] = true
 	}
-	for _, c := range []string{"phq-9", "phq-2", "gad-7", "gad-2", "audit", "audit-c", "dast-10"} {
+	for _, c := range []string{"phq-9", "phq-2", "gad-7", "gad-2", "asq", "audit", "audit-c", "dast-10"} {
 		if !codes[c] {
 			t.Errorf("the list lacks %s", c)
 		}

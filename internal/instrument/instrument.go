@@ -28,7 +28,7 @@ type Item struct {
 	Text     string   `json:"text"`
 	Options  []Option `json:"options"`
 	LOINC    string   `json:"loinc,omitempty"`
-	Optional bool     `json:"optional,omitempty"` // asked but not scored, may be left out (e.g. the PHQ difficulty item)
+	Optional bool     `json:"optional,omitempty"` // asked but not scored, may be left out (e.g. the PHQ difficulty item) unless the instrument's check requires it
 }
 
 // Band is a named range of the total score, inclusive at both ends.
@@ -95,6 +95,10 @@ type Instrument struct {
 	// skipped returns the items that may be left unanswered given the
 	// answers so far (the instrument's own skip instructions); they score 0.
 	skipped func(answers map[string]int) map[string]bool
+	// check, if set, returns further problems, a message per item id, that
+	// depend on the answers (e.g. an optional item that other answers make
+	// necessary). Problems adds them where it found none for the item.
+	check func(answers map[string]int) map[string]string
 	// assess adds flags, subscales, notes and, if needed, the band, to a
 	// result whose total is computed.
 	assess func(answers map[string]int, sex Sex, r *Result)
@@ -117,8 +121,8 @@ func (in *Instrument) MaxScore() int {
 }
 
 // Problems checks answers against the instrument: every required item has
-// an answer among its options, and no unknown item is answered. It returns
-// a message per item id.
+// an answer among its options, no unknown item is answered, and the
+// instrument's own check passes. It returns a message per item id.
 func (in *Instrument) Problems(answers map[string]int) map[string]string {
 	p := map[string]string{}
 	known := map[string]bool{}
@@ -142,6 +146,13 @@ func (in *Instrument) Problems(answers map[string]int) map[string]string {
 	for id := range answers {
 		if !known[id] {
 			p[id] = fmt.Sprintf("%s has no question %q.", in.Title, id)
+		}
+	}
+	if in.check != nil {
+		for id, msg := range in.check(answers) {
+			if _, ok := p[id]; !ok {
+				p[id] = msg
+			}
 		}
 	}
 	return p
@@ -225,7 +236,7 @@ func sum(answers map[string]int, ids ...string) int {
 }
 
 // registry lists the instruments in the order they are offered.
-var registry = []*Instrument{phq9, phq2, gad7, gad2, audit, auditC, dast10, ciwaAr, cows}
+var registry = []*Instrument{phq9, phq2, gad7, gad2, asq, audit, auditC, dast10, ciwaAr, cows}
 
 // All returns every instrument.
 func All() []*Instrument { return append([]*Instrument(nil), registry...) }

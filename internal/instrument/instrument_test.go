@@ -7,6 +7,8 @@ package instrument_test
 //   PHQ-2: Kroenke, Spitzer & Williams, Med Care 2003;41:1284-92 (>= 3 positive).
 //   GAD-7: Spitzer et al., Arch Intern Med 2006;166:1092-7 (5, 10, 15).
 //   GAD-2: Kroenke et al., Ann Intern Med 2007;146:317-25 (>= 3 positive).
+//   ASQ:   NIMH ASQ Suicide Risk Screening Toolkit (Yes to any of questions
+//          1-4 positive; question 5 acuity, not scored); see suicide_test.go.
 //   AUDIT: Babor et al., WHO 2001 (zones 0-7, 8-15, 16-19, 20-40; skip rules
 //          after question 1 and questions 2-3).
 //   AUDIT-C: Bush et al. 1998; Bradley et al. 2007 (>= 4 men, >= 3 women).
@@ -86,6 +88,7 @@ func TestBandsAtEveryBoundary(t *testing.T) {
 		{"gad-7", 0, "minimal"}, {"gad-7", 4, "minimal"}, {"gad-7", 5, "mild"}, {"gad-7", 9, "mild"},
 		{"gad-7", 10, "moderate"}, {"gad-7", 14, "moderate"}, {"gad-7", 15, "severe"}, {"gad-7", 21, "severe"},
 		{"gad-2", 2, "negative screen"}, {"gad-2", 3, "positive screen"},
+		{"asq", 0, "negative"}, // positive totals need question 5: see suicide_test.go
 		{"audit", 0, "zone I: low risk"}, {"audit", 7, "zone I: low risk"}, {"audit", 8, "zone II: hazardous use"},
 		{"audit", 15, "zone II: hazardous use"}, {"audit", 16, "zone III: harmful use"}, {"audit", 19, "zone III: harmful use"},
 		{"audit", 20, "zone IV: possible dependence"}, {"audit", 40, "zone IV: possible dependence"},
@@ -111,7 +114,7 @@ func TestBandsAtEveryBoundary(t *testing.T) {
 }
 
 func TestMaxScores(t *testing.T) {
-	want := map[string]int{"phq-9": 27, "phq-2": 6, "gad-7": 21, "gad-2": 6, "audit": 40, "audit-c": 12, "dast-10": 10,
+	want := map[string]int{"phq-9": 27, "phq-2": 6, "gad-7": 21, "gad-2": 6, "asq": 4, "audit": 40, "audit-c": 12, "dast-10": 10,
 		"ciwa-ar": 67, "cows": 48}
 	for code, m := range want {
 		if got := mustGet(t, code).MaxScore(); got != m {
