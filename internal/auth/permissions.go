@@ -29,6 +29,11 @@ const (
 	ViewAuditLog     Permission = "audit.view"      // the audit report
 	ViewProgram      Permission = "program.view"    // sites, programs and tracks (no client data)
 	ManageSettings   Permission = "settings.manage" // organization settings
+
+	ViewClinical      Permission = "clinical.view"      // assessments, measures, episode history, discharge summaries
+	RecordClinical    Permission = "clinical.record"    // give measures, assess, decide, step down/up, review, discharge
+	AdmitClient       Permission = "episodes.admit"     // admit a client to a program
+	ManageInstruments Permission = "instruments.manage" // switch instruments on or off for the center
 )
 
 // rolePermissions is the single source of truth for what each role may do.
@@ -36,16 +41,20 @@ const (
 // clinical charts (minimum necessary), so they lack the client permissions.
 var rolePermissions = map[model.Role][]Permission{
 	model.RoleAdmin: {
-		ViewSchedule, ManageUsers, ViewAuditLog, ViewProgram, ManageSettings,
+		ViewSchedule, ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ManageInstruments,
 	},
 	model.RoleClinicalDirector: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, ViewAuditLog,
+		ViewClinical, RecordClinical, AdmitClient, ManageInstruments,
 	},
 	model.RoleClinician: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, EditClient, ViewProgram,
+		ViewClinical, RecordClinical, AdmitClient,
 	},
+	// Admissions staff admit clients at intake; the clinical record itself
+	// (assessments, measures, discharge) is for clinicians.
 	model.RoleAdmissions: {
-		ViewSchedule, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram,
+		ViewSchedule, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, AdmitClient,
 	},
 	model.RoleBiller: {
 		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram,
@@ -75,5 +84,5 @@ func PermissionsOf(r model.Role) []Permission {
 // AllPermissions lists every real permission (not the pseudo-permissions).
 func AllPermissions() []Permission {
 	return []Permission{ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient,
-		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings}
+		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments}
 }

@@ -83,7 +83,8 @@ func TestAllPermissions(t *testing.T) {
 // design applies it: administrators run the system and read the audit log,
 // but do not open clinical charts.
 func TestAdminMinimumNecessary(t *testing.T) {
-	for _, p := range []auth.Permission{auth.SearchClients, auth.ViewClientHeader, auth.ViewCaseload, auth.CreateClient, auth.EditClient} {
+	for _, p := range []auth.Permission{auth.SearchClients, auth.ViewClientHeader, auth.ViewCaseload, auth.CreateClient, auth.EditClient,
+		auth.ViewClinical, auth.RecordClinical, auth.AdmitClient} {
 		if auth.Can(model.RoleAdmin, p) {
 			t.Errorf("admin has %q", p)
 		}
@@ -100,10 +101,10 @@ func TestAdminMinimumNecessary(t *testing.T) {
 func TestRoleMatrix(t *testing.T) {
 	type P = auth.Permission
 	want := map[model.Role][]P{
-		model.RoleAdmin:            {auth.ViewSchedule, auth.ManageUsers, auth.ViewAuditLog, auth.ViewProgram, auth.ManageSettings},
-		model.RoleClinicalDirector: {auth.ViewSchedule, auth.ViewCaseload, auth.SearchClients, auth.ViewClientHeader, auth.CreateClient, auth.EditClient, auth.ViewProgram, auth.ViewAuditLog},
-		model.RoleClinician:        {auth.ViewSchedule, auth.ViewCaseload, auth.SearchClients, auth.ViewClientHeader, auth.EditClient, auth.ViewProgram},
-		model.RoleAdmissions:       {auth.ViewSchedule, auth.SearchClients, auth.ViewClientHeader, auth.CreateClient, auth.EditClient, auth.ViewProgram},
+		model.RoleAdmin:            {auth.ViewSchedule, auth.ManageUsers, auth.ViewAuditLog, auth.ViewProgram, auth.ManageSettings, auth.ManageInstruments},
+		model.RoleClinicalDirector: {auth.ViewSchedule, auth.ViewCaseload, auth.SearchClients, auth.ViewClientHeader, auth.CreateClient, auth.EditClient, auth.ViewProgram, auth.ViewAuditLog, auth.ViewClinical, auth.RecordClinical, auth.AdmitClient, auth.ManageInstruments},
+		model.RoleClinician:        {auth.ViewSchedule, auth.ViewCaseload, auth.SearchClients, auth.ViewClientHeader, auth.EditClient, auth.ViewProgram, auth.ViewClinical, auth.RecordClinical, auth.AdmitClient},
+		model.RoleAdmissions:       {auth.ViewSchedule, auth.SearchClients, auth.ViewClientHeader, auth.CreateClient, auth.EditClient, auth.ViewProgram, auth.AdmitClient},
 		model.RoleBiller:           {auth.ViewSchedule, auth.SearchClients, auth.ViewClientHeader, auth.ViewProgram},
 		model.RoleFrontDesk:        {auth.ViewSchedule, auth.SearchClients, auth.ViewClientHeader, auth.ViewProgram},
 	}

@@ -410,28 +410,43 @@ func (db *DB) CreateMeasure(ctx context.Context, m *care.Measure, rec audit.Reco
 	}, &rec)
 }
 
+const measureSelect = `SELECT m.id, m.client_id, m.episode_id, m.instrument, m.answers, m.sex, m.result, m.administered_on,
+		m.administered_by, u.name, m.created_at
+	FROM measures m JOIN users u ON u.id = m.administered_by`
+
+func scanMeasure(s scanner) (care.Measure, error) {
+	var m care.Measure
+	var answers, sex, result string
+	if err := s.Scan(&m.ID, &m.ClientID, nullString{&m.EpisodeID}, &m.Instrument, &answers, &sex, &result, &m.On,
+		&m.ByID, &m.ByName, &m.At); err != nil {
+		return m, err
+	}
+	m.Sex = instrument.Sex(sex)
+	return m, errors.Join(json.Unmarshal([]byte(answers), &m.Answers), json.Unmarshal([]byte(result), &m.Result))
+}
+
+// Measure returns one measure of a client.
+func (db *DB) Measure(ctx context.Context, clientID, id string) (care.Measure, error) {
+	m, err := scanMeasure(db.queryRow(ctx, measureSelect+` WHERE m.id = $1 AND m.client_id = $2`, id, clientID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, model.NotFound("store.Measure", "measure")
+	}
+	return m, model.Wrap("store.Measure", model.KindInternal, err)
+}
+
 // Measures lists a client's measures, oldest first (the order of a trend).
 func (db *DB) Measures(ctx context.Context, clientID string) ([]care.Measure, error) {
-	rows, err := db.query(ctx, `SELECT m.id, m.client_id, m.episode_id, m.instrument, m.answers, m.sex, m.result, m.administered_on,
-			m.administered_by, u.name, m.created_at
-		FROM measures m JOIN users u ON u.id = m.administered_by
-		WHERE m.client_id = $1 ORDER BY m.administered_on, m.created_at, m.id`, clientID)
+	rows, err := db.query(ctx, measureSelect+` WHERE m.client_id = $1 ORDER BY m.administered_on, m.created_at, m.id`, clientID)
 	if err != nil {
 		return nil, model.Wrap("store.Measures", model.KindInternal, err)
 	}
 	defer rows.Close()
 	var out []care.Measure
 	for rows.Next() {
-		var m care.Measure
-		var answers, sex, result string
-		if err := rows.Scan(&m.ID, &m.ClientID, nullString{&m.EpisodeID}, &m.Instrument, &answers, &sex, &result, &m.On,
-			&m.ByID, &m.ByName, &m.At); err != nil {
-			return nil, err
-		}
-		if err := errors.Join(json.Unmarshal([]byte(answers), &m.Answers), json.Unmarshal([]byte(result), &m.Result)); err != nil {
+		m, err := scanMeasure(rows)
+		if err != nil {
 			return nil, model.Wrap("store.Measures", model.KindInternal, err)
 		}
-		m.Sex = instrument.Sex(sex)
 		out = append(out, m)
 	}
 	return out, rows.Err()

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/web/form"
@@ -78,11 +80,15 @@ func (s *Server) clientList(w http.ResponseWriter, r *http.Request) error {
 }
 
 type clientShowData struct {
-	Client   model.Client
-	Age      int
-	Episodes []model.Episode
-	Created  bool
-	Updated  bool
+	Client      model.Client
+	Age         int
+	Episodes    []model.Episode
+	Created     bool
+	Updated     bool
+	Clinical    bool // the viewer may read the clinical record below the header
+	Trends      []trend
+	Assessments []care.Assessment
+	CanAdmit    bool
 }
 
 // clientShow shows a client's chart header: who they are, how to reach
@@ -96,12 +102,31 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auditRead(r, audit.ActionRead, "client.demographics", c.ID, ""); err != nil {
+	v := s.view(r, c.DisplayName(), "clients")
+	d := clientShowData{Client: c, Age: c.Age(v.Today), Episodes: eps, Clinical: v.Can(string(auth.ViewClinical)),
+		Created: r.URL.Query().Get("created") == "1", Updated: r.URL.Query().Get("updated") == "1"}
+	d.CanAdmit = v.Can(string(auth.AdmitClient))
+	for _, e := range eps {
+		if e.Status == model.EpisodeActive {
+			d.CanAdmit = false // one open episode at a time; change or discharge it first
+		}
+	}
+	detail := ""
+	if d.Clinical {
+		ms, err := s.Store.Measures(r.Context(), c.ID)
+		if err != nil {
+			return err
+		}
+		d.Trends = trends(ms)
+		if d.Assessments, err = s.Store.Assessments(r.Context(), c.ID); err != nil {
+			return err
+		}
+		detail = "with clinical record"
+	}
+	if err := s.auditRead(r, audit.ActionRead, "client.demographics", c.ID, detail); err != nil {
 		return err
 	}
-	v := s.view(r, c.DisplayName(), "clients")
-	v.Data = clientShowData{Client: c, Age: c.Age(v.Today), Episodes: eps,
-		Created: r.URL.Query().Get("created") == "1", Updated: r.URL.Query().Get("updated") == "1"}
+	v.Data = d
 	return s.pages.Page(w, http.StatusOK, "client", &v)
 }
 

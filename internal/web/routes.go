@@ -25,6 +25,25 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/clients/{id}/edit", Perm: auth.EditClient, Handle: s.clientEdit},
 		{Method: "POST", Pattern: "/clients/{id}", Perm: auth.EditClient, Handle: s.clientUpdate},
 
+		// The clinical record: measures, assessments, the episode of care.
+		{Method: "GET", Pattern: "/clients/{id}/measures/new", Perm: auth.RecordClinical, Handle: s.measureNew},
+		{Method: "POST", Pattern: "/clients/{id}/measures", Perm: auth.RecordClinical, Handle: s.measureCreate},
+		{Method: "GET", Pattern: "/clients/{id}/measures/{mid}", Perm: auth.ViewClinical, Handle: s.measureShow},
+		{Method: "GET", Pattern: "/clients/{id}/assessments/new", Perm: auth.RecordClinical, Handle: s.assessmentNew},
+		{Method: "POST", Pattern: "/clients/{id}/assessments", Perm: auth.RecordClinical, Handle: s.assessmentCreate},
+		{Method: "GET", Pattern: "/clients/{id}/assessments/{aid}", Perm: auth.ViewClinical, Handle: s.assessmentShow},
+		{Method: "POST", Pattern: "/clients/{id}/assessments/{aid}/decision", Perm: auth.RecordClinical, Handle: s.assessmentDecide},
+		{Method: "GET", Pattern: "/clients/{id}/admit", Perm: auth.AdmitClient, Handle: s.admitNew},
+		{Method: "POST", Pattern: "/clients/{id}/episodes", Perm: auth.AdmitClient, Handle: s.admitCreate},
+		{Method: "GET", Pattern: "/clients/{id}/episodes/{eid}", Perm: auth.ViewClinical, Handle: s.episodeShow},
+		{Method: "GET", Pattern: "/clients/{id}/episodes/{eid}/change", Perm: auth.RecordClinical, Handle: s.changeNew},
+		{Method: "POST", Pattern: "/clients/{id}/episodes/{eid}/change", Perm: auth.RecordClinical, Handle: s.changeCreate},
+		{Method: "POST", Pattern: "/clients/{id}/episodes/{eid}/reviews", Perm: auth.RecordClinical, Handle: s.reviewCreate},
+		{Method: "GET", Pattern: "/clients/{id}/episodes/{eid}/discharge", Perm: auth.RecordClinical, Handle: s.dischargeNew},
+		{Method: "POST", Pattern: "/clients/{id}/episodes/{eid}/discharge", Perm: auth.RecordClinical, Handle: s.dischargeCreate},
+		{Method: "GET", Pattern: "/clients/{id}/episodes/{eid}/summary", Perm: auth.ViewClinical, Handle: s.dischargeSummary},
+		{Method: "GET", Pattern: "/reviews", Perm: auth.ViewClinical, Handle: s.reviewsDue},
+
 		// Program structure (no client data).
 		{Method: "GET", Pattern: "/program", Perm: auth.ViewProgram, Handle: s.programShow},
 
@@ -33,6 +52,8 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/admin/users", Perm: auth.ManageUsers, Handle: s.userCreate},
 		{Method: "POST", Pattern: "/admin/users/{id}", Perm: auth.ManageUsers, Handle: s.userUpdate},
 		{Method: "GET", Pattern: "/admin/audit", Perm: auth.ViewAuditLog, Handle: s.auditLog},
+		{Method: "GET", Pattern: "/admin/instruments", Perm: auth.ManageInstruments, Handle: s.instrumentList},
+		{Method: "POST", Pattern: "/admin/instruments/{code}", Perm: auth.ManageInstruments, Handle: s.instrumentUpdate},
 
 		// Operations and assets: no session is looked up.
 		{Method: "GET", Pattern: "/healthz", Perm: auth.Public, Handle: s.healthz, NoSession: true},

@@ -32,7 +32,31 @@ var reviewed = map[string][]model.Role{
 	"GET /admin/audit":       {model.RoleAdmin, model.RoleClinicalDirector},
 	"GET /home":              model.Roles,
 	"POST /logout":           model.Roles,
+
+	// The clinical record: clinicians and the clinical director only;
+	// admissions staff may admit but not read or write clinical notes.
+	"GET /clients/{id}/measures/new":                clinical,
+	"POST /clients/{id}/measures":                   clinical,
+	"GET /clients/{id}/measures/{mid}":              clinical,
+	"GET /clients/{id}/assessments/new":             clinical,
+	"POST /clients/{id}/assessments":                clinical,
+	"GET /clients/{id}/assessments/{aid}":           clinical,
+	"POST /clients/{id}/assessments/{aid}/decision": clinical,
+	"GET /clients/{id}/admit":                       {model.RoleClinicalDirector, model.RoleClinician, model.RoleAdmissions},
+	"POST /clients/{id}/episodes":                   {model.RoleClinicalDirector, model.RoleClinician, model.RoleAdmissions},
+	"GET /clients/{id}/episodes/{eid}":              clinical,
+	"GET /clients/{id}/episodes/{eid}/change":       clinical,
+	"POST /clients/{id}/episodes/{eid}/change":      clinical,
+	"POST /clients/{id}/episodes/{eid}/reviews":     clinical,
+	"GET /clients/{id}/episodes/{eid}/discharge":    clinical,
+	"POST /clients/{id}/episodes/{eid}/discharge":   clinical,
+	"GET /clients/{id}/episodes/{eid}/summary":      clinical,
+	"GET /reviews":                   clinical,
+	"GET /admin/instruments":         {model.RoleAdmin, model.RoleClinicalDirector},
+	"POST /admin/instruments/{code}": {model.RoleAdmin, model.RoleClinicalDirector},
 }
+
+var clinical = []model.Role{model.RoleClinicalDirector, model.RoleClinician}
 
 // TestEveryRouteEnforcesItsPermission walks the route table with no session
 // and with every role: the signed-out visitor is sent to sign in, a role
@@ -60,7 +84,8 @@ func TestEveryRouteEnforcesItsPermission(t *testing.T) {
 			if rt.Perm != auth.Public && !listed {
 				t.Errorf("%s needs %s but is missing from the reviewed matrix", key, rt.Perm)
 			}
-			path := strings.NewReplacer("{id}", e.client.ID, "{version}", "x", "{path...}", "css/app.css", "{$}", "").Replace(rt.Pattern)
+			path := strings.NewReplacer("{id}", e.client.ID, "{version}", "x", "{path...}", "css/app.css", "{$}", "",
+				"{mid}", unknownID, "{aid}", unknownID, "{eid}", unknownID, "{code}", "phq-9").Replace(rt.Pattern)
 			if strings.HasPrefix(rt.Pattern, "/admin/users/{id}") {
 				path = "/admin/users/" + users[len(users)-1].ID
 			}
@@ -171,3 +196,6 @@ func TestUnknownAndMalformedIDsLookTheSame(t *testing.T) {
 		t.Errorf("the probe for an unknown id is not audited: %+v", recs)
 	}
 }
+
+// unknownID is a well-formed id that names no record.
+const unknownID = "01900000-0000-7000-8000-000000000000"

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/platform/httpx"
@@ -55,6 +56,26 @@ type Store interface {
 	CreateClient(ctx context.Context, c *model.Client, rec audit.Record) error
 	UpdateClient(ctx context.Context, c *model.Client, rec audit.Record) error
 	Episodes(ctx context.Context, clientID string) ([]model.Episode, error)
+
+	// The clinical record.
+	Program(ctx context.Context, id string) (model.Program, error)
+	Admit(ctx context.Context, clientID string, a care.Admit, byID string, rec audit.Record) (model.Episode, error)
+	Episode(ctx context.Context, clientID, id string) (model.Episode, error)
+	EpisodeEvents(ctx context.Context, episodeID string) ([]care.Event, error)
+	ChangeEpisode(ctx context.Context, ep model.Episode, c care.Change, byID string, reviewIntervalDays int, rec audit.Record) error
+	ReviewEpisode(ctx context.Context, ep model.Episode, r care.ReviewEntry, byID string, reviewIntervalDays int, rec audit.Record) error
+	DischargeEpisode(ctx context.Context, ep model.Episode, d care.Discharge, rec audit.Record) error
+	Discharge(ctx context.Context, episodeID string) (care.Discharge, error)
+	ReviewsDue(ctx context.Context, by model.Date, counselorID string) ([]store.DueReview, error)
+	CreateAssessment(ctx context.Context, a *care.Assessment, rec audit.Record) error
+	DecideAssessment(ctx context.Context, a care.Assessment, d care.Decision, rec audit.Record) error
+	Assessment(ctx context.Context, clientID, id string) (care.Assessment, error)
+	Assessments(ctx context.Context, clientID string) ([]care.Assessment, error)
+	CreateMeasure(ctx context.Context, m *care.Measure, rec audit.Record) error
+	Measure(ctx context.Context, clientID, id string) (care.Measure, error)
+	Measures(ctx context.Context, clientID string) ([]care.Measure, error)
+	DisabledInstruments(ctx context.Context) (map[string]bool, error)
+	SetInstrumentEnabled(ctx context.Context, code string, enabled bool, byID string, rec audit.Record) error
 
 	ListAudit(ctx context.Context, f store.AuditFilter) ([]audit.Record, int, error)
 	AppendAudit(ctx context.Context, recs []audit.Record) error

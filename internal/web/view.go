@@ -200,6 +200,14 @@ func describe(p auth.Permission) string {
 		return "view the program structure"
 	case auth.ManageSettings:
 		return "change the center's settings"
+	case auth.ViewClinical:
+		return "read clinical records (assessments, measures, episode history)"
+	case auth.RecordClinical:
+		return "record clinical care (measures, assessments, level-of-care changes, discharge)"
+	case auth.AdmitClient:
+		return "admit clients to a program"
+	case auth.ManageInstruments:
+		return "switch screening instruments on or off"
 	default:
 		return string(p)
 	}

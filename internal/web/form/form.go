@@ -6,6 +6,7 @@ package form
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -113,3 +114,40 @@ func (f *Form) Merge(problems map[string]string) {
 
 // OK reports whether there are no problems.
 func (f *Form) OK() bool { return len(f.Problems) == 0 }
+
+// Values returns every value sent for a repeated field (checkboxes),
+// trimmed, noting a problem if there are more than max or one is too long.
+func (f *Form) Values(name string, max, maxLen int) []string {
+	vals := f.r.PostForm[name]
+	if len(vals) > max {
+		f.Problems[name] = "Too many choices were sent."
+		return nil
+	}
+	out := make([]string, 0, len(vals))
+	for _, v := range vals {
+		v = strings.TrimSpace(v)
+		if !utf8.ValidString(v) || utf8.RuneCountInString(v) > maxLen {
+			f.Problems[name] = "A choice could not be read."
+			return nil
+		}
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Int returns an integer field, or def when it is empty, noting a problem
+// if it is present but not a whole number.
+func (f *Form) Int(name string, def int) int {
+	v := f.String(name, 12)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		f.Problems[name] = "Enter a whole number."
+		return def
+	}
+	return n
+}
