@@ -176,8 +176,8 @@ func TestReviewsDueAndAssessmentsAndMeasures(t *testing.T) {
 		}
 
 		a := care.Assessment{ClientID: c.ID, EpisodeID: ep.ID, AssessedOn: day(3), Ratings: [7]int{0, 1, 0, 2, 1, 3, 1},
-			Evidence: [7]string{"", "", "", "Daily anxiety", "", "Drinking most days despite trying to stop", ""},
-			Findings: []diagnosis.Finding{{Substance: "alcohol", Met: []string{"craving", "tolerance", "cut_down", "withdrawal"}}},
+			Evidence:   [7]string{"", "", "", "Daily anxiety", "", "Drinking most days despite trying to stop", ""},
+			Findings:   []diagnosis.Finding{{Substance: "alcohol", Met: []string{"craving", "tolerance", "cut_down", "withdrawal"}}},
 			AssessorID: counselor.ID}
 		if err := a.Evaluate(day(3)); err != nil {
 			t.Fatal(err)

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
-	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/platform/httpx"
 	"github.com/openiop/openiop/internal/platform/metrics"
