@@ -68,8 +68,29 @@ func TestEveryPageAtDesktopAndPhoneSize(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	signIn(t, ctx, base, "clinician@demo.openiop.org", demo.Password)
+	caseChart := run(t, ctx, chromedp.Evaluate[string](`document.querySelector('#main .people a').getAttribute('href')`))
+	do(t, ctx, chromedp.Navigate(base+caseChart), chromedp.WaitVisible(chromedp.ID("measures-title")))
+	assessment := run(t, ctx, chromedp.Evaluate[string](`document.querySelector('a[href*="/assessments/0"], a[href*="/assessments/"]:not([href$="/new"])').getAttribute('href')`))
+	episode := run(t, ctx, chromedp.Evaluate[string](`document.querySelector('a[href*="/episodes/"]').getAttribute('href')`))
+	visit("clinician", []page{
+		{"client", caseChart, "#measures-title"},
+		{"assessment", assessment, "#rec-title"},
+		{"assessment-new", caseChart + "/assessments/new", "#assessed_on"},
+		{"episode", episode, "#history-title"},
+		{"episode-change", episode + "/change", "#reason"},
+		{"discharge-form", episode + "/discharge", "#relapse_plan"},
+		{"measure-picker", caseChart + "/measures/new", ".picker"},
+		{"measure-form", caseChart + "/measures/new?instrument=gad-7", "#q1"},
+		{"reviews", "/reviews?all=1", "h1"},
+	})
+	do(t, ctx, chromedp.Navigate(base+"/home"))
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`))); err != nil {
+		t.Fatal(err)
+	}
+
 	signIn(t, ctx, base, "admin@demo.openiop.org", demo.Password)
-	visit("admin", []page{{"users", "/admin/users", "#name"}, {"audit", "/admin/audit", "#audit-title"}})
+	visit("admin", []page{{"users", "/admin/users", "#name"}, {"audit", "/admin/audit", "#audit-title"}, {"instruments", "/admin/instruments", "h1"}})
 	// The audit log shows what the admissions worker just did.
 	do(t, ctx, chromedp.Navigate(base+"/admin/audit"), chromedp.WaitVisible(chromedp.ID("audit-title")))
 	body := strings.ToLower(text(t, ctx))

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/model"
 )
 
@@ -57,6 +58,7 @@ type Store interface {
 	CreateTrack(ctx context.Context, t *model.Track, rec audit.Record) error
 	CreateUser(ctx context.Context, u *model.User, rec audit.Record) error
 	ImportClients(ctx context.Context, clients []model.Client, episodes []model.Episode, rec audit.Record) error
+	ImportClinical(ctx context.Context, assessments []care.Assessment, measures []care.Measure, rec audit.Record) error
 }
 
 // Organization is the demo center.
@@ -188,6 +190,8 @@ func Generate(ctx context.Context, db Store, o Options) error {
 	const batch = 500
 	var clients []model.Client
 	var episodes []model.Episode
+	var assessments []care.Assessment
+	var measures []care.Measure
 	flush := func(done int) error {
 		if len(clients) == 0 {
 			return nil
@@ -195,7 +199,10 @@ func Generate(ctx context.Context, db Store, o Options) error {
 		if err := db.ImportClients(ctx, clients, episodes, rec); err != nil {
 			return err
 		}
-		clients, episodes = clients[:0], episodes[:0]
+		if err := db.ImportClinical(ctx, assessments, measures, rec); err != nil {
+			return err
+		}
+		clients, episodes, assessments, measures = clients[:0], episodes[:0], assessments[:0], measures[:0]
 		if o.Progress != nil {
 			o.Progress(done, o.Clients)
 		}
@@ -226,9 +233,15 @@ func Generate(ctx context.Context, db Store, o Options) error {
 			if g.rng.IntN(100) < 10 { // some were here before
 				episodes = append(episodes, g.pastEpisode(c.ID, prog.ID, t.ID, counselor.ID))
 			}
-			episodes = append(episodes, model.Episode{ID: g.id(), ClientID: c.ID, ProgramID: prog.ID, TrackID: t.ID,
+			ep := model.Episode{ID: g.id(), ClientID: c.ID, ProgramID: prog.ID, TrackID: t.ID,
 				LevelOfCare: model.IntensiveOutpatient, AdmissionDate: o.Today.AddDays(-g.rng.IntN(84)),
-				Status: model.EpisodeActive, PrimaryCounselorID: counselor.ID})
+				Status: model.EpisodeActive, PrimaryCounselorID: counselor.ID}
+			as, ms, err := g.clinicalHistory(&ep, teenClient)
+			if err != nil {
+				return err
+			}
+			episodes = append(episodes, ep)
+			assessments, measures = append(assessments, as...), append(measures, ms...)
 		case stageDischarged:
 			t := tracksFor[prog][g.rng.IntN(len(tracksFor[prog]))]
 			episodes = append(episodes, g.pastEpisode(c.ID, prog.ID, t.ID, counselor.ID))

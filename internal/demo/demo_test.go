@@ -72,6 +72,32 @@ func TestDemoCenterIsRealistic(t *testing.T) {
 				t.Errorf("demo client %s is invalid: %v", c.ID, p)
 			}
 		}
+		// Clients in treatment carry the record that placed them and their measures.
+		for _, c := range all {
+			if c.Current == nil || c.Current.Status != model.EpisodeActive {
+				continue
+			}
+			as, err := db.Assessments(ctx, c.ID)
+			if err != nil || len(as) != 1 || !as[0].Decision.Made() || as[0].Decision.Level != model.IntensiveOutpatient {
+				t.Errorf("%s: assessments %+v, %v; want one decided at IOP", c.ID, as, err)
+			}
+			ms, err := db.Measures(ctx, c.ID)
+			if err != nil || len(ms) < 2 {
+				t.Errorf("%s: %d measures, %v; want PHQ-9 and GAD-7 at least at admission", c.ID, len(ms), err)
+			}
+			for _, m := range ms {
+				if m.Result.Urgent() {
+					t.Errorf("%s: demo measure %s raises an urgent flag", c.ID, m.Instrument)
+				}
+			}
+			ep, err := db.Episode(ctx, c.ID, c.Current.ID)
+			if err != nil || len(ep.Diagnoses) == 0 || ep.ReviewDue.IsZero() {
+				t.Errorf("%s: episode %+v, %v; want diagnoses and a review date", c.ID, ep, err)
+			}
+		}
+		if due, _ := db.ReviewsDue(ctx, today.AddDays(-1), ""); len(due) == 0 {
+			t.Errorf("size %d: no overdue reviews; the demo should show some", size)
+		}
 		if stages["active"] == 0 || stages["discharged"] == 0 || stages["registered"] == 0 || teens == 0 {
 			t.Errorf("size %d: stages %v, teens %d: every stage and some adolescents should appear", size, stages, teens)
 		}

@@ -488,3 +488,55 @@ func (db *DB) SetInstrumentEnabled(ctx context.Context, code string, enabled boo
 		return err
 	}, &rec)
 }
+
+// ImportClinical writes assessments (with their decisions) and measures
+// whose ids are already set, in one transaction with an audit record each:
+// for demo data and loads from other systems.
+func (db *DB) ImportClinical(ctx context.Context, assessments []care.Assessment, measures []care.Measure, rec audit.Record) error {
+	const op = "store.ImportClinical"
+	var recs []*audit.Record
+	for _, a := range assessments {
+		r := rec
+		r.Category, r.Action, r.ClientID, r.EntityID = "client.assessment", audit.ActionCreate, a.ClientID, a.ID
+		recs = append(recs, &r)
+	}
+	for _, m := range measures {
+		r := rec
+		r.Category, r.Action, r.ClientID, r.EntityID = "client.measure", audit.ActionCreate, m.ClientID, m.ID
+		recs = append(recs, &r)
+	}
+	now := db.Now()
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		for _, a := range assessments {
+			evidence, _ := json.Marshal(a.Evidence[1:])
+			crisis, _ := json.Marshal(nonNil(a.Crisis))
+			findings, _ := json.Marshal(a.Findings)
+			recommendation, _ := json.Marshal(a.Recommendation)
+			var decided, decidedBy, decidedAt any
+			if a.Decision.Made() {
+				decided, decidedBy, decidedAt = string(a.Decision.Level), a.Decision.ByID, now
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO assessments (id, client_id, episode_id, assessed_on, rating_1, rating_2,
+					rating_3, rating_4, rating_5, rating_6, evidence, crisis, findings, recommended_level, recommendation, assessed_by,
+					created_at, decided_level, decision_reason, decided_by, decided_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
+				a.ID, a.ClientID, nullable(a.EpisodeID), a.AssessedOn, a.Ratings[1], a.Ratings[2], a.Ratings[3], a.Ratings[4],
+				a.Ratings[5], a.Ratings[6], string(evidence), string(crisis), string(findings), string(a.Recommendation.Level),
+				string(recommendation), a.AssessorID, now, decided, a.Decision.Reason, decidedBy, decidedAt); err != nil {
+				return err
+			}
+		}
+		for _, m := range measures {
+			answers, _ := json.Marshal(m.Answers)
+			result, _ := json.Marshal(m.Result)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO measures (id, client_id, episode_id, instrument, answers, sex, total, band,
+					result, urgent, administered_on, administered_by, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+				m.ID, m.ClientID, nullable(m.EpisodeID), m.Instrument, string(answers), string(m.Sex), m.Result.Total,
+				m.Result.Band, string(result), m.Result.Urgent(), m.On, m.ByID, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, recs...)
+}

@@ -33,3 +33,4 @@ func (db *DB) SchemaForTest(ctx context.Context) (map[string][]string, error) {
 	}
 	return out, rows.Err()
 }
+

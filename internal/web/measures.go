@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/instrument"
 	"github.com/openiop/openiop/internal/model"
@@ -135,13 +136,17 @@ type measureShowData struct {
 	Client     model.Client
 	Measure    care.Measure
 	Instrument *instrument.Instrument
+	OfferASQ   bool // a suicide-risk flag on another instrument: offer the screener next
 }
 
 // AnswerLabel is the answer given to an item in words; items skipped by the
 // instrument's own rules were not asked.
 func (d measureShowData) AnswerLabel(it instrument.Item) string {
 	v, ok := d.Measure.Answers[it.ID]
-	if !ok {
+	switch {
+	case !ok && it.Optional:
+		return "Not answered"
+	case !ok:
 		return "Not asked"
 	}
 	for _, o := range it.Options {
@@ -180,7 +185,19 @@ func (s *Server) measureShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := s.view(r, m.Title()+" result", "clients")
-	v.Data = measureShowData{Client: c, Measure: m, Instrument: instrument.Get(m.Instrument)}
+	d := measureShowData{Client: c, Measure: m, Instrument: instrument.Get(m.Instrument)}
+	if m.Instrument != "asq" && v.Can(string(auth.RecordClinical)) {
+		for _, f := range m.Result.Flags {
+			if f.Code == instrument.SuicideRiskFlag {
+				_, off, err := s.enabledInstruments(r)
+				if err != nil {
+					return err
+				}
+				d.OfferASQ = !off["asq"]
+			}
+		}
+	}
+	v.Data = d
 	return s.pages.Page(w, http.StatusOK, "measure", &v)
 }
 
