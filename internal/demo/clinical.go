@@ -13,7 +13,7 @@ import (
 // moderate or severe disorder, weighted roughly as IOP admissions are.
 var primaries = []struct {
 	substance, code string
-	weight           int
+	weight          int
 }{
 	{"alcohol", "F10.20", 45}, {"opioid", "F11.20", 20}, {"cannabis", "F12.20", 15}, {"stimulant", "F15.20", 10}, {"cocaine", "F14.20", 10},
 }
@@ -53,9 +53,9 @@ func (g *gen) clinicalHistory(ep *model.Episode, teen bool) ([]care.Assessment, 
 	met := []string{"larger_longer", "cut_down", "craving", "time_spent", "role_failure", "activities_given_up", "tolerance", "withdrawal"}
 	n := 4 + g.rng.IntN(4)
 	a := care.Assessment{ID: g.id(), ClientID: ep.ClientID, EpisodeID: ep.ID, AssessedOn: ep.AdmissionDate,
-		Ratings:  [7]int{0, g.rng.IntN(2), g.rng.IntN(2), 1 + g.rng.IntN(2), 1 + g.rng.IntN(2), 2, 1 + g.rng.IntN(2)},
-		Findings: []diagnosis.Finding{{Substance: primary.substance, Met: met[:n]}},
-		Evidence: [7]string{"", "", "", "", "", "Use most days in the past month despite attempts to cut down; two relapses after outpatient counseling.", ""},
+		Ratings:    [7]int{0, g.rng.IntN(2), g.rng.IntN(2), 1 + g.rng.IntN(2), 1 + g.rng.IntN(2), 2, 1 + g.rng.IntN(2)},
+		Findings:   []diagnosis.Finding{{Substance: primary.substance, Met: met[:n]}},
+		Evidence:   [7]string{"", "", "", "", "", "Use most days in the past month despite attempts to cut down; two relapses after outpatient counseling.", ""},
 		AssessorID: ep.PrimaryCounselorID}
 	if err := a.Evaluate(ep.AdmissionDate); err != nil {
 		return nil, nil, fmt.Errorf("demo assessment: %w", err)

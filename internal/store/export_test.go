@@ -33,4 +33,3 @@ func (db *DB) SchemaForTest(ctx context.Context) (map[string][]string, error) {
 	}
 	return out, rows.Err()
 }
-
