@@ -34,6 +34,7 @@ const (
 	RecordClinical    Permission = "clinical.record"    // give measures, assess, decide, step down/up, review, discharge
 	AdmitClient       Permission = "episodes.admit"     // admit a client to a program
 	ManageInstruments Permission = "instruments.manage" // switch instruments on or off for the center
+	ManagePrograms    Permission = "programs.manage"    // program settings such as the continued-stay review interval
 )
 
 // rolePermissions is the single source of truth for what each role may do.
@@ -41,11 +42,11 @@ const (
 // clinical charts (minimum necessary), so they lack the client permissions.
 var rolePermissions = map[model.Role][]Permission{
 	model.RoleAdmin: {
-		ViewSchedule, ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ManageInstruments,
+		ViewSchedule, ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ManageInstruments, ManagePrograms,
 	},
 	model.RoleClinicalDirector: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, ViewAuditLog,
-		ViewClinical, RecordClinical, AdmitClient, ManageInstruments,
+		ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms,
 	},
 	model.RoleClinician: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, EditClient, ViewProgram,
@@ -84,5 +85,5 @@ func PermissionsOf(r model.Role) []Permission {
 // AllPermissions lists every real permission (not the pseudo-permissions).
 func AllPermissions() []Permission {
 	return []Permission{ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient,
-		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments}
+		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/openiop/openiop/internal/audit"
@@ -539,4 +540,24 @@ func (db *DB) ImportClinical(ctx context.Context, assessments []care.Assessment,
 		}
 		return nil
 	}, recs...)
+}
+
+// SetReviewInterval sets how often a program's clients are reviewed.
+func (db *DB) SetReviewInterval(ctx context.Context, programID string, days int, rec audit.Record) error {
+	const op = "store.SetReviewInterval"
+	if days < 1 || days > 365 {
+		return model.Invalid(op, map[string]string{"days": "Enter a number of days from 1 to 365."})
+	}
+	rec.Category, rec.Action, rec.EntityID = "program.program", audit.ActionUpdate, programID
+	rec.Detail = "review interval " + strconv.Itoa(days) + " days"
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE programs SET review_interval_days = $1 WHERE id = $2`, days, programID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return model.NotFound(op, "program")
+		}
+		return nil
+	}, &rec)
 }

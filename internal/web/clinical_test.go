@@ -252,3 +252,36 @@ func TestClinicalRecordStaysOutOfNonClinicalCharts(t *testing.T) {
 		}
 	})
 }
+
+func TestProgramReviewInterval(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		d := e.signIn(model.RoleClinicalDirector)
+		ep, err := e.db.Episode(t.Context(), e.client.ID, e.client.Current.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/program/" + ep.ProgramID + "/review-interval"
+		for _, bad := range []string{"0", "400", "two weeks", ""} {
+			if r := e.post(d, path, url.Values{"days": {bad}}); r.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("interval %q: %d, want 422", bad, r.StatusCode)
+			}
+		}
+		if p, _ := e.db.Program(t.Context(), ep.ProgramID); p.ReviewIntervalDays != 30 {
+			t.Fatalf("a refused interval changed the program to %d days", p.ReviewIntervalDays)
+		}
+		if r := e.post(d, path, url.Values{"days": {"14"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("interval 14: %d", r.StatusCode)
+		}
+		if page := e.get(d, "/program"); !strings.Contains(page.Body, `value="14"`) {
+			t.Error("the program page does not show the new interval")
+		}
+		c := e.signIn(model.RoleClinician)
+		if r := e.post(c, "/clients/"+e.client.ID+"/episodes/"+ep.ID+"/reviews", url.Values{"date": {"2026-11-23"}, "note": {"On track"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("review: %d", r.StatusCode)
+		}
+		if got, _ := e.db.Episode(t.Context(), e.client.ID, ep.ID); got.ReviewDue != (model.Date{Year: 2026, Month: 12, Day: 7}) {
+			t.Errorf("next review due %v, want 2026-12-07 (14 days)", got.ReviewDue)
+		}
+	})
+}

@@ -75,6 +75,8 @@ type homeData struct {
 	ShowCaseload  bool
 	Caseload      []caseloadRow
 	CaseloadTotal int
+	// Continued-stay reviews of my caseload: counts only, the names are on /reviews.
+	ReviewsOverdue, ReviewsDueSoon int
 }
 
 // caseloadRow is a client on the caseload, flattened for the template.
@@ -118,6 +120,19 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if len(list) > 0 {
 			if err := s.auditRead(r, audit.ActionQuery, "client.caseload", "", clientIDs(list)); err != nil {
 				return err
+			}
+		}
+	}
+	if v.Can(string(auth.ViewClinical)) {
+		due, err := s.Store.ReviewsDue(ctx, v.Today.AddDays(7), v.User.ID)
+		if err != nil {
+			return err
+		}
+		for _, r := range due {
+			if r.Episode.ReviewDue.Before(v.Today) {
+				d.ReviewsOverdue++
+			} else {
+				d.ReviewsDueSoon++
 			}
 		}
 	}

@@ -46,6 +46,7 @@ func (s *Server) routes() []route {
 
 		// Program structure (no client data).
 		{Method: "GET", Pattern: "/program", Perm: auth.ViewProgram, Handle: s.programShow},
+		{Method: "POST", Pattern: "/program/{pid}/review-interval", Perm: auth.ManagePrograms, Handle: s.programReviewInterval},
 
 		// Administration.
 		{Method: "GET", Pattern: "/admin/users", Perm: auth.ManageUsers, Handle: s.userList},

@@ -51,9 +51,10 @@ var reviewed = map[string][]model.Role{
 	"GET /clients/{id}/episodes/{eid}/discharge":    clinical,
 	"POST /clients/{id}/episodes/{eid}/discharge":   clinical,
 	"GET /clients/{id}/episodes/{eid}/summary":      clinical,
-	"GET /reviews":                   clinical,
-	"GET /admin/instruments":         {model.RoleAdmin, model.RoleClinicalDirector},
-	"POST /admin/instruments/{code}": {model.RoleAdmin, model.RoleClinicalDirector},
+	"GET /reviews":                        clinical,
+	"GET /admin/instruments":              {model.RoleAdmin, model.RoleClinicalDirector},
+	"POST /admin/instruments/{code}":      {model.RoleAdmin, model.RoleClinicalDirector},
+	"POST /program/{pid}/review-interval": {model.RoleAdmin, model.RoleClinicalDirector},
 }
 
 var clinical = []model.Role{model.RoleClinicalDirector, model.RoleClinician}
@@ -85,7 +86,7 @@ func TestEveryRouteEnforcesItsPermission(t *testing.T) {
 				t.Errorf("%s needs %s but is missing from the reviewed matrix", key, rt.Perm)
 			}
 			path := strings.NewReplacer("{id}", e.client.ID, "{version}", "x", "{path...}", "css/app.css", "{$}", "",
-				"{mid}", unknownID, "{aid}", unknownID, "{eid}", unknownID, "{code}", "phq-9").Replace(rt.Pattern)
+				"{mid}", unknownID, "{pid}", unknownID, "{aid}", unknownID, "{eid}", unknownID, "{code}", "phq-9").Replace(rt.Pattern)
 			if strings.HasPrefix(rt.Pattern, "/admin/users/{id}") {
 				path = "/admin/users/" + users[len(users)-1].ID
 			}

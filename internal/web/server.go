@@ -59,6 +59,7 @@ type Store interface {
 
 	// The clinical record.
 	Program(ctx context.Context, id string) (model.Program, error)
+	SetReviewInterval(ctx context.Context, programID string, days int, rec audit.Record) error
 	Admit(ctx context.Context, clientID string, a care.Admit, byID string, rec audit.Record) (model.Episode, error)
 	Episode(ctx context.Context, clientID, id string) (model.Episode, error)
 	EpisodeEvents(ctx context.Context, episodeID string) ([]care.Event, error)

@@ -208,6 +208,8 @@ func describe(p auth.Permission) string {
 		return "admit clients to a program"
 	case auth.ManageInstruments:
 		return "switch screening instruments on or off"
+	case auth.ManagePrograms:
+		return "change program settings"
 	default:
 		return string(p)
 	}
