@@ -8,7 +8,6 @@
 package chart
 
 import (
-	"encoding/binary"
 	"encoding/hex"
 	"hash/fnv"
 	"html/template"
@@ -199,12 +198,13 @@ func describe(title string, pts []Point) string {
 		return title + ": 1 result on " + first.At.Format(dateFormat) + "; " + strconv.Itoa(first.Value) + "."
 	}
 	change := "unchanged"
-	// Unsigned differences cannot overflow, whatever the values.
+	// The difference is taken in unsigned arithmetic: the larger minus the
+	// smaller always fits in a uint64, whatever the two ints are.
 	switch a, b := first.Value, last.Value; {
 	case b > a:
-		change = "up " + strconv.FormatUint(uint64(b)-uint64(a), 10)
+		change = "up " + strconv.FormatUint(uint64(b)-uint64(a), 10) // #nosec G115 -- wraparound is the intended two's-complement difference
 	case b < a:
-		change = "down " + strconv.FormatUint(uint64(a)-uint64(b), 10)
+		change = "down " + strconv.FormatUint(uint64(a)-uint64(b), 10) // #nosec G115 -- as above
 	}
 	return title + ": " + strconv.Itoa(len(pts)) + " results from " + first.At.Format(dateFormat) + " to " +
 		last.At.Format(dateFormat) + "; " + strconv.Itoa(first.Value) + " then " + strconv.Itoa(last.Value) + ", " + change + "."
@@ -285,10 +285,9 @@ func dateLabels(pts []Point, xOf func(time.Time) float64) []int {
 // same title) do not share <title>/<desc> ids.
 func chartID(title string, l Line, pts []Point) string {
 	h := fnv.New64a()
-	var buf [8]byte
 	put := func(v int64) {
-		binary.LittleEndian.PutUint64(buf[:], uint64(v))
-		h.Write(buf[:])
+		h.Write(strconv.AppendInt(nil, v, 10))
+		h.Write([]byte{'|'})
 	}
 	h.Write([]byte(title))
 	put(int64(l.Max))
@@ -313,7 +312,7 @@ func chartID(title string, l Line, pts []Point) string {
 			break
 		}
 		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			slug = append(slug, byte(r))
+			slug = append(slug, string(r)...) // ASCII letters and digits only
 			dash = false
 		} else if !dash && len(slug) > 0 {
 			slug = append(slug, '-')
