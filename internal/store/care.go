@@ -561,3 +561,13 @@ func (db *DB) SetReviewInterval(ctx context.Context, programID string, days int,
 		return nil
 	}, &rec)
 }
+
+// CountReviewsDue counts a counselor's open episodes whose review is overdue
+// (due before today) and due from today up to by: the home page's summary,
+// which needs no names.
+func (db *DB) CountReviewsDue(ctx context.Context, today, by model.Date, counselorID string) (overdue, soon int, err error) {
+	err = db.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN review_due < $1 THEN 1 ELSE 0 END), 0), COUNT(*)
+		FROM episodes WHERE primary_counselor_id = $3 AND status = 'active' AND review_due <= $2`,
+		today, by, counselorID).Scan(&overdue, &soon)
+	return overdue, soon - overdue, model.Wrap("store.CountReviewsDue", model.KindInternal, err)
+}

@@ -163,6 +163,15 @@ func TestReviewsDueAndAssessmentsAndMeasures(t *testing.T) {
 		if err != nil || len(due) != 0 {
 			t.Fatalf("reviews due before the date: %v, %v", due, err)
 		}
+		if over, soon, err := db.CountReviewsDue(ctx, day(30), day(31), counselor.ID); err != nil || over != 0 || soon != 1 {
+			t.Fatalf("counts on day 30: %d overdue, %d soon, %v; want 0, 1", over, soon, err)
+		}
+		if over, soon, _ := db.CountReviewsDue(ctx, day(31).AddDays(1), day(31).AddDays(8), counselor.ID); over != 1 || soon != 0 {
+			t.Fatalf("counts the day after: %d overdue, %d soon; want 1, 0", over, soon)
+		}
+		if over, soon, _ := db.CountReviewsDue(ctx, day(30), day(31), "someone-else"); over != 0 || soon != 0 {
+			t.Fatalf("another counselor's counts: %d, %d; want 0, 0", over, soon)
+		}
 		due, _ = db.ReviewsDue(ctx, day(31), counselor.ID)
 		if len(due) != 1 || due[0].Client.ID != c.ID || due[0].Episode.ReviewDue != day(31) {
 			t.Fatalf("reviews due on the date: %+v", due)

@@ -124,16 +124,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if v.Can(string(auth.ViewClinical)) {
-		due, err := s.Store.ReviewsDue(ctx, v.Today.AddDays(7), v.User.ID)
+		var err error
+		d.ReviewsOverdue, d.ReviewsDueSoon, err = s.Store.CountReviewsDue(ctx, v.Today, v.Today.AddDays(7), v.User.ID)
 		if err != nil {
 			return err
-		}
-		for _, r := range due {
-			if r.Episode.ReviewDue.Before(v.Today) {
-				d.ReviewsOverdue++
-			} else {
-				d.ReviewsDueSoon++
-			}
 		}
 	}
 	v.Data = d

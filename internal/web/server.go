@@ -68,6 +68,7 @@ type Store interface {
 	DischargeEpisode(ctx context.Context, ep model.Episode, d care.Discharge, rec audit.Record) error
 	Discharge(ctx context.Context, episodeID string) (care.Discharge, error)
 	ReviewsDue(ctx context.Context, by model.Date, counselorID string) ([]store.DueReview, error)
+	CountReviewsDue(ctx context.Context, today, by model.Date, counselorID string) (overdue, soon int, err error)
 	CreateAssessment(ctx context.Context, a *care.Assessment, rec audit.Record) error
 	DecideAssessment(ctx context.Context, a care.Assessment, d care.Decision, rec audit.Record) error
 	Assessment(ctx context.Context, clientID, id string) (care.Assessment, error)

@@ -7,6 +7,7 @@ ALTER TABLE programs ADD COLUMN review_interval_days INTEGER NOT NULL DEFAULT 30
 ALTER TABLE episodes ADD COLUMN diagnoses TEXT NOT NULL DEFAULT '';
 ALTER TABLE episodes ADD COLUMN review_due TEXT;
 CREATE INDEX episodes_review_due ON episodes (status, review_due);
+CREATE INDEX episodes_counselor_review ON episodes (primary_counselor_id, status, review_due);
 
 -- Instruments a center has switched off (licence terms, or not used here).
 CREATE TABLE disabled_instruments (
