@@ -73,3 +73,43 @@ func quote(s string) string {
 	}
 	return "\u201c" + s + "\u201d"
 }
+
+// Assignment asks a client to complete an instrument themselves (in the
+// client portal) by a date. Recording a result of that instrument for the
+// client completes it.
+type Assignment struct {
+	ID         string
+	ClientID   string
+	Instrument string
+	DueOn      model.Date
+	Note       string
+	ByID       string
+	ByName     string
+	At         time.Time
+}
+
+// Title is the instrument's title.
+func (a Assignment) Title() string { return Measure{Instrument: a.Instrument}.Title() }
+
+// Problems checks an assignment: a known instrument the center uses, and a
+// due date from today on.
+func (a Assignment) Problems(enabled bool, today model.Date) map[string]string {
+	p := map[string]string{}
+	in := instrument.Get(a.Instrument)
+	switch {
+	case in == nil:
+		p["instrument"] = "There is no instrument " + quote(a.Instrument) + "."
+	case !enabled:
+		p["instrument"] = in.Title + " is switched off at this center."
+	}
+	switch {
+	case a.DueOn.IsZero():
+		p["due_on"] = "Enter the date it is due."
+	case a.DueOn.Before(today):
+		p["due_on"] = "The due date cannot be in the past."
+	}
+	if len([]rune(a.Note)) > 500 {
+		p["note"] = "Keep the note under 500 characters."
+	}
+	return p
+}

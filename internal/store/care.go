@@ -407,6 +407,13 @@ func (db *DB) CreateMeasure(ctx context.Context, m *care.Measure, rec audit.Reco
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			m.ID, m.ClientID, nullable(m.EpisodeID), m.Instrument, string(answers), string(m.Sex), m.Result.Total, m.Result.Band,
 			string(result), m.Result.Urgent(), m.On, m.ByID, m.At)
+		if err != nil {
+			return err
+		}
+		// A result completes whatever of this instrument the client was asked to do.
+		_, err = tx.ExecContext(ctx, `UPDATE measure_assignments SET completed_measure_id = $1
+			WHERE client_id = $2 AND instrument = $3 AND completed_measure_id IS NULL AND cancelled_at IS NULL`,
+			m.ID, m.ClientID, m.Instrument)
 		return err
 	}, &rec)
 }
@@ -570,4 +577,56 @@ func (db *DB) CountReviewsDue(ctx context.Context, today, by model.Date, counsel
 		FROM episodes WHERE primary_counselor_id = $3 AND status = 'active' AND review_due <= $2`,
 		today, by, counselorID).Scan(&overdue, &soon)
 	return overdue, soon - overdue, model.Wrap("store.CountReviewsDue", model.KindInternal, err)
+}
+
+// AssignMeasure records an instrument assigned to a client.
+func (db *DB) AssignMeasure(ctx context.Context, a *care.Assignment, rec audit.Record) error {
+	a.ID, a.At = model.NewID(), db.Now()
+	rec.Category, rec.Action, rec.ClientID, rec.EntityID = "client.measure", audit.ActionCreate, a.ClientID, a.ID
+	rec.Detail = "assigned " + a.Instrument
+	return db.write(ctx, "store.AssignMeasure", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO measure_assignments (id, client_id, instrument, due_on, note, assigned_by, assigned_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.ID, a.ClientID, a.Instrument, a.DueOn, a.Note, a.ByID, a.At)
+		return err
+	}, &rec)
+}
+
+// OpenAssignments lists a client's assignments not yet completed or
+// cancelled, soonest due first.
+func (db *DB) OpenAssignments(ctx context.Context, clientID string) ([]care.Assignment, error) {
+	rows, err := db.query(ctx, `SELECT a.id, a.client_id, a.instrument, a.due_on, a.note, a.assigned_by, u.name, a.assigned_at
+		FROM measure_assignments a JOIN users u ON u.id = a.assigned_by
+		WHERE a.client_id = $1 AND a.completed_measure_id IS NULL AND a.cancelled_at IS NULL
+		ORDER BY a.due_on, a.assigned_at`, clientID)
+	if err != nil {
+		return nil, model.Wrap("store.OpenAssignments", model.KindInternal, err)
+	}
+	defer rows.Close()
+	var out []care.Assignment
+	for rows.Next() {
+		var a care.Assignment
+		if err := rows.Scan(&a.ID, &a.ClientID, &a.Instrument, &a.DueOn, &a.Note, &a.ByID, &a.ByName, &a.At); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// CancelAssignment withdraws an open assignment of a client.
+func (db *DB) CancelAssignment(ctx context.Context, clientID, id string, rec audit.Record) error {
+	const op = "store.CancelAssignment"
+	rec.Category, rec.Action, rec.ClientID, rec.EntityID = "client.measure", audit.ActionUpdate, clientID, id
+	rec.Detail = "assignment cancelled"
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE measure_assignments SET cancelled_at = $1
+			WHERE id = $2 AND client_id = $3 AND completed_measure_id IS NULL AND cancelled_at IS NULL`, db.Now(), id, clientID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return model.NotFound(op, "open assignment")
+		}
+		return nil
+	}, &rec)
 }

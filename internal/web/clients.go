@@ -88,7 +88,9 @@ type clientShowData struct {
 	Clinical    bool // the viewer may read the clinical record below the header
 	Trends      []trend
 	Assessments []care.Assessment
+	Assigned    []care.Assignment
 	CanAdmit    bool
+	Flash       string
 }
 
 // clientShow shows a client's chart header: who they are, how to reach
@@ -106,6 +108,9 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 	d := clientShowData{Client: c, Age: c.Age(v.Today), Episodes: eps, Clinical: v.Can(string(auth.ViewClinical)),
 		Created: r.URL.Query().Get("created") == "1", Updated: r.URL.Query().Get("updated") == "1"}
 	d.CanAdmit = v.Can(string(auth.AdmitClient))
+	if r.URL.Query().Get("assigned") == "1" {
+		d.Flash = "The instrument was assigned. It will be completed when a result is recorded."
+	}
 	for _, e := range eps {
 		if e.Status == model.EpisodeActive {
 			d.CanAdmit = false // one open episode at a time; change or discharge it first
@@ -118,6 +123,9 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.Trends = trends(ms)
+		if d.Assigned, err = s.Store.OpenAssignments(r.Context(), c.ID); err != nil {
+			return err
+		}
 		if d.Assessments, err = s.Store.Assessments(r.Context(), c.ID); err != nil {
 			return err
 		}

@@ -285,3 +285,47 @@ func TestProgramReviewInterval(t *testing.T) {
 		}
 	})
 }
+
+func TestAssignedMeasuresCompleteOrAreWithdrawn(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		c := e.signIn(model.RoleClinician)
+		chart := "/clients/" + e.client.ID
+		for name, form := range map[string]url.Values{
+			"past due date":      {"instrument": {"gad-2"}, "due_on": {"2026-11-01"}},
+			"unknown instrument": {"instrument": {"mood-ring"}, "due_on": {"2026-11-30"}},
+		} {
+			if r := e.post(c, chart+"/assignments", form); r.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("%s: %d, want 422", name, r.StatusCode)
+			}
+		}
+		if open, _ := e.db.OpenAssignments(t.Context(), e.client.ID); len(open) != 0 {
+			t.Fatalf("refused assignments were stored: %+v", open)
+		}
+		for _, code := range []string{"gad-2", "phq-2"} {
+			if r := e.post(c, chart+"/assignments", url.Values{"instrument": {code}, "due_on": {"2026-11-30"}, "note": {"Before Friday's group"}}); r.StatusCode != http.StatusSeeOther {
+				t.Fatalf("assign %s: %d", code, r.StatusCode)
+			}
+		}
+		if page := e.get(c, chart); strings.Count(page.Body, "badge-warn\">assigned") != 2 || !strings.Contains(page.Body, "Before Friday") {
+			t.Fatal("the chart does not list the two assignments")
+		}
+		// A GAD-2 result completes the GAD-2 assignment only.
+		if r := e.post(c, chart+"/measures", url.Values{"instrument": {"gad-2"}, "on": {"2026-11-23"}, "q1": {"1"}, "q2": {"1"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("measure: %d", r.StatusCode)
+		}
+		open, _ := e.db.OpenAssignments(t.Context(), e.client.ID)
+		if len(open) != 1 || open[0].Instrument != "phq-2" {
+			t.Fatalf("open after the GAD-2 result: %+v; want only PHQ-2", open)
+		}
+		if r := e.post(c, chart+"/assignments/"+open[0].ID+"/cancel", nil); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("withdraw: %d", r.StatusCode)
+		}
+		if r := e.post(c, chart+"/assignments/"+open[0].ID+"/cancel", nil); r.StatusCode != http.StatusNotFound {
+			t.Errorf("withdrawing twice: %d, want 404", r.StatusCode)
+		}
+		if open, _ := e.db.OpenAssignments(t.Context(), e.client.ID); len(open) != 0 {
+			t.Errorf("open after withdrawal: %+v", open)
+		}
+	})
+}

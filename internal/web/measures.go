@@ -37,6 +37,7 @@ type measureFormData struct {
 	Instrument  *instrument.Instrument
 	Answers     map[string]int
 	On          model.Date
+	Assign      care.Assignment // the assignment form, on the picker
 	Problems    map[string]string
 }
 
@@ -69,6 +70,7 @@ func (s *Server) measureNew(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := s.view(r, "Give a measure", "clients")
 	d.On = v.Today
+	d.Assign = care.Assignment{DueOn: v.Today.AddDays(7)}
 	v.Data = d
 	return s.pages.Page(w, http.StatusOK, "measure_form", &v)
 }
@@ -242,4 +244,50 @@ func trends(ms []care.Measure) []trend {
 		out = append(out, t)
 	}
 	return out
+}
+
+// assignmentCreate asks the client to complete an instrument by a date.
+func (s *Server) assignmentCreate(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadClient(r)
+	if err != nil {
+		return err
+	}
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.assignmentCreate", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	list, off, err := s.enabledInstruments(r)
+	if err != nil {
+		return err
+	}
+	v := s.view(r, "Give a measure", "clients")
+	a := care.Assignment{ClientID: c.ID, Instrument: f.String("instrument", 20), DueOn: f.Date("due_on"),
+		Note: f.String("note", 500), ByID: v.User.ID}
+	f.Merge(a.Problems(!off[a.Instrument], v.Today))
+	if !f.OK() {
+		v.Data = measureFormData{Client: c, Instruments: list, Answers: map[string]int{}, On: v.Today, Assign: a, Problems: f.Problems}
+		return s.pages.Page(w, http.StatusUnprocessableEntity, "measure_form", &v)
+	}
+	if err := s.Store.AssignMeasure(r.Context(), &a, s.record(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/clients/"+c.ID+"?assigned=1", http.StatusSeeOther)
+	return nil
+}
+
+// assignmentCancel withdraws an open assignment.
+func (s *Server) assignmentCancel(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadClient(r)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("asid")
+	if !model.ValidID(id) {
+		return model.NotFound("web.assignmentCancel", "assignment")
+	}
+	if err := s.Store.CancelAssignment(r.Context(), c.ID, id, s.record(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/clients/"+c.ID, http.StatusSeeOther)
+	return nil
 }

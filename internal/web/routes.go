@@ -29,6 +29,8 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/clients/{id}/measures/new", Perm: auth.RecordClinical, Handle: s.measureNew},
 		{Method: "POST", Pattern: "/clients/{id}/measures", Perm: auth.RecordClinical, Handle: s.measureCreate},
 		{Method: "GET", Pattern: "/clients/{id}/measures/{mid}", Perm: auth.ViewClinical, Handle: s.measureShow},
+		{Method: "POST", Pattern: "/clients/{id}/assignments", Perm: auth.RecordClinical, Handle: s.assignmentCreate},
+		{Method: "POST", Pattern: "/clients/{id}/assignments/{asid}/cancel", Perm: auth.RecordClinical, Handle: s.assignmentCancel},
 		{Method: "GET", Pattern: "/clients/{id}/assessments/new", Perm: auth.RecordClinical, Handle: s.assessmentNew},
 		{Method: "POST", Pattern: "/clients/{id}/assessments", Perm: auth.RecordClinical, Handle: s.assessmentCreate},
 		{Method: "GET", Pattern: "/clients/{id}/assessments/{aid}", Perm: auth.ViewClinical, Handle: s.assessmentShow},

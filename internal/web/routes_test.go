@@ -38,6 +38,8 @@ var reviewed = map[string][]model.Role{
 	"GET /clients/{id}/measures/new":                clinical,
 	"POST /clients/{id}/measures":                   clinical,
 	"GET /clients/{id}/measures/{mid}":              clinical,
+	"POST /clients/{id}/assignments":                clinical,
+	"POST /clients/{id}/assignments/{asid}/cancel":  clinical,
 	"GET /clients/{id}/assessments/new":             clinical,
 	"POST /clients/{id}/assessments":                clinical,
 	"GET /clients/{id}/assessments/{aid}":           clinical,
@@ -86,7 +88,7 @@ func TestEveryRouteEnforcesItsPermission(t *testing.T) {
 				t.Errorf("%s needs %s but is missing from the reviewed matrix", key, rt.Perm)
 			}
 			path := strings.NewReplacer("{id}", e.client.ID, "{version}", "x", "{path...}", "css/app.css", "{$}", "",
-				"{mid}", unknownID, "{pid}", unknownID, "{aid}", unknownID, "{eid}", unknownID, "{code}", "phq-9").Replace(rt.Pattern)
+				"{mid}", unknownID, "{asid}", unknownID, "{pid}", unknownID, "{aid}", unknownID, "{eid}", unknownID, "{code}", "phq-9").Replace(rt.Pattern)
 			if strings.HasPrefix(rt.Pattern, "/admin/users/{id}") {
 				path = "/admin/users/" + users[len(users)-1].ID
 			}

@@ -76,6 +76,9 @@ type Store interface {
 	CreateMeasure(ctx context.Context, m *care.Measure, rec audit.Record) error
 	Measure(ctx context.Context, clientID, id string) (care.Measure, error)
 	Measures(ctx context.Context, clientID string) ([]care.Measure, error)
+	AssignMeasure(ctx context.Context, a *care.Assignment, rec audit.Record) error
+	OpenAssignments(ctx context.Context, clientID string) ([]care.Assignment, error)
+	CancelAssignment(ctx context.Context, clientID, id string, rec audit.Record) error
 	DisabledInstruments(ctx context.Context) (map[string]bool, error)
 	SetInstrumentEnabled(ctx context.Context, code string, enabled bool, byID string, rec audit.Record) error
 

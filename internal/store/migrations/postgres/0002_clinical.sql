@@ -102,3 +102,18 @@ CREATE TABLE discharges (
     recorded_by       TEXT NOT NULL REFERENCES users(id),
     recorded_at       TIMESTAMPTZ NOT NULL
 );
+
+-- An instrument assigned to a client to complete (in the portal), until a result of that
+-- instrument is recorded for the client or the assignment is cancelled.
+CREATE TABLE measure_assignments (
+    id                    TEXT PRIMARY KEY,
+    client_id             TEXT NOT NULL REFERENCES clients(id),
+    instrument            TEXT NOT NULL,
+    due_on                DATE NOT NULL,
+    note                  TEXT NOT NULL DEFAULT '',
+    assigned_by           TEXT NOT NULL REFERENCES users(id),
+    assigned_at           TIMESTAMPTZ NOT NULL,
+    completed_measure_id  TEXT REFERENCES measures(id),
+    cancelled_at          TIMESTAMPTZ
+);
+CREATE INDEX measure_assignments_client ON measure_assignments (client_id, completed_measure_id);
