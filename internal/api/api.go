@@ -23,7 +23,9 @@ const maxBody = 16 << 10
 
 // Deps are the API's collaborators.
 type Deps struct {
-	Log *slog.Logger
+	Log             *slog.Logger
+	SelfAssessments SelfAssessments // nil: self-assessments answer 503
+	TrustProxy      bool            // take the client address from X-Forwarded-For (behind a proxy)
 }
 
 // Handler is the API.

@@ -9,5 +9,9 @@ func (h *Handler) routes() []route {
 		{Method: "GET", Pattern: "/api/v1/instruments", Perm: auth.Public, Handle: h.instrumentList},
 		{Method: "GET", Pattern: "/api/v1/instruments/{code}", Perm: auth.Public, Handle: h.instrumentShow},
 		{Method: "POST", Pattern: "/api/v1/instruments/{code}/score", Perm: auth.Public, Handle: h.instrumentScore},
+
+		// The public self-assessment: anonymous, kept a day unless an inquiry sent with consent keeps it.
+		{Method: "GET", Pattern: "/api/v1/self-assessments/schema", Perm: auth.Public, Handle: h.selfAssessSchema},
+		{Method: "POST", Pattern: "/api/v1/self-assessments", Perm: auth.Public, Handle: h.selfAssessCreate},
 	}
 }

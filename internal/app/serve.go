@@ -71,7 +71,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		cfg.BaseURL = config.DefaultBaseURL(ln.Addr().String())
 	}
 	srv, err := web.NewServer(web.Deps{
-		API:   api.NewHandler(api.Deps{Log: log}),
+		API:   api.NewHandler(api.Deps{Log: log, SelfAssessments: db, TrustProxy: cfg.TrustProxy}),
 		Store: db, Audit: batcher, Hasher: hasher, Log: log, Metrics: reg, Now: time.Now,
 		Options: web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Version: Version,
 			Session: auth.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}},

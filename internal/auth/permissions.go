@@ -35,6 +35,7 @@ const (
 	AdmitClient       Permission = "episodes.admit"     // admit a client to a program
 	ManageInstruments Permission = "instruments.manage" // switch instruments on or off for the center
 	ManagePrograms    Permission = "programs.manage"    // program settings such as the continued-stay review interval
+	ManageInquiries   Permission = "inquiries.manage"   // the admissions board: inquiries, call log, admit or refer
 )
 
 // rolePermissions is the single source of truth for what each role may do.
@@ -46,7 +47,7 @@ var rolePermissions = map[model.Role][]Permission{
 	},
 	model.RoleClinicalDirector: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, ViewAuditLog,
-		ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms,
+		ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries,
 	},
 	model.RoleClinician: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, EditClient, ViewProgram,
@@ -55,7 +56,7 @@ var rolePermissions = map[model.Role][]Permission{
 	// Admissions staff admit clients at intake; the clinical record itself
 	// (assessments, measures, discharge) is for clinicians.
 	model.RoleAdmissions: {
-		ViewSchedule, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, AdmitClient,
+		ViewSchedule, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, AdmitClient, ManageInquiries,
 	},
 	model.RoleBiller: {
 		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram,
@@ -85,5 +86,5 @@ func PermissionsOf(r model.Role) []Permission {
 // AllPermissions lists every real permission (not the pseudo-permissions).
 func AllPermissions() []Permission {
 	return []Permission{ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient,
-		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms}
+		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries}
 }

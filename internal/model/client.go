@@ -123,10 +123,10 @@ func (c Client) Problems(today Date) map[string]string {
 	default:
 		p["sex_at_birth"] = "Choose female, male or not recorded."
 	}
-	if c.Phone != "" && !validPhone(c.Phone) {
+	if c.Phone != "" && !ValidPhone(c.Phone) {
 		p["phone"] = "Enter a phone number of digits, spaces, dashes or parentheses."
 	}
-	if c.EmergencyPhn != "" && !validPhone(c.EmergencyPhn) {
+	if c.EmergencyPhn != "" && !ValidPhone(c.EmergencyPhn) {
 		p["emergency_phone"] = "Enter a phone number of digits, spaces, dashes or parentheses."
 	}
 	if c.Email != "" && !ValidEmail(c.Email) {
@@ -135,9 +135,9 @@ func (c Client) Problems(today Date) map[string]string {
 	return p
 }
 
-// validPhone accepts the usual ways of writing a phone number with at least
+// ValidPhone accepts the usual ways of writing a phone number with at least
 // seven digits.
-func validPhone(s string) bool {
+func ValidPhone(s string) bool {
 	digits := 0
 	for _, r := range s {
 		if r >= '0' && r <= '9' {

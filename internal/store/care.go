@@ -45,14 +45,8 @@ func (db *DB) Admit(ctx context.Context, clientID string, a care.Admit, byID str
 		}
 		return model.Episode{}, err
 	}
-	if a.TrackID != "" {
-		var n int
-		if err := db.queryRow(ctx, `SELECT COUNT(*) FROM tracks WHERE id = $1 AND program_id = $2`, a.TrackID, a.ProgramID).Scan(&n); err != nil {
-			return model.Episode{}, model.Wrap(op, model.KindInternal, err)
-		}
-		if n == 0 {
-			return model.Episode{}, model.Invalid(op, map[string]string{"track_id": "Choose a track of " + prog.Name + "."})
-		}
+	if err := db.checkTrack(ctx, a, prog); err != nil {
+		return model.Episode{}, err
 	}
 	e := a.Episode(clientID, prog.ReviewIntervalDays)
 	if err := model.Invalid(op, e.Problems()); err != nil {

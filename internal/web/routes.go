@@ -13,6 +13,11 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/login", Perm: auth.Public, Handle: s.login},
 		{Method: "POST", Pattern: "/logout", Perm: auth.SignedIn, Handle: s.logout},
 
+		// The public self-assessment and the consented inquiry it can send.
+		{Method: "GET", Pattern: "/self-assessment", Perm: auth.Public, Handle: s.selfAssessNew},
+		{Method: "POST", Pattern: "/self-assessment", Perm: auth.Public, Handle: s.selfAssessCreate},
+		{Method: "POST", Pattern: "/inquiry", Perm: auth.Public, Handle: s.inquiryCreate},
+
 		// Staff home.
 		{Method: "GET", Pattern: "/home", Perm: auth.SignedIn, Handle: s.home},
 
@@ -45,6 +50,14 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/clients/{id}/episodes/{eid}/discharge", Perm: auth.RecordClinical, Handle: s.dischargeCreate},
 		{Method: "GET", Pattern: "/clients/{id}/episodes/{eid}/summary", Perm: auth.ViewClinical, Handle: s.dischargeSummary},
 		{Method: "GET", Pattern: "/reviews", Perm: auth.ViewClinical, Handle: s.reviewsDue},
+
+		// The admissions board.
+		{Method: "GET", Pattern: "/inquiries", Perm: auth.ManageInquiries, Handle: s.inquiryList},
+		{Method: "GET", Pattern: "/inquiries/{qid}", Perm: auth.ManageInquiries, Handle: s.inquiryShow},
+		{Method: "POST", Pattern: "/inquiries/{qid}", Perm: auth.ManageInquiries, Handle: s.inquiryUpdate},
+		{Method: "POST", Pattern: "/inquiries/{qid}/contacts", Perm: auth.ManageInquiries, Handle: s.contactCreate},
+		{Method: "GET", Pattern: "/inquiries/{qid}/admit", Perm: auth.ManageInquiries, Handle: s.inquiryAdmitNew},
+		{Method: "POST", Pattern: "/inquiries/{qid}/admit", Perm: auth.ManageInquiries, Handle: s.inquiryAdmit},
 
 		// Program structure (no client data).
 		{Method: "GET", Pattern: "/program", Perm: auth.ViewProgram, Handle: s.programShow},

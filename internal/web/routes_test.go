@@ -53,13 +53,22 @@ var reviewed = map[string][]model.Role{
 	"GET /clients/{id}/episodes/{eid}/discharge":    clinical,
 	"POST /clients/{id}/episodes/{eid}/discharge":   clinical,
 	"GET /clients/{id}/episodes/{eid}/summary":      clinical,
-	"GET /reviews":                        clinical,
-	"GET /admin/instruments":              {model.RoleAdmin, model.RoleClinicalDirector},
-	"POST /admin/instruments/{code}":      {model.RoleAdmin, model.RoleClinicalDirector},
-	"POST /program/{pid}/review-interval": {model.RoleAdmin, model.RoleClinicalDirector},
+	"GET /inquiries":                                inquiryRoles,
+	"GET /inquiries/{qid}":                          inquiryRoles,
+	"POST /inquiries/{qid}":                         inquiryRoles,
+	"POST /inquiries/{qid}/contacts":                inquiryRoles,
+	"GET /inquiries/{qid}/admit":                    inquiryRoles,
+	"POST /inquiries/{qid}/admit":                   inquiryRoles,
+	"GET /reviews":                                  clinical,
+	"GET /admin/instruments":                        {model.RoleAdmin, model.RoleClinicalDirector},
+	"POST /admin/instruments/{code}":                {model.RoleAdmin, model.RoleClinicalDirector},
+	"POST /program/{pid}/review-interval":           {model.RoleAdmin, model.RoleClinicalDirector},
 }
 
-var clinical = []model.Role{model.RoleClinicalDirector, model.RoleClinician}
+var (
+	clinical     = []model.Role{model.RoleClinicalDirector, model.RoleClinician}
+	inquiryRoles = []model.Role{model.RoleClinicalDirector, model.RoleAdmissions}
+)
 
 // TestEveryRouteEnforcesItsPermission walks the route table with no session
 // and with every role: the signed-out visitor is sent to sign in, a role
@@ -88,7 +97,7 @@ func TestEveryRouteEnforcesItsPermission(t *testing.T) {
 				t.Errorf("%s needs %s but is missing from the reviewed matrix", key, rt.Perm)
 			}
 			path := strings.NewReplacer("{id}", e.client.ID, "{version}", "x", "{path...}", "css/app.css", "{$}", "",
-				"{mid}", unknownID, "{asid}", unknownID, "{pid}", unknownID, "{aid}", unknownID, "{eid}", unknownID, "{code}", "phq-9").Replace(rt.Pattern)
+				"{mid}", unknownID, "{qid}", unknownID, "{asid}", unknownID, "{pid}", unknownID, "{aid}", unknownID, "{eid}", unknownID, "{code}", "phq-9").Replace(rt.Pattern)
 			if strings.HasPrefix(rt.Pattern, "/admin/users/{id}") {
 				path = "/admin/users/" + users[len(users)-1].ID
 			}

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openiop/openiop/internal/admissions"
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/care"
@@ -81,6 +82,18 @@ type Store interface {
 	CancelAssignment(ctx context.Context, clientID, id string, rec audit.Record) error
 	DisabledInstruments(ctx context.Context) (map[string]bool, error)
 	SetInstrumentEnabled(ctx context.Context, code string, enabled bool, byID string, rec audit.Record) error
+
+	// The public self-assessment and admissions.
+	SaveSelfAssessment(ctx context.Context, sa *store.SelfAssessment, keepFor time.Duration) error
+	GetSelfAssessment(ctx context.Context, id string) (store.SelfAssessment, error)
+	Hit(ctx context.Context, key string, window time.Duration, limit int) (bool, error)
+	CreateInquiry(ctx context.Context, in *admissions.Inquiry, rec audit.Record) error
+	Inquiries(ctx context.Context, status admissions.Status) ([]admissions.Inquiry, error)
+	Inquiry(ctx context.Context, id string) (admissions.Inquiry, error)
+	UpdateInquiry(ctx context.Context, id string, u admissions.Update, byID string, rec audit.Record) error
+	AddContact(ctx context.Context, c *admissions.Contact, rec audit.Record) error
+	Contacts(ctx context.Context, inquiryID string) ([]admissions.Contact, error)
+	AdmitInquiry(ctx context.Context, inquiryID string, c *model.Client, a care.Admit, byID string, rec audit.Record) (model.Episode, error)
 
 	ListAudit(ctx context.Context, f store.AuditFilter) ([]audit.Record, int, error)
 	AppendAudit(ctx context.Context, recs []audit.Record) error

@@ -56,6 +56,10 @@ func (v *view) Local(t time.Time) string {
 	return t.In(v.loc).Format("Jan 2, 2006 3:04 pm")
 }
 
+// LocalInput formats an instant for a datetime-local input, in the
+// center's time zone.
+func (v *view) LocalInput(t time.Time) string { return t.In(v.loc).Format("2006-01-02T15:04") }
+
 // organization returns the center's settings, cached briefly: every page
 // shows them and they rarely change. Other replicas see a change within the
 // cache period.
@@ -210,6 +214,8 @@ func describe(p auth.Permission) string {
 		return "switch screening instruments on or off"
 	case auth.ManagePrograms:
 		return "change program settings"
+	case auth.ManageInquiries:
+		return "work the admissions inquiries"
 	default:
 		return string(p)
 	}

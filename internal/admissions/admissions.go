@@ -1,0 +1,240 @@
+// Package admissions is the front door's back office: inquiries that people
+// send from the public self-assessment (with their consent), the call log,
+// and where each inquiry stands. It validates; it has no SQL and no HTTP.
+package admissions
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/openiop/openiop/internal/model"
+)
+
+// Status is where an inquiry stands on the board.
+type Status string
+
+// The statuses, in the order the board shows them.
+const (
+	New        Status = "new"
+	Contacted  Status = "contacted"
+	Scheduled  Status = "assessment_scheduled"
+	Admitted   Status = "admitted"
+	Referred   Status = "referred"
+	Closed     Status = "closed"
+	maxText           = 2000
+	maxNameLen        = 80
+)
+
+// Statuses lists the statuses in board order.
+var Statuses = []Status{New, Contacted, Scheduled, Admitted, Referred, Closed}
+
+// Label is the status in words.
+func (s Status) Label() string {
+	switch s {
+	case New:
+		return "New"
+	case Contacted:
+		return "Contacted"
+	case Scheduled:
+		return "Assessment scheduled"
+	case Admitted:
+		return "Admitted"
+	case Referred:
+		return "Referred elsewhere"
+	case Closed:
+		return "Closed"
+	}
+	return string(s)
+}
+
+// Open reports whether the inquiry still needs work.
+func (s Status) Open() bool { return s == New || s == Contacted || s == Scheduled }
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	for _, x := range Statuses {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ReferralSources are who sent the person, for outreach and reporting.
+var ReferralSources = []struct{ Value, Label string }{
+	{"self", "Self"}, {"family", "Family or friend"}, {"court", "Court or probation"}, {"employer", "Employer"},
+	{"hospital", "Hospital or doctor"}, {"residential", "Residential program (step-down)"}, {"other", "Other"},
+}
+
+// ValidSource reports whether v is a referral source.
+func ValidSource(v string) bool {
+	for _, s := range ReferralSources {
+		if s.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// SourceLabel is a referral source in words.
+func SourceLabel(v string) string {
+	for _, s := range ReferralSources {
+		if s.Value == v {
+			return s.Label
+		}
+	}
+	return v
+}
+
+// ConsentText is what the person agrees to before anything identifying is
+// stored. It is stored with the inquiry, word for word.
+const ConsentText = "I agree that %s may keep my name, contact details and my answers to this self-assessment, " +
+	"so that its admissions staff can contact me about treatment. They will be seen only by staff who handle admissions " +
+	"and clinical care, and not shared outside the center without my written consent. I can ask the center to delete them."
+
+// Consent returns the consent statement for a center.
+func Consent(center string) string { return fmt.Sprintf(ConsentText, center) }
+
+// Inquiry is a person asking the center about treatment.
+type Inquiry struct {
+	ID             string
+	CreatedAt      time.Time
+	Status         Status
+	Name           string
+	Phone          string
+	Email          string
+	BestTime       string
+	Insurance      string
+	Source         string // a ReferralSources value
+	Message        string
+	Consent        string // the statement agreed to, word for word
+	ConsentAt      time.Time
+	AssessmentID   string // the self-assessment sent with it, if any
+	NextAction     string
+	NextDue        time.Time // zero when none
+	Outcome        string    // why it was closed, or where it was referred and why
+	ReferredTo     string
+	ClientID       string // the client it became, once admitted
+	AssignedToID   string
+	AssignedToName string
+	LastContactAt  time.Time
+}
+
+// Overdue reports whether the next action is past due at now.
+func (i Inquiry) Overdue(now time.Time) bool {
+	return i.Status.Open() && !i.NextDue.IsZero() && i.NextDue.Before(now)
+}
+
+// Problems checks what a person sends from the public page.
+func (i Inquiry) Problems() map[string]string {
+	p := map[string]string{}
+	if strings.TrimSpace(i.Name) == "" {
+		p["name"] = "Tell us what to call you (a first name is fine)."
+	} else if utf8.RuneCountInString(i.Name) > maxNameLen {
+		p["name"] = "Keep the name under 80 characters."
+	}
+	if i.Phone == "" && i.Email == "" {
+		p["phone"] = "Leave a phone number or an email address so we can reach you."
+	}
+	if i.Phone != "" && !model.ValidPhone(i.Phone) {
+		p["phone"] = "Enter a phone number with its area code, for example (312) 555-0140."
+	}
+	if i.Email != "" && !model.ValidEmail(i.Email) {
+		p["email"] = "Enter an email address like name@example.org."
+	}
+	if i.Consent == "" {
+		p["consent"] = "Tick the box to agree, or call us instead: without your agreement we do not keep your details."
+	}
+	if i.Source != "" && !ValidSource(i.Source) {
+		p["source"] = "Choose who suggested you contact us."
+	}
+	for k, v := range map[string]string{"best_time": i.BestTime, "insurance": i.Insurance, "message": i.Message} {
+		if utf8.RuneCountInString(v) > 500 {
+			p[k] = "Keep this under 500 characters."
+		}
+	}
+	return p
+}
+
+// Contact is one entry in an inquiry's call log.
+type Contact struct {
+	ID        string
+	InquiryID string
+	At        time.Time
+	Channel   string // phone, text, email, in_person
+	Outcome   string // reached, voicemail, no_answer, wrong_number, scheduled, other
+	Note      string
+	ByID      string
+	ByName    string
+}
+
+// Channels and outcomes of a call-log entry.
+var (
+	Channels = []struct{ Value, Label string }{{"phone", "Phone call"}, {"text", "Text message"}, {"email", "Email"}, {"in_person", "In person"}}
+	Outcomes = []struct{ Value, Label string }{{"reached", "Reached them"}, {"voicemail", "Left a voicemail"},
+		{"no_answer", "No answer"}, {"wrong_number", "Wrong number"}, {"scheduled", "Scheduled an assessment"}, {"other", "Other"}}
+)
+
+func inList(v string, list []struct{ Value, Label string }) bool {
+	for _, x := range list {
+		if x.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Problems checks a call-log entry.
+func (c Contact) Problems() map[string]string {
+	p := map[string]string{}
+	if !inList(c.Channel, Channels) {
+		p["channel"] = "Choose how you made contact."
+	}
+	if !inList(c.Outcome, Outcomes) {
+		p["outcome"] = "Choose what happened."
+	}
+	if utf8.RuneCountInString(c.Note) > maxText {
+		p["note"] = fmt.Sprintf("Keep the note under %d characters.", maxText)
+	}
+	return p
+}
+
+// Update is a change to an inquiry's status and next step.
+type Update struct {
+	Status     Status
+	NextAction string
+	NextDue    time.Time
+	Outcome    string
+	ReferredTo string
+	Source     string
+}
+
+// Problems checks an update. Admission happens through Admit, never by
+// setting the status by hand.
+func (u Update) Problems() map[string]string {
+	p := map[string]string{}
+	switch {
+	case !u.Status.Valid():
+		p["status"] = "Choose a status."
+	case u.Status == Admitted:
+		p["status"] = "Use Admit to turn the inquiry into a client; it sets this status."
+	case u.Status == Referred && strings.TrimSpace(u.ReferredTo) == "":
+		p["referred_to"] = "Say where the person was referred."
+	case (u.Status == Referred || u.Status == Closed) && strings.TrimSpace(u.Outcome) == "":
+		p["outcome"] = "Give the reason."
+	}
+	if u.Source != "" && !ValidSource(u.Source) {
+		p["source"] = "Choose a referral source."
+	}
+	if u.Status.Open() && strings.TrimSpace(u.NextAction) != "" && u.NextDue.IsZero() {
+		p["next_due"] = "Give a due date and time for the next step."
+	}
+	for k, v := range map[string]string{"next_action": u.NextAction, "outcome": u.Outcome, "referred_to": u.ReferredTo} {
+		if utf8.RuneCountInString(v) > maxText {
+			p[k] = fmt.Sprintf("Keep this under %d characters.", maxText)
+		}
+	}
+	return p
+}
