@@ -121,7 +121,7 @@ func TestSelfAssessmentToAdmission(t *testing.T) {
 	submit(t, ctx, `form[action="/inquiry"] button[type=submit]`)
 	mustContain(t, ctx, "Thank you. We will be in touch.")
 	shot(t, ctx, "phone-inquiry-sent")
-	do(t, ctx, chromedp.EmulateReset())
+	do(t, ctx, chromedp.EmulateReset(), chromedp.EmulateViewport(1280, 900))
 
 	// A biller has no board.
 	signIn(t, ctx, base, "biller@demo.openiop.org", demo.Password)

@@ -69,24 +69,10 @@ var ReferralSources = []struct{ Value, Label string }{
 }
 
 // ValidSource reports whether v is a referral source.
-func ValidSource(v string) bool {
-	for _, s := range ReferralSources {
-		if s.Value == v {
-			return true
-		}
-	}
-	return false
-}
+func ValidSource(v string) bool { return inList(v, ReferralSources) }
 
 // SourceLabel is a referral source in words.
-func SourceLabel(v string) string {
-	for _, s := range ReferralSources {
-		if s.Value == v {
-			return s.Label
-		}
-	}
-	return v
-}
+func SourceLabel(v string) string { return labelOf(v, ReferralSources) }
 
 // ConsentText is what the person agrees to before anything identifying is
 // stored. It is stored with the inquiry, word for word.
@@ -177,14 +163,7 @@ var (
 		{"no_answer", "No answer"}, {"wrong_number", "Wrong number"}, {"scheduled", "Scheduled an assessment"}, {"other", "Other"}}
 )
 
-func inList(v string, list []struct{ Value, Label string }) bool {
-	for _, x := range list {
-		if x.Value == v {
-			return true
-		}
-	}
-	return false
-}
+func inList(v string, list []struct{ Value, Label string }) bool { return labelOf(v, list) != v }
 
 // Problems checks a call-log entry.
 func (c Contact) Problems() map[string]string {
@@ -237,4 +216,19 @@ func (u Update) Problems() map[string]string {
 		}
 	}
 	return p
+}
+
+// ChannelLabel and OutcomeLabel put call-log codes in words.
+func ChannelLabel(v string) string { return labelOf(v, Channels) }
+
+// OutcomeLabel is a contact outcome in words.
+func OutcomeLabel(v string) string { return labelOf(v, Outcomes) }
+
+func labelOf(v string, list []struct{ Value, Label string }) string {
+	for _, x := range list {
+		if x.Value == v {
+			return x.Label
+		}
+	}
+	return v
 }

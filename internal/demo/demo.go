@@ -59,6 +59,7 @@ type Store interface {
 	CreateUser(ctx context.Context, u *model.User, rec audit.Record) error
 	ImportClients(ctx context.Context, clients []model.Client, episodes []model.Episode, rec audit.Record) error
 	ImportClinical(ctx context.Context, assessments []care.Assessment, measures []care.Measure, rec audit.Record) error
+	InquiryStore
 }
 
 // Organization is the demo center.
@@ -159,6 +160,7 @@ func Generate(ctx context.Context, db Store, o Options) error {
 	// Staff: the named demo logins, plus enough clinicians for caseloads of
 	// about 18.
 	var clinicians []model.User
+	var admissionsStaff string
 	for _, l := range Logins {
 		u := model.User{Email: l.Email, Name: l.Name, Role: l.Role, Active: true, PasswordHash: o.PasswordHash}
 		if l.Role == model.RoleClinician {
@@ -172,6 +174,9 @@ func Generate(ctx context.Context, db Store, o Options) error {
 		}
 		if l.Role == model.RoleClinician {
 			clinicians = append(clinicians, u)
+		}
+		if l.Role == model.RoleAdmissions {
+			admissionsStaff = u.ID
 		}
 	}
 	extra := max(3, (active+17)/18) - 1
@@ -252,7 +257,10 @@ func Generate(ctx context.Context, db Store, o Options) error {
 			}
 		}
 	}
-	return flush(o.Clients)
+	if err := flush(o.Clients); err != nil {
+		return err
+	}
+	return inquiries(ctx, db, admissionsStaff, rec)
 }
 
 type stage int

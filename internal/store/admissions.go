@@ -348,3 +348,11 @@ func (db *DB) checkTrack(ctx context.Context, a care.Admit, prog model.Program) 
 	}
 	return nil
 }
+
+// CountOpenInquiries counts open inquiries and those whose next step is
+// past due at now, for the home page.
+func (db *DB) CountOpenInquiries(ctx context.Context, now time.Time) (open, overdue int, err error) {
+	err = db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN next_due < $1 THEN 1 ELSE 0 END), 0)
+		FROM inquiries WHERE status IN ('new', 'contacted', 'assessment_scheduled')`, now).Scan(&open, &overdue)
+	return open, overdue, model.Wrap("store.CountOpenInquiries", model.KindInternal, err)
+}

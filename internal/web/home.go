@@ -77,6 +77,9 @@ type homeData struct {
 	CaseloadTotal int
 	// Continued-stay reviews of my caseload: counts only, the names are on /reviews.
 	ReviewsOverdue, ReviewsDueSoon int
+	// Open admissions inquiries and how many are past their next step.
+	ShowInquiries                  bool
+	InquiriesOpen, InquiriesOverdue int
 }
 
 // caseloadRow is a client on the caseload, flattened for the template.
@@ -127,6 +130,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		var err error
 		d.ReviewsOverdue, d.ReviewsDueSoon, err = s.Store.CountReviewsDue(ctx, v.Today, v.Today.AddDays(7), v.User.ID)
 		if err != nil {
+			return err
+		}
+	}
+	if v.Can(string(auth.ManageInquiries)) {
+		var err error
+		d.ShowInquiries = true
+		if d.InquiriesOpen, d.InquiriesOverdue, err = s.Store.CountOpenInquiries(ctx, s.Now()); err != nil {
 			return err
 		}
 	}

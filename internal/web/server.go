@@ -89,6 +89,7 @@ type Store interface {
 	Hit(ctx context.Context, key string, window time.Duration, limit int) (bool, error)
 	CreateInquiry(ctx context.Context, in *admissions.Inquiry, rec audit.Record) error
 	Inquiries(ctx context.Context, status admissions.Status) ([]admissions.Inquiry, error)
+	CountOpenInquiries(ctx context.Context, now time.Time) (open, overdue int, err error)
 	Inquiry(ctx context.Context, id string) (admissions.Inquiry, error)
 	UpdateInquiry(ctx context.Context, id string, u admissions.Update, byID string, rec audit.Record) error
 	AddContact(ctx context.Context, c *admissions.Contact, rec audit.Record) error

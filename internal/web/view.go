@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openiop/openiop/internal/admissions"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/platform/httpx"
@@ -150,9 +151,18 @@ func (s *Server) funcs() template.FuncMap {
 			return s
 		},
 		"describe":  func(p string) string { return describe(auth.Permission(p)) },
+		"channel":   admissions.ChannelLabel,
+		"outcome":   admissions.OutcomeLabel,
+		"scoreName": scoreName,
 		"roleLabel": func(r model.Role) string { return r.Label() },
 		"roles":     func() []model.Role { return model.Roles },
 	}
+}
+
+// scoreName names a self-assessment score key.
+func scoreName(k string) string {
+	return map[string]string{"audit_c": "AUDIT-C", "dast_10": "DAST-10", "phq_2": "PHQ-2", "phq_9_item_9": "PHQ-9 question 9",
+		"gad_2": "GAD-2"}[k]
 }
 
 // fieldOrder is the order fields appear in on forms, so the error summary
