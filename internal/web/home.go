@@ -78,7 +78,7 @@ type homeData struct {
 	// Continued-stay reviews of my caseload: counts only, the names are on /reviews.
 	ReviewsOverdue, ReviewsDueSoon int
 	// Open admissions inquiries and how many are past their next step.
-	ShowInquiries                  bool
+	ShowInquiries                   bool
 	InquiriesOpen, InquiriesOverdue int
 }
 
