@@ -98,6 +98,8 @@ type Inquiry struct {
 	Consent        string // the statement agreed to, word for word
 	ConsentAt      time.Time
 	AssessmentID   string // the self-assessment sent with it, if any
+	ResultLevel    string // that self-assessment's recommended level, for the board
+	ResultCrisis   bool
 	NextAction     string
 	NextDue        time.Time // zero when none
 	Outcome        string    // why it was closed, or where it was referred and why

@@ -144,16 +144,19 @@ func (db *DB) CreateInquiry(ctx context.Context, in *admissions.Inquiry, rec aud
 
 const inquirySelect = `SELECT i.id, i.created_at, i.status, i.name, i.phone, i.email, i.best_time, i.insurance, i.source, i.message,
 		i.consent, i.consent_at, i.self_assessment_id, i.next_action, i.next_due, i.outcome, i.referred_to, i.client_id,
-		i.assigned_to, u.name, i.last_contact_at
-	FROM inquiries i LEFT JOIN users u ON u.id = i.assigned_to`
+		i.assigned_to, u.name, i.last_contact_at, s.level, s.crisis
+	FROM inquiries i LEFT JOIN users u ON u.id = i.assigned_to LEFT JOIN self_assessments s ON s.id = i.self_assessment_id`
 
 func scanInquiry(s scanner) (admissions.Inquiry, error) {
 	var in admissions.Inquiry
 	var status string
 	var due, last sql.NullTime
+	var crisis sql.NullBool
 	err := s.Scan(&in.ID, &in.CreatedAt, &status, &in.Name, &in.Phone, &in.Email, &in.BestTime, &in.Insurance, &in.Source,
 		&in.Message, &in.Consent, &in.ConsentAt, nullString{&in.AssessmentID}, &in.NextAction, &due, &in.Outcome, &in.ReferredTo,
-		nullString{&in.ClientID}, nullString{&in.AssignedToID}, nullString{&in.AssignedToName}, &last)
+		nullString{&in.ClientID}, nullString{&in.AssignedToID}, nullString{&in.AssignedToName}, &last,
+		nullString{&in.ResultLevel}, &crisis)
+	in.ResultCrisis = crisis.Bool
 	in.Status, in.NextDue, in.LastContactAt = admissions.Status(status), due.Time, last.Time
 	return in, err
 }

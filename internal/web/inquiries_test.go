@@ -87,8 +87,8 @@ func TestInquiryFromThePublicSiteToAdmission(t *testing.T) {
 		}
 		a := e.signIn(model.RoleAdmissions)
 		board := e.get(a, "/inquiries")
-		if !strings.Contains(board.Body, "Dana") {
-			t.Fatal("the board does not list the inquiry")
+		if !strings.Contains(board.Body, "Dana") || !strings.Contains(board.Body, "Intensive outpatient program (IOP)") {
+			t.Fatal("the board does not list the inquiry with its recommended level")
 		}
 		page := e.get(a, "/inquiries/"+in.ID)
 		for _, want := range []string{"Intensive outpatient program (IOP)", "Employer", "(312) 555-0177", "All answers"} {

@@ -10,6 +10,7 @@ import (
 	"github.com/openiop/openiop/internal/admissions"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/placement"
 	"github.com/openiop/openiop/internal/platform/httpx"
 	"github.com/openiop/openiop/internal/store"
 )
@@ -150,12 +151,13 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return s
 		},
-		"describe":  func(p string) string { return describe(auth.Permission(p)) },
-		"channel":   admissions.ChannelLabel,
-		"outcome":   admissions.OutcomeLabel,
-		"scoreName": scoreName,
-		"roleLabel": func(r model.Role) string { return r.Label() },
-		"roles":     func() []model.Role { return model.Roles },
+		"describe":   func(p string) string { return describe(auth.Permission(p)) },
+		"channel":    admissions.ChannelLabel,
+		"outcome":    admissions.OutcomeLabel,
+		"scoreName":  scoreName,
+		"levelLabel": func(l string) string { return placement.Level(l).Label() },
+		"roleLabel":  func(r model.Role) string { return r.Label() },
+		"roles":      func() []model.Role { return model.Roles },
 	}
 }
 
