@@ -238,7 +238,7 @@ func (s *Server) inquiryUpdate(w http.ResponseWriter, r *http.Request) error {
 type inquiryAdmitData struct {
 	Inquiry admissions.Inquiry
 	Client  model.Client
-	admitFormData
+	Form    admitFormData // the admission fields
 }
 
 // inquiryAdmitNew shows the form that turns an inquiry into a client with
@@ -254,8 +254,8 @@ func (s *Server) inquiryAdmitNew(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, "Admit "+in.Name, "inquiries")
 	first, last := splitName(in.Name)
 	d := inquiryAdmitData{Inquiry: in, Client: model.Client{FirstName: first, LastName: last, Phone: in.Phone, Email: in.Email}}
-	d.Admit = care.Admit{Date: v.Today, Level: model.IntensiveOutpatient, Reason: "Admitted from an inquiry."}
-	if err := s.admitOptions(r, &d.admitFormData); err != nil {
+	d.Form.Admit = care.Admit{Date: v.Today, Level: model.IntensiveOutpatient, Reason: "Admitted from an inquiry."}
+	if err := s.admitOptions(r, &d.Form); err != nil {
 		return err
 	}
 	if err := s.auditRead(r, audit.ActionRead, "inquiry", "", "admit form inquiry="+in.ID); err != nil {
@@ -303,8 +303,8 @@ func (s *Server) inquiryAdmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !f.OK() {
 		d := inquiryAdmitData{Inquiry: in, Client: c}
-		d.Admit, d.Diagnoses, d.Problems = a, diagnoses, f.Problems
-		if err := s.admitOptions(r, &d.admitFormData); err != nil {
+		d.Form.Admit, d.Form.Diagnoses, d.Form.Problems = a, diagnoses, f.Problems
+		if err := s.admitOptions(r, &d.Form); err != nil {
 			return err
 		}
 		v.Data = d
