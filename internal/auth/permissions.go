@@ -36,6 +36,7 @@ const (
 	ManageInstruments Permission = "instruments.manage" // switch instruments on or off for the center
 	ManagePrograms    Permission = "programs.manage"    // program settings such as the continued-stay review interval
 	ManageInquiries   Permission = "inquiries.manage"   // the admissions board: inquiries, call log, admit or refer
+	ManageSchedule    Permission = "schedule.manage"    // a client's groups, availability, appointments and calendar feed
 )
 
 // rolePermissions is the single source of truth for what each role may do.
@@ -47,22 +48,22 @@ var rolePermissions = map[model.Role][]Permission{
 	},
 	model.RoleClinicalDirector: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, ViewAuditLog,
-		ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries,
+		ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule,
 	},
 	model.RoleClinician: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, EditClient, ViewProgram,
-		ViewClinical, RecordClinical, AdmitClient,
+		ViewClinical, RecordClinical, AdmitClient, ManageSchedule,
 	},
 	// Admissions staff admit clients at intake; the clinical record itself
 	// (assessments, measures, discharge) is for clinicians.
 	model.RoleAdmissions: {
-		ViewSchedule, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, AdmitClient, ManageInquiries,
+		ViewSchedule, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, AdmitClient, ManageInquiries, ManageSchedule,
 	},
 	model.RoleBiller: {
 		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram,
 	},
 	model.RoleFrontDesk: {
-		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram,
+		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram, ManageSchedule,
 	},
 }
 
@@ -86,5 +87,5 @@ func PermissionsOf(r model.Role) []Permission {
 // AllPermissions lists every real permission (not the pseudo-permissions).
 func AllPermissions() []Permission {
 	return []Permission{ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient,
-		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries}
+		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule}
 }

@@ -3,6 +3,9 @@ package web
 import (
 	"net/http"
 
+	"strconv"
+	"time"
+
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/web/form"
 )
@@ -76,5 +79,50 @@ func (s *Server) programReviewInterval(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	http.Redirect(w, r, "/program?saved=1", http.StatusSeeOther)
+	return nil
+}
+
+// trackCreate adds a track to a program, e.g. "Evening: Mon/Wed/Thu
+// 18:00-21:00".
+func (s *Server) trackCreate(w http.ResponseWriter, r *http.Request) error {
+	pid := r.PathValue("pid")
+	if !model.ValidID(pid) {
+		return model.NotFound("web.trackCreate", "program")
+	}
+	if _, err := s.Store.Program(r.Context(), pid); err != nil {
+		return err
+	}
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.trackCreate", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	t := model.Track{ProgramID: pid, Name: f.String("name", 80), Kind: model.TrackKind(f.OneOf("kind",
+		[]string{"morning", "afternoon", "evening", "weekend"}, false, "Choose when the track meets.")),
+		Room: f.String("room", 60), Capacity: f.Int("capacity", 0)}
+	for _, d := range f.Values("days", 7, 1) {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 0 || n > 6 {
+			f.Problems["days"] = "Choose days of the week."
+			break
+		}
+		t.Days = append(t.Days, time.Weekday(n))
+	}
+	start, errS := model.ParseClock(f.String("start", 5))
+	end, errE := model.ParseClock(f.String("end", 5))
+	if errS != nil || errE != nil {
+		f.Problems["start"] = "Enter the start and end times as HH:MM."
+	}
+	t.Start, t.End = start, end
+	f.Merge(t.Problems())
+	if !f.OK() {
+		return model.Invalid("web.trackCreate", f.Problems)
+	}
+	if err := s.Store.CreateTrack(r.Context(), &t, s.record(r)); err != nil {
+		return err
+	}
+	s.tracksMu.Lock()
+	s.tracksLoaded = time.Time{} // show the new track at once
+	s.tracksMu.Unlock()
+	http.Redirect(w, r, "/program/tracks/"+t.ID+"?saved=track", http.StatusSeeOther)
 	return nil
 }

@@ -51,6 +51,16 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/clients/{id}/episodes/{eid}/summary", Perm: auth.ViewClinical, Handle: s.dischargeSummary},
 		{Method: "GET", Pattern: "/reviews", Perm: auth.ViewClinical, Handle: s.reviewsDue},
 
+		// A client's schedule: groups, availability, appointments, calendar feed.
+		{Method: "GET", Pattern: "/clients/{id}/schedule", Perm: auth.ViewClientHeader, Handle: s.clientSchedule},
+		{Method: "POST", Pattern: "/clients/{id}/enrolments", Perm: auth.ManageSchedule, Handle: s.enrolmentCreate},
+		{Method: "POST", Pattern: "/clients/{id}/enrolments/{gid}/remove", Perm: auth.ManageSchedule, Handle: s.enrolmentRemove},
+		{Method: "POST", Pattern: "/clients/{id}/availability", Perm: auth.ManageSchedule, Handle: s.availabilitySave},
+		{Method: "POST", Pattern: "/clients/{id}/appointments", Perm: auth.ManageSchedule, Handle: s.appointmentCreate},
+		{Method: "POST", Pattern: "/clients/{id}/appointments/{apid}/cancel", Perm: auth.ManageSchedule, Handle: s.appointmentCancel},
+		{Method: "POST", Pattern: "/clients/{id}/calendar", Perm: auth.ManageSchedule, Handle: s.clientFeedCreate},
+		{Method: "POST", Pattern: "/clients/{id}/calendar/revoke", Perm: auth.ManageSchedule, Handle: s.clientFeedRevoke},
+
 		// The admissions board.
 		{Method: "GET", Pattern: "/inquiries", Perm: auth.ManageInquiries, Handle: s.inquiryList},
 		{Method: "GET", Pattern: "/inquiries/{qid}", Perm: auth.ManageInquiries, Handle: s.inquiryShow},
@@ -62,6 +72,12 @@ func (s *Server) routes() []route {
 		// Program structure (no client data).
 		{Method: "GET", Pattern: "/program", Perm: auth.ViewProgram, Handle: s.programShow},
 		{Method: "POST", Pattern: "/program/{pid}/review-interval", Perm: auth.ManagePrograms, Handle: s.programReviewInterval},
+		{Method: "POST", Pattern: "/program/{pid}/tracks", Perm: auth.ManagePrograms, Handle: s.trackCreate},
+		{Method: "GET", Pattern: "/program/tracks/{tid}", Perm: auth.ViewProgram, Handle: s.trackShow},
+		{Method: "POST", Pattern: "/program/tracks/{tid}/groups", Perm: auth.ManagePrograms, Handle: s.seriesCreate},
+		{Method: "POST", Pattern: "/program/groups/{gid}/occurrences", Perm: auth.ManagePrograms, Handle: s.occurrenceChange},
+		{Method: "POST", Pattern: "/program/closures", Perm: auth.ManagePrograms, Handle: s.closureCreate},
+		{Method: "GET", Pattern: "/schedule", Perm: auth.ViewSchedule, Handle: s.weekView},
 
 		// Administration.
 		{Method: "GET", Pattern: "/admin/users", Perm: auth.ManageUsers, Handle: s.userList},
@@ -72,6 +88,9 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/admin/instruments/{code}", Perm: auth.ManageInstruments, Handle: s.instrumentUpdate},
 
 		// Operations and assets: no session is looked up.
+		// Private calendar feeds: the unguessable token in the address is the credential.
+		{Method: "GET", Pattern: "/calendar/{token}", Perm: auth.Public, Handle: s.calendarFeed, NoSession: true},
+
 		{Method: "GET", Pattern: "/healthz", Perm: auth.Public, Handle: s.healthz, NoSession: true},
 		{Method: "GET", Pattern: "/readyz", Perm: auth.Public, Handle: s.readyz, NoSession: true},
 		{Method: "GET", Pattern: "/metrics", Perm: auth.Public, Handle: s.metrics, NoSession: true},

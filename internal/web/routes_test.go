@@ -59,6 +59,20 @@ var reviewed = map[string][]model.Role{
 	"POST /inquiries/{qid}/contacts":                inquiryRoles,
 	"GET /inquiries/{qid}/admit":                    inquiryRoles,
 	"POST /inquiries/{qid}/admit":                   inquiryRoles,
+	"GET /clients/{id}/schedule":                    {model.RoleClinicalDirector, model.RoleClinician, model.RoleAdmissions, model.RoleBiller, model.RoleFrontDesk},
+	"POST /clients/{id}/enrolments":                 scheduling,
+	"POST /clients/{id}/enrolments/{gid}/remove":    scheduling,
+	"POST /clients/{id}/availability":               scheduling,
+	"POST /clients/{id}/appointments":               scheduling,
+	"POST /clients/{id}/appointments/{apid}/cancel": scheduling,
+	"POST /clients/{id}/calendar":                   scheduling,
+	"POST /clients/{id}/calendar/revoke":            scheduling,
+	"POST /program/{pid}/tracks":                    {model.RoleAdmin, model.RoleClinicalDirector},
+	"GET /program/tracks/{tid}":                     model.Roles,
+	"POST /program/tracks/{tid}/groups":             {model.RoleAdmin, model.RoleClinicalDirector},
+	"POST /program/groups/{gid}/occurrences":        {model.RoleAdmin, model.RoleClinicalDirector},
+	"POST /program/closures":                        {model.RoleAdmin, model.RoleClinicalDirector},
+	"GET /schedule":                                 model.Roles,
 	"GET /reviews":                                  clinical,
 	"GET /admin/instruments":                        {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /admin/instruments/{code}":                {model.RoleAdmin, model.RoleClinicalDirector},
@@ -68,6 +82,7 @@ var reviewed = map[string][]model.Role{
 var (
 	clinical     = []model.Role{model.RoleClinicalDirector, model.RoleClinician}
 	inquiryRoles = []model.Role{model.RoleClinicalDirector, model.RoleAdmissions}
+	scheduling   = []model.Role{model.RoleClinicalDirector, model.RoleClinician, model.RoleAdmissions, model.RoleFrontDesk}
 )
 
 // TestEveryRouteEnforcesItsPermission walks the route table with no session
@@ -97,7 +112,7 @@ func TestEveryRouteEnforcesItsPermission(t *testing.T) {
 				t.Errorf("%s needs %s but is missing from the reviewed matrix", key, rt.Perm)
 			}
 			path := strings.NewReplacer("{id}", e.client.ID, "{version}", "x", "{path...}", "css/app.css", "{$}", "",
-				"{mid}", unknownID, "{qid}", unknownID, "{asid}", unknownID, "{pid}", unknownID, "{aid}", unknownID, "{eid}", unknownID, "{code}", "phq-9").Replace(rt.Pattern)
+				"{mid}", unknownID, "{gid}", unknownID, "{apid}", unknownID, "{tid}", unknownID, "{token}", "nope.ics", "{qid}", unknownID, "{asid}", unknownID, "{pid}", unknownID, "{aid}", unknownID, "{eid}", unknownID, "{code}", "phq-9").Replace(rt.Pattern)
 			if strings.HasPrefix(rt.Pattern, "/admin/users/{id}") {
 				path = "/admin/users/" + users[len(users)-1].ID
 			}

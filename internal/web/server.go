@@ -22,6 +22,7 @@ import (
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/platform/httpx"
 	"github.com/openiop/openiop/internal/platform/metrics"
+	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/web/render"
 )
@@ -95,6 +96,28 @@ type Store interface {
 	AddContact(ctx context.Context, c *admissions.Contact, rec audit.Record) error
 	Contacts(ctx context.Context, inquiryID string) ([]admissions.Contact, error)
 	AdmitInquiry(ctx context.Context, inquiryID string, c *model.Client, a care.Admit, byID string, rec audit.Record) (model.Episode, error)
+
+	// The program calendar.
+	ListSeries(ctx context.Context, f store.SeriesFilter) ([]schedule.Series, error)
+	Series(ctx context.Context, id string) (schedule.Series, error)
+	CreateSeries(ctx context.Context, s *schedule.Series, rec audit.Record) error
+	SetException(ctx context.Context, e schedule.Exception, byID string, rec audit.Record) error
+	AddClosure(ctx context.Context, c schedule.Closure, byID string, rec audit.Record) error
+	Closures(ctx context.Context) ([]schedule.Closure, error)
+	Occurrences(ctx context.Context, f store.SeriesFilter, from, to model.Date, loc *time.Location) ([]schedule.Occurrence, error)
+	Enrol(ctx context.Context, seriesID, clientID string, rec audit.Record) (string, error)
+	Unenrol(ctx context.Context, seriesID, clientID string, rec audit.Record) error
+	Enrolments(ctx context.Context, clientID string) ([]store.Enrolment, error)
+	Availability(ctx context.Context, clientID string) (schedule.Availability, error)
+	SetAvailability(ctx context.Context, clientID string, av schedule.Availability, rec audit.Record) error
+	Appointments(ctx context.Context, f store.AppointmentFilter) ([]schedule.Appointment, error)
+	BookAppointment(ctx context.Context, a *schedule.Appointment, loc *time.Location, override bool, rec audit.Record) error
+	CancelAppointment(ctx context.Context, clientID, id, reason string, rec audit.Record) error
+	CreateCalendarToken(ctx context.Context, kind, ownerID, byID string, rec audit.Record) (string, error)
+	RevokeCalendarTokens(ctx context.Context, kind, ownerID string, rec audit.Record) error
+	HasCalendarToken(ctx context.Context, kind, ownerID string) (bool, error)
+	CalendarOwner(ctx context.Context, token string) (kind, ownerID string, err error)
+	CreateTrack(ctx context.Context, t *model.Track, rec audit.Record) error
 
 	ListAudit(ctx context.Context, f store.AuditFilter) ([]audit.Record, int, error)
 	AppendAudit(ctx context.Context, recs []audit.Record) error

@@ -58,6 +58,9 @@ func (v *view) Local(t time.Time) string {
 	return t.In(v.loc).Format("Jan 2, 2006 3:04 pm")
 }
 
+// LocalTime formats an instant's time of day in the center's zone.
+func (v *view) LocalTime(t time.Time) string { return t.In(v.loc).Format("3:04 pm") }
+
 // LocalInput formats an instant for a datetime-local input, in the
 // center's time zone.
 func (v *view) LocalInput(t time.Time) string { return t.In(v.loc).Format("2006-01-02T15:04") }
@@ -228,6 +231,8 @@ func describe(p auth.Permission) string {
 		return "change program settings"
 	case auth.ManageInquiries:
 		return "work the admissions inquiries"
+	case auth.ManageSchedule:
+		return "manage clients' schedules"
 	default:
 		return string(p)
 	}

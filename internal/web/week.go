@@ -1,0 +1,128 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/store"
+)
+
+type weekDay struct {
+	Date    model.Date
+	Today   bool
+	Entries []weekEntry
+}
+
+// weekEntry is one line of the week view: a group meeting or an appointment.
+type weekEntry struct {
+	Start, End time.Time
+	Title      string
+	Detail     string
+	Room       string
+	Who        string
+	Enrolled   int
+	Capacity   int
+	Group      bool
+	Cancelled  bool
+	Note       string
+	Link       string
+}
+
+type weekData struct {
+	Days                   []weekDay
+	From, Prev, Next       model.Date
+	Tracks                 []store.TrackWithCount
+	Clinicians             []model.User
+	Rooms                  []string
+	Track, Clinician, Room string
+	ShowNames              bool
+}
+
+// weekView is the program's week: group meetings with enrolment against
+// capacity and appointments, by day, filtered by track, clinician or room.
+// Client names appear only to roles that may search clients.
+func (s *Server) weekView(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := s.view(r, "Week", "schedule")
+	loc := s.siteLocation(r)
+	day := v.Today
+	if d, err := model.ParseDate(r.URL.Query().Get("date")); err == nil {
+		day = d
+	}
+	monday := day.AddDays(-((int(day.Weekday()) + 6) % 7))
+	q := r.URL.Query()
+	d := weekData{From: monday, Prev: monday.AddDays(-7), Next: monday.AddDays(7), Track: q.Get("track"), Clinician: q.Get("clinician"),
+		Room: q.Get("room"), ShowNames: v.Can(string(auth.SearchClients))}
+	var err error
+	if d.Tracks, err = s.Store.Tracks(ctx); err != nil {
+		return err
+	}
+	users, err := s.Store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if u.Active && (u.Role == model.RoleClinician || u.Role == model.RoleClinicalDirector) {
+			d.Clinicians = append(d.Clinicians, u)
+		}
+	}
+	all, err := s.Store.ListSeries(ctx, store.SeriesFilter{})
+	if err != nil {
+		return err
+	}
+	for _, sr := range all {
+		if sr.Room != "" && !slices.Contains(d.Rooms, sr.Room) {
+			d.Rooms = append(d.Rooms, sr.Room)
+		}
+	}
+	slices.Sort(d.Rooms)
+	occ, err := s.Store.Occurrences(ctx, store.SeriesFilter{TrackID: d.Track, FacilitatorID: d.Clinician, Room: d.Room}, monday, monday.AddDays(6), loc)
+	if err != nil {
+		return err
+	}
+	start := time.Date(monday.Year, monday.Month, monday.Day, 0, 0, 0, 0, loc)
+	appts, err := s.Store.Appointments(ctx, store.AppointmentFilter{From: start, To: start.AddDate(0, 0, 7), ClinicianID: d.Clinician, Room: d.Room})
+	if err != nil {
+		return err
+	}
+	for i := range 7 {
+		date := monday.AddDays(i)
+		wd := weekDay{Date: date, Today: date == v.Today}
+		for _, o := range occ {
+			if model.DateOf(o.Start.In(loc)) != date {
+				continue
+			}
+			e := weekEntry{Start: o.Start, End: o.End, Title: o.Series.Title, Detail: o.Series.TrackName + " · " + o.Series.Type.Label(),
+				Room: o.Series.Room, Who: o.Series.FacilitatorName, Enrolled: o.Series.Enrolled, Capacity: o.Series.MaxCapacity,
+				Group: true, Cancelled: o.Cancelled, Link: "/program/tracks/" + o.Series.TrackID}
+			switch {
+			case o.Closed != "":
+				e.Note = "Center closed: " + o.Closed
+			case o.Cancelled:
+				e.Note = "Cancelled" + reasonSuffix(o.Reason)
+			case o.Moved:
+				e.Note = "Moved" + reasonSuffix(o.Reason)
+			}
+			wd.Entries = append(wd.Entries, e)
+		}
+		if d.Track == "" {
+			for _, a := range appts {
+				if model.DateOf(a.Start.In(loc)) != date {
+					continue
+				}
+				e := weekEntry{Start: a.Start, End: a.End, Title: a.Kind.Label(), Room: a.Room, Who: a.ClinicianName}
+				if d.ShowNames {
+					e.Detail, e.Link = a.ClientName, "/clients/"+a.ClientID+"/schedule"
+				}
+				wd.Entries = append(wd.Entries, e)
+			}
+		}
+		slices.SortFunc(wd.Entries, func(a, b weekEntry) int { return a.Start.Compare(b.Start) })
+		d.Days = append(d.Days, wd)
+	}
+	v.Data = d
+	return s.pages.Page(w, http.StatusOK, "week", &v)
+}
