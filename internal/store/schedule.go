@@ -217,7 +217,32 @@ func (db *DB) SetException(ctx context.Context, e schedule.Exception, byID strin
 			e.SeriesID, e.Date, e.Cancelled, newDate, newStart, e.Reason, byID, db.Now()); err != nil {
 			return err
 		}
-		return bumpSeries(ctx, tx, e.SeriesID, db.Now())
+		if err := bumpSeries(ctx, tx, e.SeriesID, db.Now()); err != nil {
+			return err
+		}
+		// Tell the facilitators; clients see it in their calendar feeds (and
+		// in the portal, once it exists).
+		var title, track, lead string
+		var co sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT title, track_id, facilitator_id, co_facilitator_id FROM group_series WHERE id = $1`,
+			e.SeriesID).Scan(&title, &track, &lead, &co); err != nil {
+			return err
+		}
+		text := title + " on " + e.Date.Format("Mon Jan 2") + " is cancelled"
+		if !e.Cancelled {
+			text = title + " on " + e.Date.Format("Mon Jan 2") + " moves to " + e.NewDate.Format("Mon Jan 2") + " at " + e.NewStart.Label()
+		}
+		if e.Reason != "" {
+			text += ": " + e.Reason
+		}
+		for _, u := range []string{lead, co.String} {
+			if u != "" {
+				if err := notify(ctx, tx, db.Now(), u, text, "/program/tracks/"+track); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	}, &rec)
 }
 
@@ -776,4 +801,12 @@ func (db *DB) Notices(ctx context.Context, userID string) ([]Notice, error) {
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+// ReadNotice marks one of a user's notices read.
+func (db *DB) ReadNotice(ctx context.Context, userID, id string) error {
+	return db.write(ctx, "store.ReadNotice", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE notices SET read_at = $1 WHERE id = $2 AND user_id = $3 AND read_at IS NULL`, db.Now(), id, userID)
+		return err
+	})
 }

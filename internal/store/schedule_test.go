@@ -181,3 +181,31 @@ func TestCalendarTokens(t *testing.T) {
 		}
 	})
 }
+
+func TestMovingAMeetingTellsTheFacilitatorAndBumpsTheSequence(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, track, u := fixture(t, db)
+		mon := groupOn(track.ID, u.ID, time.Monday, 18*60, "Process group", "Group Room A")
+		if err := db.CreateSeries(ctx, &mon, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		e := schedule.Exception{SeriesID: mon.ID, Date: model.Date{Year: 2026, Month: 11, Day: 9}, NewDate: model.Date{Year: 2026, Month: 11, Day: 10},
+			NewStart: 17 * 60, Reason: "Room repairs"}
+		if err := db.SetException(ctx, e, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.Series(ctx, mon.ID)
+		if got.Version != 2 {
+			t.Errorf("version %d after a move, want 2", got.Version)
+		}
+		notices, _ := db.Notices(ctx, u.ID)
+		if len(notices) != 1 || !strings.Contains(notices[0].Text, "moves to Tue Nov 10 at 5:00 pm: Room repairs") {
+			t.Errorf("notices %+v", notices)
+		}
+		occ, _ := db.Occurrences(ctx, store.SeriesFilter{TrackID: track.ID}, model.Date{Year: 2026, Month: 11, Day: 9}, model.Date{Year: 2026, Month: 11, Day: 10}, chicago)
+		if len(occ) != 1 || !occ[0].Moved || occ[0].Start.Hour() != 17 {
+			t.Errorf("occurrences %+v", occ)
+		}
+	})
+}

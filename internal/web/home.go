@@ -79,6 +79,7 @@ type homeData struct {
 	ReviewsOverdue, ReviewsDueSoon int
 	// Open admissions inquiries and how many are past their next step.
 	ShowInquiries                   bool
+	Notices                         []store.Notice // unread in-app notices (schedule changes)
 	InquiriesOpen, InquiriesOverdue int
 }
 
@@ -133,8 +134,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	var err error
+	if d.Notices, err = s.Store.Notices(ctx, v.User.ID); err != nil {
+		return err
+	}
 	if v.Can(string(auth.ManageInquiries)) {
-		var err error
 		d.ShowInquiries = true
 		if d.InquiriesOpen, d.InquiriesOverdue, err = s.Store.CountOpenInquiries(ctx, s.Now()); err != nil {
 			return err
@@ -223,4 +227,13 @@ func clientIDs(cs []model.Client) string {
 		ids[i] = c.ID
 	}
 	return "shown=" + strings.Join(ids, ",")
+}
+
+// noticeRead dismisses one of the signed-in person's notices.
+func (s *Server) noticeRead(w http.ResponseWriter, r *http.Request) error {
+	if err := s.Store.ReadNotice(r.Context(), sessionOf(r).User.ID, r.PathValue("nid")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/home", http.StatusSeeOther)
+	return nil
 }

@@ -20,6 +20,7 @@ func (s *Server) routes() []route {
 
 		// Staff home.
 		{Method: "GET", Pattern: "/home", Perm: auth.SignedIn, Handle: s.home},
+		{Method: "POST", Pattern: "/notices/{nid}/read", Perm: auth.SignedIn, Handle: s.noticeRead},
 
 		// Clients.
 		{Method: "GET", Pattern: "/clients", Perm: auth.SearchClients, Handle: s.clientList},

@@ -118,6 +118,8 @@ type Store interface {
 	HasCalendarToken(ctx context.Context, kind, ownerID string) (bool, error)
 	CalendarOwner(ctx context.Context, token string) (kind, ownerID string, err error)
 	CreateTrack(ctx context.Context, t *model.Track, rec audit.Record) error
+	Notices(ctx context.Context, userID string) ([]store.Notice, error)
+	ReadNotice(ctx context.Context, userID, id string) error
 
 	ListAudit(ctx context.Context, f store.AuditFilter) ([]audit.Record, int, error)
 	AppendAudit(ctx context.Context, recs []audit.Record) error
