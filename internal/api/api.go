@@ -5,6 +5,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,8 +13,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/platform/httpx"
 )
 
@@ -25,7 +29,61 @@ const maxBody = 16 << 10
 type Deps struct {
 	Log             *slog.Logger
 	SelfAssessments SelfAssessments // nil: self-assessments answer 503
+	Store           Store           // nil: endpoints that need a token answer 503
+	Audit           Auditor         // records reads of client data; required with Store
 	TrustProxy      bool            // take the client address from X-Forwarded-For (behind a proxy)
+	Now             func() time.Time
+}
+
+// Auditor durably records an audit record (audit.Batcher is one).
+type Auditor interface {
+	Record(ctx context.Context, rec audit.Record) error
+}
+
+type ctxKey struct{}
+
+// userOf is the staff member a request's bearer token acts as.
+func userOf(r *http.Request) model.User {
+	u, _ := r.Context().Value(ctxKey{}).(model.User)
+	return u
+}
+
+// authenticate resolves the bearer token and checks the route's permission.
+func (h *Handler) authenticate(r *http.Request, perm auth.Permission) (*http.Request, error) {
+	if h.Store == nil || h.Audit == nil {
+		return r, problem{Status: http.StatusServiceUnavailable, Title: "Not available", Detail: "This server has no token store."}
+	}
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || token == "" {
+		return r, problem{Status: http.StatusUnauthorized, Title: "Sign in with a token",
+			Detail: "Send Authorization: Bearer <token>. Staff make tokens under Account > API tokens."}
+	}
+	u, err := h.Store.APITokenUser(r.Context(), strings.TrimSpace(token))
+	if err != nil {
+		if model.KindOf(err) == model.KindUnauthenticated {
+			return r, problem{Status: http.StatusUnauthorized, Title: "Token not accepted", Detail: "The token is not valid, was revoked, or its account is inactive."}
+		}
+		return r, err
+	}
+	if !auth.Can(u.Role, perm) {
+		rec := h.record(r, u)
+		rec.Action, rec.Category, rec.Outcome, rec.Detail = audit.ActionDenied, "api", audit.OutcomeFailure, r.Method+" "+r.URL.Path
+		if err := h.Audit.Record(r.Context(), rec); err != nil {
+			return r, err
+		}
+		return r, problem{Status: http.StatusForbidden, Title: "Not allowed", Detail: "Your role does not include " + string(perm) + "."}
+	}
+	return r.WithContext(context.WithValue(r.Context(), ctxKey{}, u)), nil
+}
+
+// record starts an audit record for an API request by u.
+func (h *Handler) record(r *http.Request, u model.User) audit.Record {
+	now := time.Now
+	if h.Now != nil {
+		now = h.Now
+	}
+	return audit.Record{At: now(), ActorID: u.ID, ActorRole: string(u.Role), IP: httpx.ClientIP(r, h.TrustProxy),
+		RequestID: httpx.RequestID(r.Context()), Outcome: audit.OutcomeSuccess}
 }
 
 // Handler is the API.
@@ -54,10 +112,8 @@ func NewHandler(d Deps) *Handler {
 	h := &Handler{Deps: d, mux: http.NewServeMux()}
 	h.table = h.routes()
 	for _, rt := range h.table {
-		if rt.Perm != auth.Public {
-			// Only public endpoints exist until bearer tokens do; refuse to
-			// serve anything else rather than serve it unprotected.
-			panic("api: route " + rt.Pattern + " needs " + string(rt.Perm) + " but the API has no authentication yet")
+		if rt.Perm == "" {
+			panic("api: route " + rt.Pattern + " declares no permission")
 		}
 		h.mux.Handle(rt.Method+" "+rt.Pattern, h.wrap(rt))
 	}
@@ -82,6 +138,13 @@ func (h *Handler) wrap(rt route) http.Handler {
 	label := strings.TrimSpace(rt.Method + " " + rt.Pattern)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpx.SetRoute(r.Context(), label)
+		if rt.Perm != auth.Public {
+			var err error
+			if r, err = h.authenticate(r, rt.Perm); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
 		if err := rt.Handle(w, r); err != nil {
 			h.fail(w, r, err)
 		}
@@ -117,12 +180,18 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 
 // writeJSON answers 200 with v as JSON.
 func writeJSON(w http.ResponseWriter, cache string, v any) error {
+	return writeJSONStatus(w, http.StatusOK, cache, v)
+}
+
+// writeJSONStatus answers with a status and v as JSON.
+func writeJSONStatus(w http.ResponseWriter, status int, cache string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", cache)
+	w.WriteHeader(status)
 	_, err = w.Write(append(b, '\n'))
 	return err
 }

@@ -2,12 +2,8 @@ package api_test
 
 import (
 	"encoding/json"
-	"github.com/openiop/openiop/internal/store"
-	"github.com/openiop/openiop/internal/testutil"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"reflect"
 	"regexp"
@@ -15,7 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/openiop/openiop/internal/api"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/store"
 )
 
 // TestAPIDocExamples replays every example in docs/api.md: each marker
@@ -27,10 +24,9 @@ func TestAPIDocExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := testutil.OpenDB(t, store.SQLite)
-	ts := httptest.NewServer(api.NewHandler(api.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SelfAssessments: db}))
-	defer ts.Close()
-	marker := regexp.MustCompile(`<!-- example: (GET|POST) (\S+) (\d{3}) -->`)
+	f := newCalendarFixture(t, store.SQLite)
+	ts := f.ts
+	marker := regexp.MustCompile(`<!-- example: (GET|POST) (\S+) (\d{3})(?: as ([a-z_]+))? -->`)
 	block := regexp.MustCompile("(?s)```json\n(.*?)\n```")
 	text := string(doc)
 	found := marker.FindAllStringSubmatchIndex(text, -1)
@@ -55,9 +51,16 @@ func TestAPIDocExamples(t *testing.T) {
 		default:
 			t.Fatalf("example %s %s lacks its JSON blocks", method, path)
 		}
+		// The fixture's ids are new each run: the doc writes them as {series}, {client}, {clinician}, {track}.
+		ids := strings.NewReplacer("{series}", f.series.ID, "{client}", f.client.ID, "{clinician}", f.users[model.RoleClinician].ID,
+			"{track}", f.trackID)
+		path, reqBody = ids.Replace(path), ids.Replace(reqBody)
 		req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(reqBody))
 		if reqBody != "" {
 			req.Header.Set("Content-Type", "application/json")
+		}
+		if m[8] >= 0 {
+			req.Header.Set("Authorization", "Bearer "+f.tokens[model.Role(text[m[8]:m[9]])])
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -75,14 +78,42 @@ func TestAPIDocExamples(t *testing.T) {
 		if err := json.Unmarshal([]byte(respBody), &w); err != nil {
 			t.Fatalf("%s %s: the doc's response is not JSON: %v", method, path, err)
 		}
-		// A stored self-assessment's id is new each time: the doc shows a placeholder.
-		if gm, ok := g.(map[string]any); ok {
-			if wm, ok := w.(map[string]any); ok && wm["id"] == "<id>" && gm["id"] != nil {
-				gm["id"] = "<id>"
-			}
-		}
+		// Ids are new each run: where the doc shows "<id>", any id matches.
+		g = placeholders(g, w)
 		if !reflect.DeepEqual(g, w) {
 			t.Errorf("%s %s: the response differs from docs/api.md:\n%s", method, path, got)
 		}
 	}
+}
+
+// placeholders copies got, putting "<id>" wherever want has "<id>" and got
+// has a string, so that generated ids compare equal.
+func placeholders(got, want any) any {
+	switch w := want.(type) {
+	case string:
+		if _, ok := got.(string); ok && w == "<id>" {
+			return w
+		}
+	case map[string]any:
+		if g, ok := got.(map[string]any); ok {
+			out := map[string]any{}
+			for k, v := range g {
+				out[k] = placeholders(v, w[k])
+			}
+			return out
+		}
+	case []any:
+		if g, ok := got.([]any); ok {
+			out := make([]any, len(g))
+			for i := range g {
+				if i < len(w) {
+					out[i] = placeholders(g[i], w[i])
+				} else {
+					out[i] = g[i]
+				}
+			}
+			return out
+		}
+	}
+	return got
 }

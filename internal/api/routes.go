@@ -13,5 +13,10 @@ func (h *Handler) routes() []route {
 		// The public self-assessment: anonymous, kept a day unless an inquiry sent with consent keeps it.
 		{Method: "GET", Pattern: "/api/v1/self-assessments/schema", Perm: auth.Public, Handle: h.selfAssessSchema},
 		{Method: "POST", Pattern: "/api/v1/self-assessments", Perm: auth.Public, Handle: h.selfAssessCreate},
+
+		// The program calendar: a staff member's bearer token, with their role's permissions.
+		{Method: "GET", Pattern: "/api/v1/occurrences", Perm: auth.ViewSchedule, Handle: h.occurrenceList},
+		{Method: "POST", Pattern: "/api/v1/enrolments", Perm: auth.ManageSchedule, Handle: h.enrolmentCreate},
+		{Method: "POST", Pattern: "/api/v1/appointments", Perm: auth.ManageSchedule, Handle: h.appointmentCreate},
 	}
 }

@@ -71,7 +71,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		cfg.BaseURL = config.DefaultBaseURL(ln.Addr().String())
 	}
 	srv, err := web.NewServer(web.Deps{
-		API:   api.NewHandler(api.Deps{Log: log, SelfAssessments: db, TrustProxy: cfg.TrustProxy}),
+		API: api.NewHandler(api.Deps{Log: log, SelfAssessments: db, Store: db, Audit: batcher, TrustProxy: cfg.TrustProxy,
+			Now: time.Now}),
 		Store: db, Audit: batcher, Hasher: hasher, Log: log, Metrics: reg, Now: time.Now,
 		Options: web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Version: Version,
 			Session: auth.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}},

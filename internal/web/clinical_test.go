@@ -329,3 +329,34 @@ func TestAssignedMeasuresCompleteOrAreWithdrawn(t *testing.T) {
 		}
 	})
 }
+
+func TestAPITokensAreMadeShownOnceAndRevoked(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	c := e.signIn(model.RoleFrontDesk)
+	if r := e.post(c, "/account/api-tokens", url.Values{"name": {""}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a token without a name: %d", r.StatusCode)
+	}
+	r := e.post(c, "/account/api-tokens", url.Values{"name": {"Front desk kiosk"}})
+	i := strings.Index(r.Body, "iop_")
+	if r.StatusCode != http.StatusOK || i < 0 || r.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("making a token: %d", r.StatusCode)
+	}
+	token := r.Body[i : i+4+43]
+	u, err := e.db.APITokenUser(t.Context(), token)
+	if err != nil || u.Role != model.RoleFrontDesk {
+		t.Fatalf("the token acts as %+v, %v", u, err)
+	}
+	if page := e.get(c, "/account/api-tokens"); strings.Contains(page.Body, token) || !strings.Contains(page.Body, "Front desk kiosk") {
+		t.Error("the token list shows the token again, or not its name")
+	}
+	list, _ := e.db.APITokens(t.Context(), u.ID)
+	if r := e.post(e.signIn(model.RoleClinician), "/account/api-tokens/"+list[0].Hash+"/revoke", nil); r.StatusCode != http.StatusNotFound {
+		t.Errorf("someone else revoking the token: %d, want 404", r.StatusCode)
+	}
+	if r := e.post(c, "/account/api-tokens/"+list[0].Hash+"/revoke", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revoking: %d", r.StatusCode)
+	}
+	if _, err := e.db.APITokenUser(t.Context(), token); err == nil {
+		t.Error("a revoked token still works")
+	}
+}

@@ -21,6 +21,9 @@ func (s *Server) routes() []route {
 		// Staff home.
 		{Method: "GET", Pattern: "/home", Perm: auth.SignedIn, Handle: s.home},
 		{Method: "POST", Pattern: "/notices/{nid}/read", Perm: auth.SignedIn, Handle: s.noticeRead},
+		{Method: "GET", Pattern: "/account/api-tokens", Perm: auth.SignedIn, Handle: s.apiTokens},
+		{Method: "POST", Pattern: "/account/api-tokens", Perm: auth.SignedIn, Handle: s.apiTokenCreate},
+		{Method: "POST", Pattern: "/account/api-tokens/{hash}/revoke", Perm: auth.SignedIn, Handle: s.apiTokenRevoke},
 
 		// Clients.
 		{Method: "GET", Pattern: "/clients", Perm: auth.SearchClients, Handle: s.clientList},

@@ -120,6 +120,9 @@ type Store interface {
 	CreateTrack(ctx context.Context, t *model.Track, rec audit.Record) error
 	Notices(ctx context.Context, userID string) ([]store.Notice, error)
 	ReadNotice(ctx context.Context, userID, id string) error
+	CreateAPIToken(ctx context.Context, userID, name string, rec audit.Record) (string, error)
+	APITokens(ctx context.Context, userID string) ([]store.APIToken, error)
+	RevokeAPIToken(ctx context.Context, userID, hash string, rec audit.Record) error
 
 	ListAudit(ctx context.Context, f store.AuditFilter) ([]audit.Record, int, error)
 	AppendAudit(ctx context.Context, recs []audit.Record) error

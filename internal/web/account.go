@@ -1,0 +1,56 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/web/form"
+)
+
+type apiTokensData struct {
+	Tokens   []store.APIToken
+	New      string // a token just made, shown once
+	Problems map[string]string
+}
+
+// apiTokens lists the signed-in person's API tokens.
+func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAPITokens(w, r, http.StatusOK, apiTokensData{})
+}
+
+func (s *Server) renderAPITokens(w http.ResponseWriter, r *http.Request, status int, d apiTokensData) error {
+	var err error
+	if d.Tokens, err = s.Store.APITokens(r.Context(), sessionOf(r).User.ID); err != nil {
+		return err
+	}
+	v := s.view(r, "API tokens", "")
+	v.Data = d
+	w.Header().Set("Cache-Control", "no-store")
+	return s.pages.Page(w, status, "api_tokens", &v)
+}
+
+// apiTokenCreate makes a token that acts as the signed-in person and shows
+// it once.
+func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.apiTokenCreate", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	token, err := s.Store.CreateAPIToken(r.Context(), sessionOf(r).User.ID, f.String("name", 80), s.record(r))
+	if fields := model.FieldsOf(err); fields != nil {
+		return s.renderAPITokens(w, r, http.StatusUnprocessableEntity, apiTokensData{Problems: fields})
+	} else if err != nil {
+		return err
+	}
+	return s.renderAPITokens(w, r, http.StatusOK, apiTokensData{New: token})
+}
+
+// apiTokenRevoke ends one of the signed-in person's tokens.
+func (s *Server) apiTokenRevoke(w http.ResponseWriter, r *http.Request) error {
+	if err := s.Store.RevokeAPIToken(r.Context(), sessionOf(r).User.ID, r.PathValue("hash"), s.record(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/account/api-tokens", http.StatusSeeOther)
+	return nil
+}
