@@ -810,3 +810,57 @@ func (db *DB) ReadNotice(ctx context.Context, userID, id string) error {
 		return err
 	})
 }
+
+// EndSeries ends a group after its last meeting on last (the group is kept,
+// with its history), tells its facilitators and bumps its version so
+// calendar feeds drop the later meetings.
+func (db *DB) EndSeries(ctx context.Context, id string, last model.Date, reason, byID string, rec audit.Record) error {
+	const op = "store.EndSeries"
+	rec.Category, rec.Action, rec.EntityID, rec.Detail = "program.series", audit.ActionUpdate, id, "ends after "+last.String()
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		var title, track, lead string
+		var co sql.NullString
+		var first model.Date
+		err := tx.QueryRowContext(ctx, `SELECT title, track_id, facilitator_id, co_facilitator_id, first_date FROM group_series WHERE id = $1`, id).
+			Scan(&title, &track, &lead, &co, &first)
+		if errors.Is(err, sql.ErrNoRows) {
+			return model.NotFound(op, "group")
+		}
+		if err != nil {
+			return err
+		}
+		if last.Before(first) {
+			return model.Invalid(op, map[string]string{"until": "The last meeting cannot be before the group's first date (" + first.Format("Jan 2, 2006") + ")."})
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE group_series SET until_date = $1, rrule = $2, version = version + 1, updated_at = $3 WHERE id = $4`,
+			last, ruleWithoutEnd(ctx, tx, id)+";UNTIL="+last.Format("20060102"), db.Now(), id); err != nil {
+			return err
+		}
+		text := title + " ends after " + last.Format("Mon Jan 2")
+		if reason != "" {
+			text += ": " + reason
+		}
+		for _, u := range []string{lead, co.String} {
+			if u != "" {
+				if err := notify(ctx, tx, db.Now(), u, text, "/program/tracks/"+track); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}, &rec)
+}
+
+// ruleWithoutEnd reads a series' stored rule without its COUNT or UNTIL,
+// for a new end date to replace them.
+func ruleWithoutEnd(ctx context.Context, tx *sql.Tx, id string) string {
+	var rule string
+	_ = tx.QueryRowContext(ctx, `SELECT rrule FROM group_series WHERE id = $1`, id).Scan(&rule)
+	parts := []string{}
+	for _, p := range strings.Split(rule, ";") {
+		if !strings.HasPrefix(p, "COUNT=") && !strings.HasPrefix(p, "UNTIL=") {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ";")
+}

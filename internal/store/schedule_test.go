@@ -209,3 +209,32 @@ func TestMovingAMeetingTellsTheFacilitatorAndBumpsTheSequence(t *testing.T) {
 		}
 	})
 }
+
+func TestEndingAGroupKeepsItsPastAndDropsItsFuture(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, track, u := fixture(t, db)
+		mon := groupOn(track.ID, u.ID, time.Monday, 18*60, "Process group", "Group Room A")
+		mon.Recurrence.Count = 10
+		if err := db.CreateSeries(ctx, &mon, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.EndSeries(ctx, mon.ID, model.Date{Year: 2026, Month: 10, Day: 1}, "", u.ID, rec(u.ID)); model.FieldsOf(err)["until"] == "" {
+			t.Fatalf("ending before the first meeting: %v", err)
+		}
+		if err := db.EndSeries(ctx, mon.ID, model.Date{Year: 2026, Month: 11, Day: 16}, "Facilitator leaving", u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Series(ctx, mon.ID)
+		if err != nil || got.Recurrence.Count != 0 || got.Recurrence.Until != (model.Date{Year: 2026, Month: 11, Day: 16}) || got.Version != 2 {
+			t.Fatalf("after ending: %+v %v", got.Recurrence, err)
+		}
+		occ, _ := db.Occurrences(ctx, store.SeriesFilter{TrackID: track.ID}, model.Date{Year: 2026, Month: 11, Day: 1}, model.Date{Year: 2026, Month: 12, Day: 31}, chicago)
+		if len(occ) != 3 {
+			t.Errorf("%d meetings, want 3 (Nov 2, 9, 16)", len(occ))
+		}
+		if n, _ := db.Notices(ctx, u.ID); len(n) != 1 || !strings.Contains(n[0].Text, "ends after Mon Nov 16: Facilitator leaving") {
+			t.Errorf("notices %+v", n)
+		}
+	})
+}

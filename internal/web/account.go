@@ -12,6 +12,8 @@ type apiTokensData struct {
 	Tokens   []store.APIToken
 	New      string // a token just made, shown once
 	Problems map[string]string
+	HasFeed  bool
+	FeedURL  string // a calendar address just made, shown once
 }
 
 // apiTokens lists the signed-in person's API tokens.
@@ -22,6 +24,9 @@ func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) renderAPITokens(w http.ResponseWriter, r *http.Request, status int, d apiTokensData) error {
 	var err error
 	if d.Tokens, err = s.Store.APITokens(r.Context(), sessionOf(r).User.ID); err != nil {
+		return err
+	}
+	if d.HasFeed, err = s.Store.HasCalendarToken(r.Context(), store.FeedUser, sessionOf(r).User.ID); err != nil {
 		return err
 	}
 	v := s.view(r, "API tokens", "")
@@ -49,6 +54,27 @@ func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
 // apiTokenRevoke ends one of the signed-in person's tokens.
 func (s *Server) apiTokenRevoke(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Store.RevokeAPIToken(r.Context(), sessionOf(r).User.ID, r.PathValue("hash"), s.record(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/account/api-tokens", http.StatusSeeOther)
+	return nil
+}
+
+// myFeedCreate makes (or remakes) the signed-in person's calendar address:
+// the groups they lead and their appointments.
+func (s *Server) myFeedCreate(w http.ResponseWriter, r *http.Request) error {
+	u := sessionOf(r).User
+	token, err := s.Store.CreateCalendarToken(r.Context(), store.FeedUser, u.ID, u.ID, s.record(r))
+	if err != nil {
+		return err
+	}
+	return s.renderAPITokens(w, r, http.StatusOK, apiTokensData{FeedURL: s.Options.BaseURL + "/calendar/" + token + ".ics"})
+}
+
+// myFeedRevoke turns the signed-in person's calendar address off.
+func (s *Server) myFeedRevoke(w http.ResponseWriter, r *http.Request) error {
+	u := sessionOf(r).User
+	if err := s.Store.RevokeCalendarTokens(r.Context(), store.FeedUser, u.ID, s.record(r)); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/account/api-tokens", http.StatusSeeOther)

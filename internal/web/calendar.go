@@ -185,6 +185,30 @@ func (s *Server) occurrenceChange(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// seriesEnd ends a group after a last meeting and tells its facilitators.
+func (s *Server) seriesEnd(w http.ResponseWriter, r *http.Request) error {
+	sr, err := s.Store.Series(r.Context(), r.PathValue("gid"))
+	if err != nil {
+		return err
+	}
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.seriesEnd", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	last := f.Date("until")
+	if last.IsZero() && f.OK() {
+		f.Problems["until"] = "Enter the date of the last meeting."
+	}
+	if !f.OK() {
+		return model.Invalid("web.seriesEnd", f.Problems)
+	}
+	if err := s.Store.EndSeries(r.Context(), sr.ID, last, f.String("reason", 300), sessionOf(r).User.ID, s.record(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/program/tracks/"+sr.TrackID+"?saved=ended", http.StatusSeeOther)
+	return nil
+}
+
 // closureCreate closes the center on a day: every group that day is
 // cancelled and nothing can be booked.
 func (s *Server) closureCreate(w http.ResponseWriter, r *http.Request) error {
@@ -229,6 +253,7 @@ type clientScheduleData struct {
 	SoftOnly   bool
 	Problems   map[string]string
 	Flash      string
+	FlashWarn  bool // the flash is a warning (enrolled outside availability)
 	FeedURL    string
 	HasFeed    bool
 	Weekdays   []weekday
@@ -330,6 +355,7 @@ func (s *Server) renderClientSchedule(w http.ResponseWriter, r *http.Request, st
 		d.Book.Date = v.Today.AddDays(1).String()
 	}
 	switch r.URL.Query().Get("saved") {
+	case "":
 	case "enrolled":
 		d.Flash = "The client was enrolled."
 	case "waitlisted":
@@ -370,6 +396,24 @@ func (s *Server) enrolmentCreate(w http.ResponseWriter, r *http.Request) error {
 	status, err := s.Store.Enrol(r.Context(), id, c.ID, s.record(r))
 	if err != nil {
 		return err
+	}
+	// Enrolled outside the client's availability: enrolment goes ahead (the
+	// client may change shifts), and the warning says why.
+	loc := s.siteLocation(r)
+	sr, err := s.Store.Series(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	av, err := s.Store.Availability(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	today := model.DateOf(s.Now().In(loc))
+	for _, o := range sr.Occurrences(today, today.AddDays(13), loc, nil, nil) {
+		if why := av.Clashes(o.Start, o.End, loc); why != "" {
+			return s.renderClientSchedule(w, r, http.StatusOK, clientScheduleData{Book: bookForm{Minutes: "50", Kind: "individual"},
+				Flash: "The client was " + status + " in " + sr.Title + ". Please check with them: " + why + ".", FlashWarn: true})
+		}
 	}
 	http.Redirect(w, r, "/clients/"+c.ID+"/schedule?saved="+status, http.StatusSeeOther)
 	return nil

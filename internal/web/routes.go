@@ -24,6 +24,8 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/account/api-tokens", Perm: auth.SignedIn, Handle: s.apiTokens},
 		{Method: "POST", Pattern: "/account/api-tokens", Perm: auth.SignedIn, Handle: s.apiTokenCreate},
 		{Method: "POST", Pattern: "/account/api-tokens/{hash}/revoke", Perm: auth.SignedIn, Handle: s.apiTokenRevoke},
+		{Method: "POST", Pattern: "/account/calendar", Perm: auth.SignedIn, Handle: s.myFeedCreate},
+		{Method: "POST", Pattern: "/account/calendar/revoke", Perm: auth.SignedIn, Handle: s.myFeedRevoke},
 
 		// Clients.
 		{Method: "GET", Pattern: "/clients", Perm: auth.SearchClients, Handle: s.clientList},
@@ -80,6 +82,7 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/program/tracks/{tid}", Perm: auth.ViewProgram, Handle: s.trackShow},
 		{Method: "POST", Pattern: "/program/tracks/{tid}/groups", Perm: auth.ManagePrograms, Handle: s.seriesCreate},
 		{Method: "POST", Pattern: "/program/groups/{gid}/occurrences", Perm: auth.ManagePrograms, Handle: s.occurrenceChange},
+		{Method: "POST", Pattern: "/program/groups/{gid}/end", Perm: auth.ManagePrograms, Handle: s.seriesEnd},
 		{Method: "POST", Pattern: "/program/closures", Perm: auth.ManagePrograms, Handle: s.closureCreate},
 		{Method: "GET", Pattern: "/schedule", Perm: auth.ViewSchedule, Handle: s.weekView},
 

@@ -35,6 +35,8 @@ var reviewed = map[string][]model.Role{
 	"GET /account/api-tokens":                model.Roles,
 	"POST /account/api-tokens":               model.Roles,
 	"POST /account/api-tokens/{hash}/revoke": model.Roles,
+	"POST /account/calendar":                 model.Roles,
+	"POST /account/calendar/revoke":          model.Roles,
 	"POST /logout":                           model.Roles,
 
 	// The clinical record: clinicians and the clinical director only;
@@ -75,6 +77,7 @@ var reviewed = map[string][]model.Role{
 	"GET /program/tracks/{tid}":                     model.Roles,
 	"POST /program/tracks/{tid}/groups":             {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /program/groups/{gid}/occurrences":        {model.RoleAdmin, model.RoleClinicalDirector},
+	"POST /program/groups/{gid}/end":                {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /program/closures":                        {model.RoleAdmin, model.RoleClinicalDirector},
 	"GET /schedule":                                 model.Roles,
 	"GET /reviews":                                  clinical,

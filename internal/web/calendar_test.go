@@ -1,0 +1,69 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/schedule"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/testutil"
+)
+
+func TestClientFeedShowsOnlyTheirOwnSchedule(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		ctx := t.Context()
+		clinician, _ := e.db.UserByEmail(ctx, "clinician@demo.openiop.org")
+		others, _, _ := e.db.SearchClients(ctx, store.ClientQuery{Status: store.StatusActive, Limit: 5})
+		var other model.Client
+		for _, c := range others {
+			if c.ID != e.client.ID {
+				other = c
+			}
+		}
+		loc, _ := time.LoadLocation("America/Chicago")
+		start := time.Date(2026, 11, 25, 10, 0, 0, 0, loc)
+		rec := audit.Record{At: time.Now(), ActorID: clinician.ID, ActorRole: "clinician", Outcome: audit.OutcomeSuccess}
+		for i, c := range []model.Client{e.client, other} {
+			a := schedule.Appointment{ClientID: c.ID, ClinicianID: clinician.ID, Kind: "individual", Room: "Office 2",
+				Start: start.Add(time.Duration(i) * time.Hour), End: start.Add(time.Duration(i)*time.Hour + 50*time.Minute)}
+			if err := e.db.BookAppointment(ctx, &a, loc, true, rec); err != nil {
+				t.Fatal(err)
+			}
+		}
+		token, err := e.db.CreateCalendarToken(ctx, store.FeedClient, e.client.ID, clinician.ID, rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := e.auditHead()
+		r := e.get(e.browser(), "/calendar/"+token+".ics")
+		if r.StatusCode != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/calendar") || !strings.Contains(r.Body, "\r\n") {
+			t.Fatalf("feed: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
+		}
+		if !strings.Contains(r.Body, "Individual counseling with Jordan Lee") || strings.Count(r.Body, "BEGIN:VEVENT") != 1 {
+			t.Errorf("the client's feed should hold their one appointment:\n%s", r.Body)
+		}
+		for _, name := range []string{other.FirstName + " " + other.LastName, other.DisplayName(), e.client.LastName} {
+			if strings.Contains(r.Body, name) {
+				t.Errorf("the client's feed names %q", name)
+			}
+		}
+		recs := e.auditSince(head)
+		if len(recs) != 1 || recs[0].Category != "calendar.feed" || recs[0].ClientID != e.client.ID {
+			t.Errorf("feed fetch audit: %+v", recs)
+		}
+		// The clinician's feed names both clients.
+		mine, _ := e.db.CreateCalendarToken(ctx, store.FeedUser, clinician.ID, clinician.ID, rec)
+		if body := e.get(e.browser(), "/calendar/"+mine+".ics").Body; !strings.Contains(body, other.DisplayName()) || !strings.Contains(body, e.client.DisplayName()) {
+			t.Error("the clinician's feed does not name their clients")
+		}
+		_ = e.db.RevokeCalendarTokens(ctx, store.FeedClient, e.client.ID, rec)
+		if r := e.get(e.browser(), "/calendar/"+token+".ics"); r.StatusCode != http.StatusNotFound {
+			t.Errorf("a revoked feed: %d, want 404", r.StatusCode)
+		}
+	})
+}
