@@ -67,3 +67,37 @@ func TestClientFeedShowsOnlyTheirOwnSchedule(t *testing.T) {
 		}
 	})
 }
+
+func TestWeekAndDayViews(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := t.Context()
+	clinician, _ := e.db.UserByEmail(ctx, "clinician@demo.openiop.org")
+	tracks, _ := e.db.Tracks(ctx)
+	rec := audit.Record{At: time.Now(), ActorID: clinician.ID, ActorRole: "clinician", Outcome: audit.OutcomeSuccess}
+	s := schedule.Series{TrackID: tracks[0].ID, Title: "Mindfulness skills", Type: "skills", Start: 7 * 60, Minutes: 60,
+		FacilitatorID: clinician.ID, Room: "Studio", MaxCapacity: 10, OpenCohort: true,
+		Recurrence: schedule.Recurrence{Days: []time.Weekday{time.Wednesday}, From: model.Date{Year: 2026, Month: 11, Day: 1}}}
+	if err := e.db.CreateSeries(ctx, &s, rec); err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := time.LoadLocation("America/Chicago")
+	start := time.Date(2026, 11, 25, 9, 0, 0, 0, loc)
+	a := schedule.Appointment{ClientID: e.client.ID, ClinicianID: clinician.ID, Kind: "intake", Room: "Office 1", Start: start, End: start.Add(time.Hour)}
+	if err := e.db.BookAppointment(ctx, &a, loc, true, rec); err != nil {
+		t.Fatal(err)
+	}
+	staff := e.get(e.signIn(model.RoleFrontDesk), "/schedule?date=2026-11-25")
+	for _, want := range []string{"Week of Nov 23, 2026", "Mindfulness skills", "0/10", "Intake assessment", e.client.DisplayName()} {
+		if !strings.Contains(staff.Body, want) {
+			t.Errorf("the week view lacks %q", want)
+		}
+	}
+	day := e.get(e.signIn(model.RoleFrontDesk), "/schedule?view=day&date=2026-11-26")
+	if strings.Contains(day.Body, "Mindfulness skills") || !strings.Contains(day.Body, "Thursday") {
+		t.Error("the day view of a Thursday shows the Wednesday group")
+	}
+	admin := e.get(e.signIn(model.RoleAdmin), "/schedule?date=2026-11-25")
+	if !strings.Contains(admin.Body, "Intake assessment") || strings.Contains(admin.Body, e.client.DisplayName()) {
+		t.Error("the administrator's week view should show the appointment without the client's name")
+	}
+}

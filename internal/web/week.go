@@ -38,6 +38,10 @@ type weekData struct {
 	Clinicians             []model.User
 	Rooms                  []string
 	Track, Clinician, Room string
+	Site                   string
+	Sites                  []model.Site
+	Day                    bool // one day instead of the week
+	Date                   model.Date
 	ShowNames              bool
 }
 
@@ -55,8 +59,35 @@ func (s *Server) weekView(w http.ResponseWriter, r *http.Request) error {
 	monday := day.AddDays(-((int(day.Weekday()) + 6) % 7))
 	q := r.URL.Query()
 	d := weekData{From: monday, Prev: monday.AddDays(-7), Next: monday.AddDays(7), Track: q.Get("track"), Clinician: q.Get("clinician"),
-		Room: q.Get("room"), ShowNames: v.Can(string(auth.SearchClients))}
+		Room: q.Get("room"), Site: q.Get("site"), Day: q.Get("view") == "day", Date: day, ShowNames: v.Can(string(auth.SearchClients))}
+	days := 7
+	if d.Day {
+		monday, days = day, 1
+		d.From, d.Prev, d.Next = day, day.AddDays(-1), day.AddDays(1)
+		v.Title = "Day"
+	}
 	var err error
+	if d.Sites, err = s.Store.Sites(ctx); err != nil {
+		return err
+	}
+	programs, err := s.Store.Programs(ctx)
+	if err != nil {
+		return err
+	}
+	atSite := map[string]bool{} // tracks of the chosen site's programs
+	if d.Site != "" {
+		inSite := map[string]bool{}
+		for _, p := range programs {
+			inSite[p.ID] = p.SiteID == d.Site
+		}
+		tracks, err := s.Store.Tracks(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range tracks {
+			atSite[t.ID] = inSite[t.ProgramID]
+		}
+	}
 	if d.Tracks, err = s.Store.Tracks(ctx); err != nil {
 		return err
 	}
@@ -79,20 +110,20 @@ func (s *Server) weekView(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	slices.Sort(d.Rooms)
-	occ, err := s.Store.Occurrences(ctx, store.SeriesFilter{TrackID: d.Track, FacilitatorID: d.Clinician, Room: d.Room}, monday, monday.AddDays(6), loc)
+	occ, err := s.Store.Occurrences(ctx, store.SeriesFilter{TrackID: d.Track, FacilitatorID: d.Clinician, Room: d.Room}, monday, monday.AddDays(days-1), loc)
 	if err != nil {
 		return err
 	}
 	start := time.Date(monday.Year, monday.Month, monday.Day, 0, 0, 0, 0, loc)
-	appts, err := s.Store.Appointments(ctx, store.AppointmentFilter{From: start, To: start.AddDate(0, 0, 7), ClinicianID: d.Clinician, Room: d.Room})
+	appts, err := s.Store.Appointments(ctx, store.AppointmentFilter{From: start, To: start.AddDate(0, 0, days), ClinicianID: d.Clinician, Room: d.Room})
 	if err != nil {
 		return err
 	}
-	for i := range 7 {
+	for i := range days {
 		date := monday.AddDays(i)
 		wd := weekDay{Date: date, Today: date == v.Today}
 		for _, o := range occ {
-			if model.DateOf(o.Start.In(loc)) != date {
+			if model.DateOf(o.Start.In(loc)) != date || (d.Site != "" && !atSite[o.Series.TrackID]) {
 				continue
 			}
 			e := weekEntry{Start: o.Start, End: o.End, Title: o.Series.Title, Detail: o.Series.TrackName + " · " + o.Series.Type.Label(),
@@ -108,7 +139,7 @@ func (s *Server) weekView(w http.ResponseWriter, r *http.Request) error {
 			}
 			wd.Entries = append(wd.Entries, e)
 		}
-		if d.Track == "" {
+		if d.Track == "" && d.Site == "" {
 			for _, a := range appts {
 				if model.DateOf(a.Start.In(loc)) != date {
 					continue
