@@ -81,6 +81,13 @@ func TestDirectorBuildsAnEveningTrack(t *testing.T) {
 			typeInto(t, ctx, "#busy_label", "Work")
 			submit(t, ctx, `form[action$="/availability"] button[type=submit]`)
 			mustContain(t, ctx, "Availability saved", "Mon 8:00 am-5:00 pm (Work)")
+			// The client took a day job: out of their daytime groups, into Evening B.
+			for run(t, ctx, chromedp.Evaluate[bool](`document.querySelector('form[action$="/remove"]') !== null`)) {
+				submit(t, ctx, `form[action$="/remove"] button`)
+			}
+			if h := run(t, ctx, chromedp.Text(chromedp.ID("planned-hours"))); h != "0" {
+				t.Fatalf("planned hours after leaving every group: %q", h)
+			}
 			for _, g := range []string{"Process group", "Relapse prevention", "DBT skills"} {
 				selectText(t, ctx, "#series_id", "Evening B · "+g)
 				submit(t, ctx, `form[action$="/enrolments"] button[type=submit]`)

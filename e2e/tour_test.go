@@ -83,6 +83,10 @@ func TestEveryPageAtDesktopAndPhoneSize(t *testing.T) {
 		{"measure-picker", caseChart + "/measures/new", ".picker"},
 		{"measure-form", caseChart + "/measures/new?instrument=gad-7", "#q1"},
 		{"reviews", "/reviews?all=1", "h1"},
+		{"client-schedule", caseChart + "/schedule", "#hours-title"},
+		{"week", "/schedule", ".week"},
+		{"day", "/schedule?view=day", ".week"},
+		{"account", "/account/api-tokens", "#feed-title"},
 	})
 	do(t, ctx, chromedp.Navigate(base+"/home"))
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`))); err != nil {
@@ -90,7 +94,10 @@ func TestEveryPageAtDesktopAndPhoneSize(t *testing.T) {
 	}
 
 	signIn(t, ctx, base, "admin@demo.openiop.org", demo.Password)
-	visit("admin", []page{{"users", "/admin/users", "#name"}, {"audit", "/admin/audit", "#audit-title"}, {"instruments", "/admin/instruments", "h1"}})
+	track := run(t, ctx, chromedp.Evaluate[string](`fetch('/program').then(r => r.text()).then(t => t.match(/href="(\/program\/tracks\/[0-9a-f-]{36})"/)[1])`,
+		chromedp.EvalAwaitPromise))
+	visit("admin", []page{{"users", "/admin/users", "#name"}, {"audit", "/admin/audit", "#audit-title"}, {"instruments", "/admin/instruments", "h1"},
+		{"program", "/program", "h1"}, {"track", track, "#groups-title"}})
 	// The audit log shows what the admissions worker just did.
 	do(t, ctx, chromedp.Navigate(base+"/admin/audit"), chromedp.WaitVisible(chromedp.ID("audit-title")))
 	body := strings.ToLower(text(t, ctx))

@@ -60,6 +60,7 @@ type Store interface {
 	ImportClients(ctx context.Context, clients []model.Client, episodes []model.Episode, rec audit.Record) error
 	ImportClinical(ctx context.Context, assessments []care.Assessment, measures []care.Measure, rec audit.Record) error
 	InquiryStore
+	GroupStore
 }
 
 // Organization is the demo center.
@@ -214,6 +215,7 @@ func Generate(ctx context.Context, db Store, o Options) error {
 		return nil
 	}
 	adultsMade, teensMade := 0, 0
+	members := map[string][]string{} // track id -> clients in treatment there
 	for i := range o.Clients {
 		teenClient := (i*53)%100 >= 85 // 15% adolescents, spread evenly at every size
 		c := g.client(teenClient)
@@ -241,6 +243,7 @@ func Generate(ctx context.Context, db Store, o Options) error {
 			ep := model.Episode{ID: g.id(), ClientID: c.ID, ProgramID: prog.ID, TrackID: t.ID,
 				LevelOfCare: model.IntensiveOutpatient, AdmissionDate: o.Today.AddDays(-g.rng.IntN(84)),
 				Status: model.EpisodeActive, PrimaryCounselorID: counselor.ID}
+			members[t.ID] = append(members[t.ID], c.ID)
 			as, ms, err := g.clinicalHistory(&ep, teenClient)
 			if err != nil {
 				return err
@@ -258,6 +261,14 @@ func Generate(ctx context.Context, db Store, o Options) error {
 		}
 	}
 	if err := flush(o.Clients); err != nil {
+		return err
+	}
+	var allTracks []model.Track
+	for _, p := range []*model.Program{&adult, &teen} {
+		allTracks = append(allTracks, tracksFor[p]...)
+	}
+	// Groups started a quarter ago, so every client's weeks are covered.
+	if err := groups(ctx, db, allTracks, clinicians, members, o.Today.AddDays(-91), rec); err != nil {
 		return err
 	}
 	return inquiries(ctx, db, admissionsStaff, rec)

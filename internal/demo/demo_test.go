@@ -90,6 +90,9 @@ func TestDemoCenterIsRealistic(t *testing.T) {
 					t.Errorf("%s: demo measure %s raises an urgent flag", c.ID, m.Instrument)
 				}
 			}
+			if en, err := db.Enrolments(ctx, c.ID); err != nil || len(en) == 0 {
+				t.Errorf("%s: in treatment but in no group (%v)", c.ID, err)
+			}
 			ep, err := db.Episode(ctx, c.ID, c.Current.ID)
 			if err != nil || len(ep.Diagnoses) == 0 || ep.ReviewDue.IsZero() {
 				t.Errorf("%s: episode %+v, %v; want diagnoses and a review date", c.ID, ep, err)

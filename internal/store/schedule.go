@@ -864,3 +864,29 @@ func ruleWithoutEnd(ctx context.Context, tx *sql.Tx, id string) string {
 	}
 	return strings.Join(parts, ";")
 }
+
+// ImportEnrolments enrols many clients in groups in one transaction, each
+// with its own audit record: for demo data and loads from other systems.
+// Capacity is the caller's concern.
+func (db *DB) ImportEnrolments(ctx context.Context, enrolments map[string][]string, rec audit.Record) error {
+	var recs []*audit.Record
+	for series, clients := range enrolments {
+		for _, c := range clients {
+			r := rec
+			r.Category, r.Action, r.ClientID, r.EntityID = "client.schedule", audit.ActionCreate, c, series
+			recs = append(recs, &r)
+		}
+	}
+	now := db.Now()
+	return db.write(ctx, "store.ImportEnrolments", func(tx *sql.Tx) error {
+		for series, clients := range enrolments {
+			for _, c := range clients {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO series_enrolments (series_id, client_id, status, enrolled_at) VALUES ($1, $2, 'enrolled', $3)`,
+					series, c, now); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}, recs...)
+}

@@ -1,0 +1,51 @@
+package demo
+
+import (
+	"context"
+	"time"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/schedule"
+)
+
+// GroupStore is what the demo's group calendar is written through.
+type GroupStore interface {
+	CreateSeries(ctx context.Context, s *schedule.Series, rec audit.Record) error
+	ImportEnrolments(ctx context.Context, enrolments map[string][]string, rec audit.Record) error
+}
+
+// groupPlan is the week of groups each track runs: one group a meeting day,
+// the kinds an IOP week mixes.
+var groupPlan = []struct {
+	title string
+	kind  schedule.GroupType
+}{
+	{"Process group", "process"},
+	{"Relapse prevention", "relapse_prevention"},
+	{"CBT and DBT skills", "skills"},
+	{"Psychoeducation: how recovery works", "psychoeducation"},
+	{"Family education", "family_education"},
+	{"Life and work skills", "vocational"},
+}
+
+// groups gives every track its weekly groups, led by one clinician a track,
+// and enrols each client in treatment in their track's groups.
+func groups(ctx context.Context, db GroupStore, tracks []model.Track, clinicians []model.User, members map[string][]string,
+	from model.Date, rec audit.Record) error {
+	enrol := map[string][]string{}
+	for k, t := range tracks {
+		lead := clinicians[k%len(clinicians)]
+		for i, day := range t.Days {
+			plan := groupPlan[(k+i)%len(groupPlan)]
+			s := schedule.Series{TrackID: t.ID, Title: plan.title, Type: plan.kind, Start: t.Start, Minutes: int(t.End - t.Start),
+				FacilitatorID: lead.ID, Room: t.Room, MinCapacity: 4, MaxCapacity: max(t.Capacity, 1), OpenCohort: true,
+				Recurrence: schedule.Recurrence{Days: []time.Weekday{day}, From: from}}
+			if err := db.CreateSeries(ctx, &s, rec); err != nil {
+				return err
+			}
+			enrol[s.ID] = members[t.ID]
+		}
+	}
+	return db.ImportEnrolments(ctx, enrol, rec)
+}
