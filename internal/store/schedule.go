@@ -890,3 +890,43 @@ func (db *DB) ImportEnrolments(ctx context.Context, enrolments map[string][]stri
 		return nil
 	}, recs...)
 }
+
+// SetCapacity changes a group's minimum and maximum. The maximum cannot go
+// below the clients already enrolled; raising it moves waitlisted clients in.
+func (db *DB) SetCapacity(ctx context.Context, id string, min, max int, rec audit.Record) error {
+	const op = "store.SetCapacity"
+	if max < 1 || max > 100 || min < 0 || min > max {
+		return model.Invalid(op, map[string]string{"max_capacity": "The maximum is from 1 to 100 and the minimum from 0 to the maximum."})
+	}
+	rec.Category, rec.Action, rec.EntityID, rec.Detail = "program.series", audit.ActionUpdate, id, fmt.Sprintf("capacity %d-%d", min, max)
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		if err := lockResources(ctx, tx, "series:"+id); err != nil {
+			return err
+		}
+		var enrolled int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM series_enrolments WHERE series_id = $1 AND status = 'enrolled'`, id).Scan(&enrolled); err != nil {
+			return err
+		}
+		if max < enrolled {
+			return model.Invalid(op, map[string]string{"max_capacity": fmt.Sprintf("%d clients are enrolled: the maximum cannot be below that. Move clients to another group first.", enrolled)})
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE group_series SET min_capacity = $1, max_capacity = $2, updated_at = $3 WHERE id = $4`, min, max, db.Now(), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return model.NotFound(op, "group")
+		}
+		for free := max - enrolled; free > 0; free-- {
+			res, err := tx.ExecContext(ctx, `UPDATE series_enrolments SET status = 'enrolled' WHERE series_id = $1 AND client_id = (
+				SELECT client_id FROM series_enrolments WHERE series_id = $1 AND status = 'waitlisted' ORDER BY enrolled_at, client_id LIMIT 1)`, id)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				break
+			}
+		}
+		return nil
+	}, &rec)
+}

@@ -73,6 +73,19 @@ func TestSeriesEnrolmentAndWaitlist(t *testing.T) {
 		if len(got) != 1 || got[0].Status != "enrolled" {
 			t.Fatalf("the waitlisted client did not get the seat: %+v", got)
 		}
+		// Capacity cannot drop below enrolment; raising it seats the waitlist.
+		if err := db.SetCapacity(ctx, mon.ID, 0, 1, rec(u.ID)); !strings.Contains(model.FieldsOf(err)["max_capacity"], "2 clients are enrolled") {
+			t.Fatalf("capacity below enrolment: %v", err)
+		}
+		if _, err := db.Enrol(ctx, mon.ID, ids[0], rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetCapacity(ctx, mon.ID, 0, 3, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.Enrolments(ctx, ids[0]); len(got) != 1 || got[0].Status != "enrolled" {
+			t.Fatalf("raising capacity did not seat the waitlisted client: %+v", got)
+		}
 		occ, err := db.Occurrences(ctx, store.SeriesFilter{ClientID: ids[2]}, model.Date{Year: 2026, Month: 11, Day: 2}, model.Date{Year: 2026, Month: 11, Day: 15}, chicago)
 		if err != nil || len(occ) != 2 {
 			t.Fatalf("the client's occurrences: %d, %v", len(occ), err)

@@ -185,6 +185,27 @@ func (s *Server) occurrenceChange(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// seriesCapacity changes a group's minimum and maximum.
+func (s *Server) seriesCapacity(w http.ResponseWriter, r *http.Request) error {
+	sr, err := s.Store.Series(r.Context(), r.PathValue("gid"))
+	if err != nil {
+		return err
+	}
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.seriesCapacity", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	min, max := f.Int("min_capacity", sr.MinCapacity), f.Int("max_capacity", 0)
+	if !f.OK() {
+		return model.Invalid("web.seriesCapacity", f.Problems)
+	}
+	if err := s.Store.SetCapacity(r.Context(), sr.ID, min, max, s.record(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/program/tracks/"+sr.TrackID+"?saved=capacity", http.StatusSeeOther)
+	return nil
+}
+
 // seriesEnd ends a group after a last meeting and tells its facilitators.
 func (s *Server) seriesEnd(w http.ResponseWriter, r *http.Request) error {
 	sr, err := s.Store.Series(r.Context(), r.PathValue("gid"))

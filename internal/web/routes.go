@@ -83,6 +83,7 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/program/tracks/{tid}/groups", Perm: auth.ManagePrograms, Handle: s.seriesCreate},
 		{Method: "POST", Pattern: "/program/groups/{gid}/occurrences", Perm: auth.ManagePrograms, Handle: s.occurrenceChange},
 		{Method: "POST", Pattern: "/program/groups/{gid}/end", Perm: auth.ManagePrograms, Handle: s.seriesEnd},
+		{Method: "POST", Pattern: "/program/groups/{gid}/capacity", Perm: auth.ManagePrograms, Handle: s.seriesCapacity},
 		{Method: "POST", Pattern: "/program/closures", Perm: auth.ManagePrograms, Handle: s.closureCreate},
 		{Method: "GET", Pattern: "/schedule", Perm: auth.ViewSchedule, Handle: s.weekView},
 

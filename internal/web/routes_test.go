@@ -78,6 +78,7 @@ var reviewed = map[string][]model.Role{
 	"POST /program/tracks/{tid}/groups":             {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /program/groups/{gid}/occurrences":        {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /program/groups/{gid}/end":                {model.RoleAdmin, model.RoleClinicalDirector},
+	"POST /program/groups/{gid}/capacity":           {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /program/closures":                        {model.RoleAdmin, model.RoleClinicalDirector},
 	"GET /schedule":                                 model.Roles,
 	"GET /reviews":                                  clinical,

@@ -103,6 +103,7 @@ type Store interface {
 	CreateSeries(ctx context.Context, s *schedule.Series, rec audit.Record) error
 	SetException(ctx context.Context, e schedule.Exception, byID string, rec audit.Record) error
 	EndSeries(ctx context.Context, id string, last model.Date, reason, byID string, rec audit.Record) error
+	SetCapacity(ctx context.Context, id string, min, max int, rec audit.Record) error
 	AddClosure(ctx context.Context, c schedule.Closure, byID string, rec audit.Record) error
 	Closures(ctx context.Context) ([]schedule.Closure, error)
 	Occurrences(ctx context.Context, f store.SeriesFilter, from, to model.Date, loc *time.Location) ([]schedule.Occurrence, error)
