@@ -15,6 +15,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/config"
+	"github.com/openiop/openiop/internal/notify"
 	"github.com/openiop/openiop/internal/demo"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/platform/metrics"
@@ -107,6 +108,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	stopJobs := startHousekeeping(ctx, db, log, cfg.SessionIdle)
 	defer stopJobs()
+	if cfg.SMTPURL != "" {
+		mailer, err := notify.NewMailer(cfg.SMTPURL, cfg.MailFrom, cfg.BaseURL, false)
+		if err != nil {
+			return err
+		}
+		mailCtx, stopMail := context.WithCancel(ctx)
+		defer stopMail()
+		go notify.Run(mailCtx, db, mailer, 30*time.Second, log)
+		log.Info("emailing staff notices", "from", cfg.MailFrom)
+	}
 
 	select {
 	case err := <-served:

@@ -30,6 +30,8 @@ type Config struct {
 	SessionMax      time.Duration // and this long after sign-in regardless
 	TrustProxy      bool          // take the client address from X-Forwarded-For (behind a reverse proxy)
 	ShutdownTimeout time.Duration // how long to let in-flight requests finish on stop
+	SMTPURL         string        // smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; empty: no email
+	MailFrom        string        // the From address of notices
 }
 
 // Env names each setting's environment variable.
@@ -37,7 +39,7 @@ var Env = map[string]string{
 	"addr": "IOP_ADDR", "data-dir": "IOP_DATA_DIR", "database-url": "IOP_DATABASE_URL", "base-url": "IOP_BASE_URL",
 	"demo": "IOP_DEMO", "demo-clients": "IOP_DEMO_CLIENTS", "log-format": "IOP_LOG_FORMAT", "log-level": "IOP_LOG_LEVEL",
 	"session-idle": "IOP_SESSION_IDLE", "session-max": "IOP_SESSION_MAX", "trust-proxy": "IOP_TRUST_PROXY",
-	"shutdown-timeout": "IOP_SHUTDOWN_TIMEOUT",
+	"shutdown-timeout": "IOP_SHUTDOWN_TIMEOUT", "smtp-url": "IOP_SMTP_URL", "mail-from": "IOP_MAIL_FROM",
 }
 
 // Database holds the settings that choose the database, shared by every
@@ -158,6 +160,8 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (Confi
 	fs.Duration(&c.SessionMax, "session-max", 12*time.Hour, "sign staff out this long after sign-in")
 	fs.Bool(&c.TrustProxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind a reverse proxy)")
 	fs.Duration(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long to let requests finish when stopping")
+	fs.String(&c.SMTPURL, "smtp-url", "", "email staff notices through this server: smtp://user:pass@host:587 or smtps://user:pass@host:465")
+	fs.String(&c.MailFrom, "mail-from", "", "From address of notice emails (required with --smtp-url)")
 	// Flag syntax errors stop here; problems with values, from variables
 	// or flags, are all collected and reported together.
 	if err := fs.FlagSet.Parse(args); err != nil {
@@ -197,6 +201,14 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (Confi
 	}
 	if c.ShutdownTimeout <= 0 {
 		problems = append(problems, "--shutdown-timeout must be positive")
+	}
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			problems = append(problems, "--smtp-url must look like smtp://user:password@host:587 or smtps://user:password@host:465")
+		}
+		if c.MailFrom == "" || !strings.Contains(c.MailFrom, "@") {
+			problems = append(problems, "--mail-from must be an email address when --smtp-url is set")
+		}
 	}
 	if len(problems) > 0 {
 		return c, errors.New(strings.Join(problems, "; "))

@@ -151,6 +151,8 @@ func TestParseServeBadValues(t *testing.T) {
 		{"demo clients negative", []string{"--demo-clients", "-1"}, nil, []string{"--demo-clients", "between 0 and 100000", "-1"}},
 		{"demo clients too many", []string{"--demo-clients", "100001"}, nil, []string{"--demo-clients", "between 0 and 100000"}},
 		{"shutdown timeout zero", []string{"--shutdown-timeout", "0s"}, nil, []string{"--shutdown-timeout", "positive"}},
+		{"smtp url scheme", []string{"--smtp-url", "http://mail.example.org", "--mail-from", "iop@example.org"}, nil, []string{"--smtp-url", "smtp://"}},
+		{"smtp without from", []string{"--smtp-url", "smtp://mail.example.org:587"}, nil, []string{"--mail-from", "email address"}},
 		{"flag of the wrong type", []string{"--demo-clients", "lots"}, nil, []string{"demo-clients"}},
 		{"unknown flag", []string{"--colour"}, nil, []string{"colour"}},
 	}

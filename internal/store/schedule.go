@@ -930,3 +930,43 @@ func (db *DB) SetCapacity(ctx context.Context, id string, min, max int, rec audi
 		return nil
 	}, &rec)
 }
+
+// NoticeMail is a notice claimed for email.
+type NoticeMail struct {
+	ID, Email, Name, Text, Link string
+}
+
+// ClaimNoticesToEmail marks up to limit recent unsent notices as emailed and
+// returns them, so that each is sent once even with several replicas (a
+// notice that then fails to send is still in the app).
+func (db *DB) ClaimNoticesToEmail(ctx context.Context, limit int) ([]NoticeMail, error) {
+	var out []NoticeMail
+	err := db.write(ctx, "store.ClaimNoticesToEmail", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT n.id, u.email, u.name, n.text, n.link FROM notices n JOIN users u ON u.id = n.user_id
+			WHERE n.emailed_at IS NULL AND n.created_at > $1 AND u.active ORDER BY n.created_at LIMIT $2`, db.Now().Add(-7*24*time.Hour), limit)
+		if err != nil {
+			return err
+		}
+		var list []NoticeMail
+		for rows.Next() {
+			var m NoticeMail
+			if err := rows.Scan(&m.ID, &m.Email, &m.Name, &m.Text, &m.Link); err != nil {
+				rows.Close()
+				return err
+			}
+			list = append(list, m)
+		}
+		rows.Close()
+		for _, m := range list {
+			res, err := tx.ExecContext(ctx, `UPDATE notices SET emailed_at = $1 WHERE id = $2 AND emailed_at IS NULL`, db.Now(), m.ID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				out = append(out, m)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
