@@ -69,19 +69,11 @@ type SelfAssessmentCount struct {
 // SelfAssessmentCounts returns the anonymous daily counts from a day on.
 func (db *DB) SelfAssessmentCounts(ctx context.Context, from model.Date) ([]SelfAssessmentCount, error) {
 	rows, err := db.query(ctx, `SELECT day, level, crisis, n FROM self_assessment_counts WHERE day >= $1 ORDER BY day, level, crisis`, from)
-	if err != nil {
-		return nil, model.Wrap("store.SelfAssessmentCounts", model.KindInternal, err)
-	}
-	defer rows.Close()
-	var out []SelfAssessmentCount
-	for rows.Next() {
+	out, err := collect(rows, err, func(s scanner) (SelfAssessmentCount, error) {
 		var c SelfAssessmentCount
-		if err := rows.Scan(&c.Day, &c.Level, &c.Crisis, &c.N); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, s.Scan(&c.Day, &c.Level, &c.Crisis, &c.N)
+	})
+	return out, model.Wrap("store.SelfAssessmentCounts", model.KindInternal, err)
 }
 
 // Hit counts a request against key in a fixed window and reports whether
@@ -254,19 +246,11 @@ func (db *DB) AddContact(ctx context.Context, c *admissions.Contact, rec audit.R
 func (db *DB) Contacts(ctx context.Context, inquiryID string) ([]admissions.Contact, error) {
 	rows, err := db.query(ctx, `SELECT c.id, c.inquiry_id, c.at, c.channel, c.outcome, c.note, c.recorded_by, u.name
 		FROM inquiry_contacts c JOIN users u ON u.id = c.recorded_by WHERE c.inquiry_id = $1 ORDER BY c.at DESC, c.id`, inquiryID)
-	if err != nil {
-		return nil, model.Wrap("store.Contacts", model.KindInternal, err)
-	}
-	defer rows.Close()
-	var out []admissions.Contact
-	for rows.Next() {
+	out, err := collect(rows, err, func(s scanner) (admissions.Contact, error) {
 		var c admissions.Contact
-		if err := rows.Scan(&c.ID, &c.InquiryID, &c.At, &c.Channel, &c.Outcome, &c.Note, &c.ByID, &c.ByName); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, s.Scan(&c.ID, &c.InquiryID, &c.At, &c.Channel, &c.Outcome, &c.Note, &c.ByID, &c.ByName)
+	})
+	return out, model.Wrap("store.Contacts", model.KindInternal, err)
 }
 
 // AdmitInquiry registers the person as a client and admits them, in one

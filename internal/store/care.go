@@ -592,19 +592,11 @@ func (db *DB) OpenAssignments(ctx context.Context, clientID string) ([]care.Assi
 		FROM measure_assignments a JOIN users u ON u.id = a.assigned_by
 		WHERE a.client_id = $1 AND a.completed_measure_id IS NULL AND a.cancelled_at IS NULL
 		ORDER BY a.due_on, a.assigned_at`, clientID)
-	if err != nil {
-		return nil, model.Wrap("store.OpenAssignments", model.KindInternal, err)
-	}
-	defer rows.Close()
-	var out []care.Assignment
-	for rows.Next() {
+	out, err := collect(rows, err, func(s scanner) (care.Assignment, error) {
 		var a care.Assignment
-		if err := rows.Scan(&a.ID, &a.ClientID, &a.Instrument, &a.DueOn, &a.Note, &a.ByID, &a.ByName, &a.At); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return a, s.Scan(&a.ID, &a.ClientID, &a.Instrument, &a.DueOn, &a.Note, &a.ByID, &a.ByName, &a.At)
+	})
+	return out, model.Wrap("store.OpenAssignments", model.KindInternal, err)
 }
 
 // CancelAssignment withdraws an open assignment of a client.

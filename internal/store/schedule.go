@@ -301,19 +301,11 @@ func (db *DB) Closures(ctx context.Context) ([]schedule.Closure, error) {
 
 func closuresIn(ctx context.Context, q querier) ([]schedule.Closure, error) {
 	rows, err := q.QueryContext(ctx, `SELECT closure_date, reason FROM closures ORDER BY closure_date`)
-	if err != nil {
-		return nil, model.Wrap("store.Closures", model.KindInternal, err)
-	}
-	defer rows.Close()
-	var out []schedule.Closure
-	for rows.Next() {
+	out, err := collect(rows, err, func(s scanner) (schedule.Closure, error) {
 		var c schedule.Closure
-		if err := rows.Scan(&c.Date, &c.Reason); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, s.Scan(&c.Date, &c.Reason)
+	})
+	return out, model.Wrap("store.Closures", model.KindInternal, err)
 }
 
 // Enrolment is a client's place in a group.
@@ -788,19 +780,11 @@ type Notice struct {
 // Notices lists a staff member's unread notices, newest first.
 func (db *DB) Notices(ctx context.Context, userID string) ([]Notice, error) {
 	rows, err := db.query(ctx, `SELECT id, text, link, created_at FROM notices WHERE user_id = $1 AND read_at IS NULL ORDER BY created_at DESC LIMIT 20`, userID)
-	if err != nil {
-		return nil, model.Wrap("store.Notices", model.KindInternal, err)
-	}
-	defer rows.Close()
-	var out []Notice
-	for rows.Next() {
+	out, err := collect(rows, err, func(s scanner) (Notice, error) {
 		var n Notice
-		if err := rows.Scan(&n.ID, &n.Text, &n.Link, &n.At); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		return n, s.Scan(&n.ID, &n.Text, &n.Link, &n.At)
+	})
+	return out, model.Wrap("store.Notices", model.KindInternal, err)
 }
 
 // ReadNotice marks one of a user's notices read.

@@ -208,3 +208,20 @@ func (n nullString) Scan(src any) error {
 	*n.s = ns.String
 	return nil
 }
+
+// collect reads every row of a query with scan; it closes the rows.
+func collect[T any](rows *sql.Rows, err error, scan func(scanner) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
