@@ -9,11 +9,15 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/placement"
 	"github.com/openiop/openiop/internal/selfassess"
 	"github.com/openiop/openiop/internal/web/form"
 )
 
 type inquiriesData struct {
+	Counts    []levelCount // anonymous self-assessment results, last 30 days
+	Total     int
+	Crises    int
 	Inquiries []admissions.Inquiry
 	Status    string
 	Filters   []statusFilter
@@ -52,8 +56,32 @@ func (s *Server) inquiryList(w http.ResponseWriter, r *http.Request) error {
 			d.Overdue++
 		}
 	}
+	counts, err := s.Store.SelfAssessmentCounts(r.Context(), v.Today.AddDays(-29))
+	if err != nil {
+		return err
+	}
+	byLevel := map[string]int{}
+	for _, c := range counts {
+		byLevel[c.Level] += c.N
+		d.Total += c.N
+		if c.Crisis {
+			d.Crises += c.N
+		}
+	}
+	for _, l := range []placement.Level{placement.Emergency, placement.WithdrawalManagement, placement.Residential,
+		placement.PartialHospitalization, placement.IntensiveOutpatient, placement.Outpatient, placement.EarlyIntervention} {
+		if n := byLevel[string(l)]; n > 0 {
+			d.Counts = append(d.Counts, levelCount{Label: l.Label(), N: n})
+		}
+	}
 	v.Data = d
 	return s.pages.Page(w, http.StatusOK, "inquiries", &v)
+}
+
+// levelCount is how many self-assessments recommended a level.
+type levelCount struct {
+	Label string
+	N     int
 }
 
 func joinIDs(ids []string) string {

@@ -90,6 +90,9 @@ func TestInquiryFromThePublicSiteToAdmission(t *testing.T) {
 		if !strings.Contains(board.Body, "Dana") || !strings.Contains(board.Body, "Intensive outpatient program (IOP)") {
 			t.Fatal("the board does not list the inquiry with its recommended level")
 		}
+		if !strings.Contains(board.Body, "Self-assessments in the last 30 days") || !strings.Contains(board.Body, `<span class="bar-n">`) {
+			t.Error("the board does not count the public self-assessments")
+		}
 		page := e.get(a, "/inquiries/"+in.ID)
 		for _, want := range []string{"Intensive outpatient program (IOP)", "Employer", "(312) 555-0177", "All answers"} {
 			if !strings.Contains(page.Body, want) {

@@ -91,6 +91,7 @@ type Store interface {
 	CreateInquiry(ctx context.Context, in *admissions.Inquiry, rec audit.Record) error
 	Inquiries(ctx context.Context, status admissions.Status) ([]admissions.Inquiry, error)
 	CountOpenInquiries(ctx context.Context, now time.Time) (open, overdue int, err error)
+	SelfAssessmentCounts(ctx context.Context, from model.Date) ([]store.SelfAssessmentCount, error)
 	Inquiry(ctx context.Context, id string) (admissions.Inquiry, error)
 	UpdateInquiry(ctx context.Context, id string, u admissions.Update, byID string, rec audit.Record) error
 	AddContact(ctx context.Context, c *admissions.Contact, rec audit.Record) error
