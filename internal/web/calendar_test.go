@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +100,23 @@ func TestWeekAndDayViews(t *testing.T) {
 	admin := e.get(e.signIn(model.RoleAdmin), "/schedule?date=2026-11-25")
 	if !strings.Contains(admin.Body, "Intake assessment") || strings.Contains(admin.Body, e.client.DisplayName()) {
 		t.Error("the administrator's week view should show the appointment without the client's name")
+	}
+}
+
+func TestRoomFeed(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	d := e.signIn(model.RoleClinicalDirector)
+	r := e.post(d, "/schedule/room-calendar", url.Values{"room": {"Group Room A"}})
+	i := strings.Index(r.Body, "/calendar/")
+	if r.StatusCode != 200 || i < 0 {
+		t.Fatalf("room calendar: %d", r.StatusCode)
+	}
+	path := r.Body[i : i+strings.Index(r.Body[i:], ".ics")+4]
+	feed := e.get(e.browser(), path)
+	if feed.StatusCode != 200 || !strings.Contains(feed.Body, "LOCATION:Group Room A") {
+		t.Fatalf("the room's feed: %d", feed.StatusCode)
+	}
+	if r := e.post(d, "/schedule/room-calendar", url.Values{"room": {""}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("no room: %d, want 422", r.StatusCode)
 	}
 }

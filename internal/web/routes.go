@@ -86,6 +86,7 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/program/groups/{gid}/capacity", Perm: auth.ManagePrograms, Handle: s.seriesCapacity},
 		{Method: "POST", Pattern: "/program/closures", Perm: auth.ManagePrograms, Handle: s.closureCreate},
 		{Method: "GET", Pattern: "/schedule", Perm: auth.ViewSchedule, Handle: s.weekView},
+		{Method: "POST", Pattern: "/schedule/room-calendar", Perm: auth.ManagePrograms, Handle: s.roomFeedCreate},
 
 		// Administration.
 		{Method: "GET", Pattern: "/admin/users", Perm: auth.ManageUsers, Handle: s.userList},

@@ -80,6 +80,7 @@ var reviewed = map[string][]model.Role{
 	"POST /program/groups/{gid}/end":                {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /program/groups/{gid}/capacity":           {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /program/closures":                        {model.RoleAdmin, model.RoleClinicalDirector},
+	"POST /schedule/room-calendar":                  {model.RoleAdmin, model.RoleClinicalDirector},
 	"GET /schedule":                                 model.Roles,
 	"GET /reviews":                                  clinical,
 	"GET /admin/instruments":                        {model.RoleAdmin, model.RoleClinicalDirector},

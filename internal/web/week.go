@@ -2,12 +2,14 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/web/form"
 )
 
 type weekDay struct {
@@ -43,12 +45,37 @@ type weekData struct {
 	Day                    bool // one day instead of the week
 	Date                   model.Date
 	ShowNames              bool
+	RoomFeedURL            string // a room's calendar address just made, shown once
 }
 
 // weekView is the program's week: group meetings with enrolment against
 // capacity and appointments, by day, filtered by track, clinician or room.
 // Client names appear only to roles that may search clients.
 func (s *Server) weekView(w http.ResponseWriter, r *http.Request) error {
+	return s.renderWeek(w, r, "")
+}
+
+// roomFeedCreate makes (or remakes) a room's private calendar address, for
+// a screen by the door or the room's booking calendar.
+func (s *Server) roomFeedCreate(w http.ResponseWriter, r *http.Request) error {
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.roomFeedCreate", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	room := f.String("room", 60)
+	if room == "" {
+		return model.Invalid("web.roomFeedCreate", map[string]string{"room": "Choose a room."})
+	}
+	token, err := s.Store.CreateCalendarToken(r.Context(), store.FeedRoom, room, sessionOf(r).User.ID, s.record(r))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	r.URL.RawQuery = "room=" + url.QueryEscape(room)
+	return s.renderWeek(w, r, s.Options.BaseURL+"/calendar/"+token+".ics")
+}
+
+func (s *Server) renderWeek(w http.ResponseWriter, r *http.Request, roomFeed string) error {
 	ctx := r.Context()
 	v := s.view(r, "Week", "schedule")
 	loc := s.siteLocation(r)
@@ -59,7 +86,8 @@ func (s *Server) weekView(w http.ResponseWriter, r *http.Request) error {
 	monday := day.AddDays(-((int(day.Weekday()) + 6) % 7))
 	q := r.URL.Query()
 	d := weekData{From: monday, Prev: monday.AddDays(-7), Next: monday.AddDays(7), Track: q.Get("track"), Clinician: q.Get("clinician"),
-		Room: q.Get("room"), Site: q.Get("site"), Day: q.Get("view") == "day", Date: day, ShowNames: v.Can(string(auth.SearchClients))}
+		Room: q.Get("room"), Site: q.Get("site"), Day: q.Get("view") == "day", Date: day, ShowNames: v.Can(string(auth.SearchClients)),
+		RoomFeedURL: roomFeed}
 	days := 7
 	if d.Day {
 		monday, days = day, 1
