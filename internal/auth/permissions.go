@@ -37,6 +37,8 @@ const (
 	ManagePrograms    Permission = "programs.manage"    // program settings such as the continued-stay review interval
 	ManageInquiries   Permission = "inquiries.manage"   // the admissions board: inquiries, call log, admit or refer
 	ManageSchedule    Permission = "schedule.manage"    // a client's groups, availability, appointments and calendar feed
+	RecordAttendance  Permission = "attendance.record"  // take attendance at a group; acknowledge attendance alerts
+	ViewBilling       Permission = "billing.view"       // billable-days export
 )
 
 // rolePermissions is the single source of truth for what each role may do.
@@ -49,10 +51,11 @@ var rolePermissions = map[model.Role][]Permission{
 	model.RoleClinicalDirector: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, ViewAuditLog,
 		ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule,
+		RecordAttendance, ViewBilling,
 	},
 	model.RoleClinician: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, EditClient, ViewProgram,
-		ViewClinical, RecordClinical, AdmitClient, ManageSchedule,
+		ViewClinical, RecordClinical, AdmitClient, ManageSchedule, RecordAttendance,
 	},
 	// Admissions staff admit clients at intake; the clinical record itself
 	// (assessments, measures, discharge) is for clinicians.
@@ -60,7 +63,7 @@ var rolePermissions = map[model.Role][]Permission{
 		ViewSchedule, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, AdmitClient, ManageInquiries, ManageSchedule,
 	},
 	model.RoleBiller: {
-		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram,
+		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram, ViewBilling,
 	},
 	model.RoleFrontDesk: {
 		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram, ManageSchedule,
@@ -87,5 +90,5 @@ func PermissionsOf(r model.Role) []Permission {
 // AllPermissions lists every real permission (not the pseudo-permissions).
 func AllPermissions() []Permission {
 	return []Permission{ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient,
-		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule}
+		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule, RecordAttendance, ViewBilling}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
@@ -278,6 +279,8 @@ type clientScheduleData struct {
 	FeedURL    string
 	HasFeed    bool
 	Weekdays   []weekday
+	Week       *intensity.Week
+	Alerts     []intensity.Alert
 }
 
 type weekday struct {
@@ -321,6 +324,13 @@ func (s *Server) renderClientSchedule(w http.ResponseWriter, r *http.Request, st
 		if e.Status == "enrolled" && activeOn(e.Series, v.Today) {
 			d.PlannedMins += e.Series.WeeklyMinutes()
 		}
+	}
+	if d.Episode != nil {
+		week, alerts, err := s.clientWeek(r, c.ID, d.MinimumMins, v.Today)
+		if err != nil {
+			return err
+		}
+		d.Week, d.Alerts = &week, alerts
 	}
 	d.Meets = d.MinimumMins > 0 && d.PlannedMins >= d.MinimumMins
 	d.ShortMins = max(0, d.MinimumMins-d.PlannedMins)

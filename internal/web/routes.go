@@ -85,6 +85,11 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/program/groups/{gid}/end", Perm: auth.ManagePrograms, Handle: s.seriesEnd},
 		{Method: "POST", Pattern: "/program/groups/{gid}/capacity", Perm: auth.ManagePrograms, Handle: s.seriesCapacity},
 		{Method: "POST", Pattern: "/program/closures", Perm: auth.ManagePrograms, Handle: s.closureCreate},
+		{Method: "GET", Pattern: "/program/groups/{gid}/attendance", Perm: auth.RecordAttendance, Handle: s.attendanceShow},
+		{Method: "POST", Pattern: "/program/groups/{gid}/attendance", Perm: auth.RecordAttendance, Handle: s.attendanceSave},
+		{Method: "POST", Pattern: "/clients/{id}/alerts/ack", Perm: auth.RecordAttendance, Handle: s.alertAck},
+		{Method: "GET", Pattern: "/alerts", Perm: auth.RecordAttendance, Handle: s.alertsPage},
+		{Method: "GET", Pattern: "/reports/billable-days", Perm: auth.ViewBilling, Handle: s.billableDays},
 		{Method: "GET", Pattern: "/schedule", Perm: auth.ViewSchedule, Handle: s.weekView},
 		{Method: "POST", Pattern: "/schedule/room-calendar", Perm: auth.ManagePrograms, Handle: s.roomFeedCreate},
 

@@ -19,6 +19,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/care"
+	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/platform/httpx"
 	"github.com/openiop/openiop/internal/platform/metrics"
@@ -122,6 +123,13 @@ type Store interface {
 	CalendarOwner(ctx context.Context, token string) (kind, ownerID string, err error)
 	CreateTrack(ctx context.Context, t *model.Track, rec audit.Record) error
 	Notices(ctx context.Context, userID string) ([]store.Notice, error)
+	GroupRoster(ctx context.Context, seriesID string) ([]store.Roster, error)
+	SaveAttendance(ctx context.Context, seriesID string, date model.Date, marks []intensity.Mark, byID string, rec audit.Record) error
+	Attendance(ctx context.Context, seriesID string, date model.Date) (map[string]intensity.Mark, error)
+	ClientMarks(ctx context.Context, clientID string, from model.Date) ([]intensity.Mark, error)
+	AckAlert(ctx context.Context, a intensity.Alert, note, byID string, rec audit.Record) error
+	Acked(ctx context.Context, clientID string) (map[string]bool, error)
+	GroupServices(ctx context.Context, from, to model.Date) ([]intensity.Service, error)
 	ReadNotice(ctx context.Context, userID, id string) error
 	CreateAPIToken(ctx context.Context, userID, name string, rec audit.Record) (string, error)
 	APITokens(ctx context.Context, userID string) ([]store.APIToken, error)

@@ -233,6 +233,10 @@ func describe(p auth.Permission) string {
 		return "work the admissions inquiries"
 	case auth.ManageSchedule:
 		return "manage clients' schedules"
+	case auth.RecordAttendance:
+		return "take attendance"
+	case auth.ViewBilling:
+		return "see billing reports"
 	default:
 		return string(p)
 	}

@@ -157,6 +157,9 @@ func (s *Server) renderWeek(w http.ResponseWriter, r *http.Request, roomFeed str
 			e := weekEntry{Start: o.Start, End: o.End, Title: o.Series.Title, Detail: o.Series.TrackName + " · " + o.Series.Type.Label(),
 				Room: o.Series.Room, Who: o.Series.FacilitatorName, Enrolled: o.Series.Enrolled, Capacity: o.Series.MaxCapacity,
 				Group: true, Cancelled: o.Cancelled, Link: "/program/tracks/" + o.Series.TrackID}
+			if v.Can(string(auth.RecordAttendance)) && !o.Cancelled {
+				e.Link = "/program/groups/" + o.Series.ID + "/attendance?date=" + o.Date.String()
+			}
 			switch {
 			case o.Closed != "":
 				e.Note = "Center closed: " + o.Closed

@@ -1,0 +1,110 @@
+package intensity_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/openiop/openiop/internal/intensity"
+	"github.com/openiop/openiop/internal/model"
+)
+
+func TestCountMinutes(t *testing.T) {
+	for _, c := range []struct {
+		m    intensity.Mark
+		want int
+		err  string
+	}{
+		{intensity.Mark{Status: intensity.Present, Late: 30}, 180, ""},
+		{intensity.Mark{Status: intensity.Late, Late: 20}, 160, ""},
+		{intensity.Mark{Status: intensity.LeftEarly, LeftEarly: 45}, 135, ""},
+		{intensity.Mark{Status: intensity.Late, Late: 0}, 0, "minutes late, from 1 to 179"},
+		{intensity.Mark{Status: intensity.Late, Late: 180}, 0, "minutes late"},
+		{intensity.Mark{Status: intensity.LeftEarly, LeftEarly: 200}, 0, "minutes left early"},
+		{intensity.Mark{Status: intensity.AbsentUnexcused, Late: 5, Telehealth: true}, 0, ""},
+		{intensity.Mark{Status: "asleep"}, 0, "choose present"},
+	} {
+		m := c.m
+		err := m.Count(180)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%+v: %v, want an error about %q", c.m, err, c.err)
+			}
+			continue
+		}
+		if err != nil || m.Minutes != c.want {
+			t.Errorf("%+v: %d minutes, %v; want %d", c.m, m.Minutes, err, c.want)
+		}
+	}
+}
+
+func mark(s intensity.Status, minutes int, day int) *intensity.Mark {
+	return &intensity.Mark{Status: s, Minutes: minutes, Date: model.Date{Year: 2026, Month: 11, Day: day}}
+}
+
+func TestWeekAgainstTheMinimum(t *testing.T) {
+	mon := model.Date{Year: 2026, Month: 11, Day: 23}
+	// Three 3-hour sessions: Monday attended, Wednesday missed, Thursday to come.
+	w := intensity.WeekOf(mon, 540, []intensity.Meeting{
+		{Minutes: 180, Mark: mark(intensity.Present, 180, 23)},
+		{Minutes: 180, Mark: mark(intensity.AbsentUnexcused, 0, 25)},
+		{Minutes: 180},
+	})
+	if w.Scheduled != 540 || w.Attended != 180 || w.Possible != 180 || w.Meets() || w.CanMeet() || w.Shortfall() != 180 {
+		t.Fatalf("week %+v: meets %v can %v shortfall %d", w, w.Meets(), w.CanMeet(), w.Shortfall())
+	}
+	// A session the program cancels counts for neither side.
+	w = intensity.WeekOf(mon, 540, []intensity.Meeting{
+		{Minutes: 180, Mark: mark(intensity.Present, 180, 23)},
+		{Minutes: 180, Mark: mark(intensity.Cancelled, 0, 25)},
+		{Minutes: 180},
+	})
+	if w.Scheduled != 360 || w.Possible != 180 || w.Shortfall() != 180 {
+		t.Fatalf("week with a cancellation %+v", w)
+	}
+	if intensity.Monday(model.Date{Year: 2026, Month: 11, Day: 29}) != mon || intensity.Monday(mon) != mon {
+		t.Error("Monday of a Sunday, or of a Monday")
+	}
+}
+
+func TestAlerts(t *testing.T) {
+	today := model.Date{Year: 2026, Month: 11, Day: 26}
+	short := intensity.Week{From: model.Date{Year: 2026, Month: 11, Day: 23}, Minimum: 540, Attended: 180, Possible: 180}
+	marks := []intensity.Mark{*mark(intensity.Present, 180, 16), *mark(intensity.AbsentUnexcused, 0, 23), *mark(intensity.AbsentUnexcused, 0, 25)}
+	got := intensity.Alerts("c1", short, marks, 2, 7, today)
+	kinds := map[string]string{}
+	for _, a := range got {
+		kinds[a.Kind] = a.Message
+	}
+	if !strings.Contains(kinds["shortfall"], "3 hours short") || !strings.Contains(kinds["absences"], "2 unexcused absences in a row, the latest on Wed Nov 25") ||
+		!strings.Contains(kinds["no_attendance"], "since Mon Nov 16 (10 days)") {
+		t.Fatalf("alerts %+v", got)
+	}
+	// An excused absence breaks the run; a week that can still be met is fine.
+	marks[1].Status = intensity.AbsentExcused
+	ok := intensity.Week{Minimum: 540, Attended: 360, Possible: 180}
+	if got := intensity.Alerts("c1", ok, marks, 2, 14, today); len(got) != 0 {
+		t.Fatalf("no alerts expected, got %+v", got)
+	}
+}
+
+func TestBillableDays(t *testing.T) {
+	d1, d2 := model.Date{Year: 2026, Month: 11, Day: 23}, model.Date{Year: 2026, Month: 11, Day: 24}
+	days := intensity.Days([]intensity.Service{
+		{ClientID: "a", Date: d1, Minutes: 120, What: "group:process"},
+		{ClientID: "a", Date: d1, Minutes: 60, What: "appointment:individual"},
+		{ClientID: "a", Date: d2, Minutes: 150, What: "group:skills"},
+		{ClientID: "b", Date: d1, Minutes: 180, What: "group:process"},
+	}, intensity.DefaultPerDiemMinutes)
+	if len(days) != 3 {
+		t.Fatalf("%d days, want 3", len(days))
+	}
+	if !days[0].Billable || days[0].Minutes != 180 || len(days[0].Services) != 2 {
+		t.Errorf("a on the 23rd: %+v (2 hours of group and 1 of counseling meets 3 hours)", days[0])
+	}
+	if days[1].Billable {
+		t.Errorf("a on the 24th: %+v (2.5 hours is under the rule)", days[1])
+	}
+	if !days[2].Billable {
+		t.Errorf("b on the 23rd: %+v (exactly 3 hours meets the rule)", days[2])
+	}
+}

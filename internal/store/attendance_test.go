@@ -1,0 +1,60 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openiop/openiop/internal/intensity"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/testutil"
+)
+
+func TestAttendanceIsAllOrNothing(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, track, u := fixture(t, db)
+		mon := groupOn(track.ID, u.ID, time.Monday, 18*60, "Process group", "Group Room A")
+		if err := db.CreateSeries(ctx, &mon, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		in, out := newClient("Ana", "Ruiz"), newClient("Ben", "Cole")
+		for _, c := range []*model.Client{in, out} {
+			if err := db.CreateClient(ctx, c, rec(u.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.Enrol(ctx, mon.ID, in.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		day := model.Date{Year: 2026, Month: 11, Day: 9}
+		bad := []intensity.Mark{{ClientID: in.ID, Status: intensity.Late, Late: 200}, {ClientID: out.ID, Status: intensity.Present}}
+		err := db.SaveAttendance(ctx, mon.ID, day, bad, u.ID, rec(u.ID))
+		p := model.FieldsOf(err)
+		if !strings.Contains(p[in.ID], "from 1 to 179") || !strings.Contains(p[out.ID], "not enrolled") {
+			t.Fatalf("problems %v", p)
+		}
+		if got, _ := db.Attendance(ctx, mon.ID, day); len(got) != 0 {
+			t.Fatalf("a refused save stored %v", got)
+		}
+		if err := db.SaveAttendance(ctx, mon.ID, model.Date{Year: 2026, Month: 11, Day: 10}, []intensity.Mark{{ClientID: in.ID, Status: intensity.Present}}, u.ID, rec(u.ID)); model.FieldsOf(err)["date"] == "" {
+			t.Errorf("attendance on a day the group does not meet: %v", err)
+		}
+		for _, s := range []intensity.Status{intensity.Late, intensity.Present} { // a correction replaces the first mark
+			m := []intensity.Mark{{ClientID: in.ID, Status: s, Late: 15, Telehealth: true}}
+			if err := db.SaveAttendance(ctx, mon.ID, day, m, u.ID, rec(u.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _ := db.Attendance(ctx, mon.ID, day)
+		if m := got[in.ID]; m.Status != intensity.Present || m.Minutes != 180 || !m.Telehealth || m.Late != 0 {
+			t.Fatalf("attendance read back %+v", m)
+		}
+		services, _ := db.GroupServices(ctx, day, day)
+		if len(services) != 1 || services[0].Minutes != 180 || services[0].What != "group:process (telehealth)" {
+			t.Fatalf("services %+v", services)
+		}
+	})
+}

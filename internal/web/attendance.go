@@ -1,0 +1,293 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/intensity"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/schedule"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/web/form"
+)
+
+// Alert thresholds (per the issue's defaults): two unexcused absences in a
+// row; no attendance for 7 days.
+const (
+	alertAbsences = 2
+	alertIdleDays = 7
+)
+
+type attendanceRow struct {
+	store.Roster
+	Mark    intensity.Mark
+	Taken   bool
+	Problem string
+}
+
+type attendanceData struct {
+	Series   schedule.Series
+	Date     model.Date
+	Start    time.Time
+	Rows     []attendanceRow
+	Statuses []struct {
+		Value intensity.Status
+		Label string
+	}
+	Saved    bool
+	Problems map[string]string
+}
+
+// attendanceShow is the facilitator's one screen for a meeting: every
+// enrolled client with a status, minutes late or left early, and telehealth.
+func (s *Server) attendanceShow(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAttendance(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status int, typed map[string]intensity.Mark, problems map[string]string) error {
+	sr, err := s.Store.Series(r.Context(), r.PathValue("gid"))
+	if err != nil {
+		return err
+	}
+	loc := s.siteLocation(r)
+	v := s.view(r, "Attendance", "schedule")
+	date := v.Today
+	if d, err := model.ParseDate(r.URL.Query().Get("date")); err == nil {
+		date = d
+	}
+	occ := sr.Occurrences(date, date, loc, nil, nil)
+	if len(occ) == 0 {
+		return model.Errorf("web.attendance", model.KindNotFound, "%s does not meet on %s.", sr.Title, date.Format("Mon Jan 2"))
+	}
+	roster, err := s.Store.GroupRoster(r.Context(), sr.ID)
+	if err != nil {
+		return err
+	}
+	taken, err := s.Store.Attendance(r.Context(), sr.ID, date)
+	if err != nil {
+		return err
+	}
+	d := attendanceData{Series: sr, Date: date, Start: occ[0].Start, Statuses: intensity.Statuses, Saved: r.URL.Query().Get("saved") == "1",
+		Problems: problems}
+	var ids []string
+	for _, c := range roster {
+		row := attendanceRow{Roster: c, Mark: intensity.Mark{Status: intensity.Present}}
+		if m, ok := taken[c.ClientID]; ok {
+			row.Mark, row.Taken = m, true
+		}
+		if m, ok := typed[c.ClientID]; ok {
+			row.Mark = m
+		}
+		row.Problem = problems[c.ClientID]
+		d.Rows = append(d.Rows, row)
+		ids = append(ids, c.ClientID)
+	}
+	if len(ids) > 0 {
+		if err := s.auditRead(r, audit.ActionQuery, "client.attendance", "", "roster "+sr.ID+" "+date.String()+"; shown="+strings.Join(ids, ",")); err != nil {
+			return err
+		}
+	}
+	v.Data = d
+	return s.pages.Page(w, status, "attendance", &v)
+}
+
+// attendanceSave records the meeting's attendance in one go; any problem
+// re-shows the screen with what was entered and stores nothing.
+func (s *Server) attendanceSave(w http.ResponseWriter, r *http.Request) error {
+	sr, err := s.Store.Series(r.Context(), r.PathValue("gid"))
+	if err != nil {
+		return err
+	}
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.attendanceSave", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	date, err := model.ParseDate(r.URL.Query().Get("date"))
+	if err != nil {
+		return model.Invalid("web.attendanceSave", map[string]string{"date": "Give the meeting's date."})
+	}
+	var marks []intensity.Mark
+	typed := map[string]intensity.Mark{}
+	for _, id := range f.Values("client", 200, 40) {
+		m := intensity.Mark{SeriesID: sr.ID, Date: date, ClientID: id, Status: intensity.Status(f.String("status_"+id, 20)),
+			Late: f.Int("late_"+id, 0), LeftEarly: f.Int("left_"+id, 0), Telehealth: f.String("tele_"+id, 3) == "on"}
+		marks, typed[id] = append(marks, m), m
+	}
+	if !f.OK() {
+		return s.renderAttendance(w, r, http.StatusUnprocessableEntity, typed, f.Problems)
+	}
+	err = s.Store.SaveAttendance(r.Context(), sr.ID, date, marks, sessionOf(r).User.ID, s.record(r))
+	if fields := model.FieldsOf(err); fields != nil {
+		return s.renderAttendance(w, r, http.StatusUnprocessableEntity, typed, fields)
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/program/groups/"+sr.ID+"/attendance?date="+date.String()+"&saved=1", http.StatusSeeOther)
+	return nil
+}
+
+// clientWeek is a client's intensity this week and their open alerts.
+func (s *Server) clientWeek(r *http.Request, clientID string, minimum int, today model.Date) (intensity.Week, []intensity.Alert, error) {
+	ctx := r.Context()
+	loc := s.siteLocation(r)
+	monday := intensity.Monday(today)
+	occ, err := s.Store.Occurrences(ctx, store.SeriesFilter{ClientID: clientID}, monday, monday.AddDays(6), loc)
+	if err != nil {
+		return intensity.Week{}, nil, err
+	}
+	marks, err := s.Store.ClientMarks(ctx, clientID, monday.AddDays(-60))
+	if err != nil {
+		return intensity.Week{}, nil, err
+	}
+	byMeeting := map[string]*intensity.Mark{}
+	for i := range marks {
+		byMeeting[marks[i].SeriesID+marks[i].Date.String()] = &marks[i]
+	}
+	var meetings []intensity.Meeting
+	for _, o := range occ {
+		if o.Cancelled {
+			continue
+		}
+		meetings = append(meetings, intensity.Meeting{Start: o.Start, Minutes: o.Series.Minutes, Mark: byMeeting[o.Series.ID+o.Date.String()]})
+	}
+	week := intensity.WeekOf(monday, minimum, meetings)
+	alerts := intensity.Alerts(clientID, week, marks, alertAbsences, alertIdleDays, today)
+	acked, err := s.Store.Acked(ctx, clientID)
+	if err != nil {
+		return week, nil, err
+	}
+	alerts = slices.DeleteFunc(alerts, func(a intensity.Alert) bool { return acked[a.Kind+"|"+a.Key] })
+	return week, alerts, nil
+}
+
+// alertAck records that the counselor saw an alert and what they did.
+func (s *Server) alertAck(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadClient(r)
+	if err != nil {
+		return err
+	}
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.alertAck", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	a := intensity.Alert{ClientID: c.ID, Kind: f.OneOf("kind", []string{"shortfall", "absences", "no_attendance"}, false, "Unknown alert."),
+		Key: f.String("key", 20)}
+	if !f.OK() {
+		return model.Invalid("web.alertAck", f.Problems)
+	}
+	if err := s.Store.AckAlert(r.Context(), a, f.String("note", 500), sessionOf(r).User.ID, s.record(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/alerts", http.StatusSeeOther)
+	return nil
+}
+
+// billableDays exports, for a date range, each client's services per day
+// and whether the day meets the per-diem rule (3 hours of services), as CSV.
+func (s *Server) billableDays(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	from, err1 := model.ParseDate(q.Get("from"))
+	to, err2 := model.ParseDate(q.Get("to"))
+	v := s.view(r, "Billable days", "billing")
+	if err1 != nil || err2 != nil || to.Before(from) || from.AddDays(92).Before(to) {
+		if q.Get("from") != "" || q.Get("to") != "" {
+			return model.Invalid("web.billableDays", map[string]string{"from": "Give from and to as dates, at most 92 days apart."})
+		}
+		v.Data = struct{ From, To model.Date }{intensity.Monday(v.Today).AddDays(-7), intensity.Monday(v.Today).AddDays(-1)}
+		return s.pages.Page(w, http.StatusOK, "billing", &v)
+	}
+	services, err := s.Store.GroupServices(r.Context(), from, to)
+	if err != nil {
+		return err
+	}
+	loc := s.siteLocation(r)
+	start := time.Date(from.Year, from.Month, from.Day, 0, 0, 0, 0, loc)
+	end := time.Date(to.Year, to.Month, to.Day, 0, 0, 0, 0, loc).AddDate(0, 0, 1)
+	appts, err := s.Store.Appointments(r.Context(), store.AppointmentFilter{From: start, To: end})
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	for _, a := range appts {
+		if a.Cancelled || a.End.After(now) {
+			continue // only kept appointments that have happened
+		}
+		services = append(services, intensity.Service{ClientID: a.ClientID, Name: a.ClientName, Date: model.DateOf(a.Start.In(loc)),
+			Minutes: int(a.End.Sub(a.Start) / time.Minute), What: "appointment:" + string(a.Kind)})
+	}
+	slices.SortStableFunc(services, func(a, b intensity.Service) int {
+		if c := strings.Compare(a.ClientID, b.ClientID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Date.String(), b.Date.String())
+	})
+	days := intensity.Days(services, intensity.DefaultPerDiemMinutes)
+	ids := make([]string, 0, len(days))
+	for _, d := range days {
+		ids = append(ids, d.ClientID)
+	}
+	if err := s.auditRead(r, audit.ActionExport, "client.attendance", "", "billable days "+from.String()+".."+to.String()+"; shown="+strings.Join(slices.Compact(ids), ",")); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="billable-days-`+from.String()+`-`+to.String()+`.csv"`)
+	w.Header().Set("Cache-Control", "no-store")
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"client_id", "record_number", "client", "date", "minutes", "billable", "services"})
+	for _, d := range days {
+		_ = cw.Write([]string{d.ClientID, d.MRN, csvSafe(d.Name), d.Date.String(), strconv.Itoa(d.Minutes), strconv.FormatBool(d.Billable),
+			strings.Join(d.Services, "; ")})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+type alertRow struct {
+	Client model.Client
+	Week   intensity.Week
+	Alerts []intensity.Alert
+}
+
+// alertsPage lists the attendance alerts of the signed-in counselor's
+// caseload, to act on and acknowledge.
+func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) error {
+	v := s.view(r, "Attendance alerts", "alerts")
+	list, _, err := s.Store.SearchClients(r.Context(), store.ClientQuery{CounselorID: v.User.ID, Limit: 200})
+	if err != nil {
+		return err
+	}
+	var rows []alertRow
+	var ids []string
+	for _, c := range list {
+		if c.Current == nil || c.Current.Status != model.EpisodeActive {
+			continue
+		}
+		ep, err := s.Store.Episode(r.Context(), c.ID, c.Current.ID)
+		if err != nil {
+			return err
+		}
+		week, alerts, err := s.clientWeek(r, c.ID, ep.MinWeeklyMinutes, v.Today)
+		if err != nil {
+			return err
+		}
+		if len(alerts) > 0 {
+			rows = append(rows, alertRow{Client: c, Week: week, Alerts: alerts})
+			ids = append(ids, c.ID)
+		}
+	}
+	if len(ids) > 0 {
+		if err := s.auditRead(r, audit.ActionQuery, "client.alert", "", "shown="+strings.Join(ids, ",")); err != nil {
+			return err
+		}
+	}
+	v.Data = struct {
+		Rows               []alertRow
+		Absences, IdleDays int
+	}{rows, alertAbsences, alertIdleDays}
+	return s.pages.Page(w, http.StatusOK, "alerts", &v)
+}

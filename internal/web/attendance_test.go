@@ -1,0 +1,124 @@
+package web_test
+
+import (
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/schedule"
+	"github.com/openiop/openiop/internal/store"
+)
+
+// TestAttendanceIntensityAlertsAndBillableDays takes attendance for a group
+// over a week, checks the client's week against the minimum, the alert a
+// counselor sees after two unexcused absences, and the billable-days export
+// against hand counts.
+func TestAttendanceIntensityAlertsAndBillableDays(t *testing.T) {
+	e := newEnv(t, store.SQLite) // the clock is Monday 23 Nov 2026, 9 am in Chicago
+	ctx := t.Context()
+	clinician, _ := e.db.UserByEmail(ctx, "clinician@demo.openiop.org")
+	rec := audit.Record{At: time.Now(), ActorID: clinician.ID, ActorRole: "clinician", Outcome: audit.OutcomeSuccess}
+	ep, _ := e.db.Episode(ctx, e.client.ID, e.client.Current.ID)
+	// Take the client out of their demo groups, into three 3-hour groups of our own a week.
+	enrolled, _ := e.db.Enrolments(ctx, e.client.ID)
+	for _, en := range enrolled {
+		if err := e.db.Unenrol(ctx, en.Series.ID, e.client.ID, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tracks, _ := e.db.Tracks(ctx)
+	var track string
+	for _, tr := range tracks {
+		if tr.ProgramID == ep.ProgramID {
+			track = tr.ID
+		}
+	}
+	var groups []schedule.Series
+	for i, day := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday} {
+		s := schedule.Series{TrackID: track, Title: "Group " + day.String(), Type: "process", Start: 6 * 60, Minutes: 180,
+			FacilitatorID: clinician.ID, Room: "Test Room " + string(rune('A'+i)), MaxCapacity: 12, OpenCohort: true,
+			Recurrence: schedule.Recurrence{Days: []time.Weekday{day}, From: model.Date{Year: 2026, Month: 11, Day: 9}}}
+		if err := e.db.CreateSeries(ctx, &s, rec); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.Enrol(ctx, s.ID, e.client.ID, rec); err != nil {
+			t.Fatal(err)
+		}
+		groups = append(groups, s)
+	}
+	c := e.signIn(model.RoleClinician)
+	take := func(g schedule.Series, date, status, late string) response {
+		form := url.Values{"client": {e.client.ID}, "status_" + e.client.ID: {status}, "late_" + e.client.ID: {late}}
+		return e.post(c, "/program/groups/"+g.ID+"/attendance?date="+date, form)
+	}
+	// Bad input changes nothing.
+	if r := take(groups[0], "2026-11-16", "late", "500"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "minutes late, from 1 to 179") {
+		t.Fatalf("late beyond the session: %d", r.StatusCode)
+	}
+	other := url.Values{"client": {unknownID}, "status_" + unknownID: {"present"}}
+	if r := e.post(c, "/program/groups/"+groups[0].ID+"/attendance?date=2026-11-16", other); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a client not in the group: %d", r.StatusCode)
+	}
+	if marks, _ := e.db.ClientMarks(ctx, e.client.ID, model.Date{Year: 2026, Month: 11, Day: 1}); len(marks) != 0 {
+		t.Fatalf("refused attendance was stored: %+v", marks)
+	}
+	// Last week: present Monday (3 h), 30 minutes late Tuesday (2.5 h), absent Wednesday.
+	for _, x := range []struct {
+		g                   int
+		date, status, late string
+	}{{0, "2026-11-16", "present", ""}, {1, "2026-11-17", "late", "30"}, {2, "2026-11-18", "absent_unexcused", ""}} {
+		if r := take(groups[x.g], x.date, x.status, x.late); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("taking attendance %v: %d %s", x, r.StatusCode, r.Body)
+		}
+	}
+	// This week: the Monday group (this morning, 6 am) missed too.
+	if r := take(groups[0], "2026-11-23", "absent_unexcused", ""); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("taking attendance today: %d", r.StatusCode)
+	}
+	page := e.get(c, "/clients/"+e.client.ID+"/schedule").Body
+	for _, want := range []string{`id="attended-hours">0<`, "6 hours still possible", "3 hours short", "2 unexcused absences in a row"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the schedule page lacks %q", want)
+		}
+	}
+	alerts := e.get(c, "/alerts").Body
+	if !strings.Contains(alerts, e.client.DisplayName()) || !strings.Contains(alerts, "2 unexcused absences in a row, the latest on Mon Nov 23") {
+		t.Fatal("the counselor's alerts do not show the absences")
+	}
+	if r := e.post(c, "/clients/"+e.client.ID+"/alerts/ack", url.Values{"kind": {"absences"}, "key": {"2026-11-23"}, "note": {""}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("an acknowledgement without a note: %d", r.StatusCode)
+	}
+	if r := e.post(c, "/clients/"+e.client.ID+"/alerts/ack", url.Values{"kind": {"absences"}, "key": {"2026-11-23"}, "note": {"Called; car broke down"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("acknowledging: %d", r.StatusCode)
+	}
+	if alerts := e.get(c, "/alerts").Body; strings.Contains(alerts, "the latest on Mon Nov 23") {
+		t.Error("an acknowledged alert is still shown")
+	}
+
+	// Billable days: Monday 16th 180 min (billable), Tuesday 17th 150 min (not).
+	r := e.get(e.signIn(model.RoleBiller), "/reports/billable-days?from=2026-11-16&to=2026-11-22")
+	if r.StatusCode != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("export: %d", r.StatusCode)
+	}
+	rows, err := csv.NewReader(strings.NewReader(r.Body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, row := range rows[1:] {
+		if row[0] == e.client.ID {
+			got[row[3]] = row[4] + " " + row[5]
+		}
+	}
+	if got["2026-11-16"] != "180 true" || got["2026-11-17"] != "150 false" || len(got) != 2 {
+		t.Fatalf("billable days %v, want 16th 180 true and 17th 150 false", got)
+	}
+	if r := e.get(e.signIn(model.RoleFrontDesk), "/reports/billable-days?from=2026-11-16&to=2026-11-22"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("front desk export: %d, want 403", r.StatusCode)
+	}
+}
