@@ -69,7 +69,7 @@ func TestAttendanceIntensityAlertsAndBillableDays(t *testing.T) {
 	}
 	// Last week: present Monday (3 h), 30 minutes late Tuesday (2.5 h), absent Wednesday.
 	for _, x := range []struct {
-		g                   int
+		g                  int
 		date, status, late string
 	}{{0, "2026-11-16", "present", ""}, {1, "2026-11-17", "late", "30"}, {2, "2026-11-18", "absent_unexcused", ""}} {
 		if r := take(groups[x.g], x.date, x.status, x.late); r.StatusCode != http.StatusSeeOther {
