@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -169,4 +170,38 @@ func (db *DB) GroupServices(ctx context.Context, from, to model.Date) ([]intensi
 		return m, err
 	})
 	return out, model.Wrap("store.GroupServices", model.KindInternal, err)
+}
+
+// CreateScreen records a drug or alcohol screen.
+func (db *DB) CreateScreen(ctx context.Context, s *intensity.Screen, byID string, rec audit.Record) error {
+	const op = "store.CreateScreen"
+	if err := model.Invalid(op, s.Problems(model.DateOf(db.Now()))); err != nil {
+		return err
+	}
+	results, _ := json.Marshal(s.Results)
+	s.ID = model.NewID()
+	rec.Category, rec.Action, rec.ClientID, rec.EntityID, rec.Detail = "client.drug_screen", audit.ActionCreate, s.ClientID, s.ID, s.Outcome
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO drug_screens (id, client_id, screen_date, outcome, specimen, observed, results, prescribed,
+				confirmation, response, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			s.ID, s.ClientID, s.Date, s.Outcome, s.Specimen, s.Observed, string(results), s.Prescribed, s.Confirmation, s.Response, byID, db.Now())
+		return err
+	}, &rec)
+}
+
+// Screens lists a client's screens, newest first.
+func (db *DB) Screens(ctx context.Context, clientID string) ([]intensity.Screen, error) {
+	rows, err := db.query(ctx, `SELECT d.id, d.client_id, d.screen_date, d.outcome, d.specimen, d.observed, d.results, d.prescribed,
+			d.confirmation, d.response, u.name
+		FROM drug_screens d JOIN users u ON u.id = d.recorded_by WHERE d.client_id = $1 ORDER BY d.screen_date DESC, d.recorded_at DESC`, clientID)
+	out, err := collect(rows, err, func(sc scanner) (intensity.Screen, error) {
+		var s intensity.Screen
+		var results string
+		if err := sc.Scan(&s.ID, &s.ClientID, &s.Date, &s.Outcome, &s.Specimen, &s.Observed, &results, &s.Prescribed, &s.Confirmation,
+			&s.Response, &s.ByName); err != nil {
+			return s, err
+		}
+		return s, json.Unmarshal([]byte(results), &s.Results)
+	})
+	return out, model.Wrap("store.Screens", model.KindInternal, err)
 }

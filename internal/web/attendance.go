@@ -157,6 +157,18 @@ func (s *Server) clientWeek(r *http.Request, clientID string, minimum int, today
 	}
 	week := intensity.WeekOf(monday, minimum, meetings)
 	alerts := intensity.Alerts(clientID, week, marks, alertAbsences, alertIdleDays, today)
+	screens, err := s.Store.Screens(ctx, clientID)
+	if err != nil {
+		return week, nil, err
+	}
+	for _, sc := range screens {
+		if sc.Date.AddDays(14).Before(today) {
+			break // newest first: the rest are older
+		}
+		if a, ok := intensity.ScreenAlert(sc); ok {
+			alerts = append(alerts, a)
+		}
+	}
 	acked, err := s.Store.Acked(ctx, clientID)
 	if err != nil {
 		return week, nil, err
@@ -175,8 +187,8 @@ func (s *Server) alertAck(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return model.Errorf("web.alertAck", model.KindInvalid, "The form could not be read: %v", err)
 	}
-	a := intensity.Alert{ClientID: c.ID, Kind: f.OneOf("kind", []string{"shortfall", "absences", "no_attendance"}, false, "Unknown alert."),
-		Key: f.String("key", 20)}
+	a := intensity.Alert{ClientID: c.ID, Kind: f.OneOf("kind", []string{"shortfall", "absences", "no_attendance", "screen"}, false, "Unknown alert."),
+		Key: f.String("key", 40)}
 	if !f.OK() {
 		return model.Invalid("web.alertAck", f.Problems)
 	}
@@ -290,4 +302,37 @@ func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) error {
 		Absences, IdleDays int
 	}{rows, alertAbsences, alertIdleDays}
 	return s.pages.Page(w, http.StatusOK, "alerts", &v)
+}
+
+// screenCreate records a drug or alcohol screen from the chart.
+func (s *Server) screenCreate(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadClient(r)
+	if err != nil {
+		return err
+	}
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.screenCreate", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	sc := intensity.Screen{ClientID: c.ID, Date: f.Date("date"), Outcome: f.String("outcome", 20), Specimen: f.String("specimen", 20),
+		Observed: f.String("observed", 3) == "on", Prescribed: f.String("prescribed", 1000), Confirmation: f.String("confirmation", 1000),
+		Response: f.String("response", 1000), Results: map[string]string{}}
+	for _, sub := range intensity.Substances {
+		if v := f.String("result_"+sub.Code, 20); v != "" {
+			sc.Results[sub.Code] = v
+		}
+	}
+	if f.OK() {
+		err = s.Store.CreateScreen(r.Context(), &sc, sessionOf(r).User.ID, s.record(r))
+		if fields := model.FieldsOf(err); fields != nil {
+			f.Merge(fields)
+		} else if err != nil {
+			return err
+		}
+	}
+	if !f.OK() {
+		return model.Invalid("web.screenCreate", f.Problems)
+	}
+	http.Redirect(w, r, "/clients/"+c.ID+"?screen=1#screens-title", http.StatusSeeOther)
+	return nil
 }

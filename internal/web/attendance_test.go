@@ -122,3 +122,37 @@ func TestAttendanceIntensityAlertsAndBillableDays(t *testing.T) {
 		t.Errorf("front desk export: %d, want 403", r.StatusCode)
 	}
 }
+
+func TestDrugScreensOnTheChart(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	c := e.signIn(model.RoleClinician)
+	path := "/clients/" + e.client.ID + "/screens"
+	for name, form := range map[string]url.Values{
+		"future":            {"date": {"2027-01-01"}, "outcome": {"missed"}},
+		"results on missed": {"date": {"2026-11-20"}, "outcome": {"missed"}, "result_pcp": {"negative"}},
+		"bad result":        {"date": {"2026-11-20"}, "outcome": {"collected"}, "specimen": {"urine"}, "result_pcp": {"maybe"}},
+	} {
+		if r := e.post(c, path, form); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d, want 422", name, r.StatusCode)
+		}
+	}
+	if got, _ := e.db.Screens(t.Context(), e.client.ID); len(got) != 0 {
+		t.Fatalf("refused screens were stored: %+v", got)
+	}
+	r := e.post(c, path, url.Values{"date": {"2026-11-20"}, "outcome": {"collected"}, "specimen": {"urine"}, "observed": {"on"},
+		"result_cannabinoids": {"positive"}, "result_opiates": {"negative"}, "response": {"Discussed in session"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("screen: %d %s", r.StatusCode, r.Body)
+	}
+	chart := e.get(c, "/clients/"+e.client.ID).Body
+	if !strings.Contains(chart, "Positive: Cannabinoids (THC)") || !strings.Contains(chart, "urine, observed") {
+		t.Error("the chart does not show the screen")
+	}
+	// The primary counselor's alerts show the unexplained positive.
+	if alerts := e.get(c, "/alerts").Body; !strings.Contains(alerts, "Drug screen on Fri Nov 20: Positive: Cannabinoids (THC).") {
+		t.Error("the positive screen raised no alert")
+	}
+	if r := e.get(e.signIn(model.RoleFrontDesk), "/clients/"+e.client.ID); strings.Contains(r.Body, "Drug screens") {
+		t.Error("front desk sees drug screens")
+	}
+}

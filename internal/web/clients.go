@@ -6,6 +6,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/care"
+	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/web/form"
@@ -89,6 +90,8 @@ type clientShowData struct {
 	Trends      []trend
 	Assessments []care.Assessment
 	Assigned    []care.Assignment
+	Screens     []intensity.Screen
+	Substances  []struct{ Code, Label, LOINC string }
 	CanAdmit    bool
 	Flash       string
 }
@@ -126,6 +129,10 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 		if d.Assigned, err = s.Store.OpenAssignments(r.Context(), c.ID); err != nil {
 			return err
 		}
+		if d.Screens, err = s.Store.Screens(r.Context(), c.ID); err != nil {
+			return err
+		}
+		d.Substances = intensity.Substances
 		if d.Assessments, err = s.Store.Assessments(r.Context(), c.ID); err != nil {
 			return err
 		}

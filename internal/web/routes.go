@@ -89,6 +89,7 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/program/groups/{gid}/attendance", Perm: auth.RecordAttendance, Handle: s.attendanceSave},
 		{Method: "POST", Pattern: "/clients/{id}/alerts/ack", Perm: auth.RecordAttendance, Handle: s.alertAck},
 		{Method: "GET", Pattern: "/alerts", Perm: auth.RecordAttendance, Handle: s.alertsPage},
+		{Method: "POST", Pattern: "/clients/{id}/screens", Perm: auth.RecordClinical, Handle: s.screenCreate},
 		{Method: "GET", Pattern: "/reports/billable-days", Perm: auth.ViewBilling, Handle: s.billableDays},
 		{Method: "GET", Pattern: "/schedule", Perm: auth.ViewSchedule, Handle: s.weekView},
 		{Method: "POST", Pattern: "/schedule/room-calendar", Perm: auth.ManagePrograms, Handle: s.roomFeedCreate},

@@ -84,6 +84,7 @@ var reviewed = map[string][]model.Role{
 	"GET /program/groups/{gid}/attendance":          clinical,
 	"POST /program/groups/{gid}/attendance":         clinical,
 	"POST /clients/{id}/alerts/ack":                 clinical,
+	"POST /clients/{id}/screens":                    clinical,
 	"GET /alerts":                                   clinical,
 	"GET /reports/billable-days":                    {model.RoleClinicalDirector, model.RoleBiller},
 	"GET /schedule":                                 model.Roles,

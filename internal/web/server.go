@@ -130,6 +130,8 @@ type Store interface {
 	AckAlert(ctx context.Context, a intensity.Alert, note, byID string, rec audit.Record) error
 	Acked(ctx context.Context, clientID string) (map[string]bool, error)
 	GroupServices(ctx context.Context, from, to model.Date) ([]intensity.Service, error)
+	CreateScreen(ctx context.Context, s *intensity.Screen, byID string, rec audit.Record) error
+	Screens(ctx context.Context, clientID string) ([]intensity.Screen, error)
 	ReadNotice(ctx context.Context, userID, id string) error
 	CreateAPIToken(ctx context.Context, userID, name string, rec audit.Record) (string, error)
 	APITokens(ctx context.Context, userID string) ([]store.APIToken, error)
