@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/csv"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -154,5 +155,90 @@ func TestDrugScreensOnTheChart(t *testing.T) {
 	}
 	if r := e.get(e.signIn(model.RoleFrontDesk), "/clients/"+e.client.ID); strings.Contains(r.Body, "Drug screens") {
 		t.Error("front desk sees drug screens")
+	}
+}
+
+func TestGroupNoteWrittenOnceIndividualizedAndLocked(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := t.Context()
+	c := e.signIn(model.RoleClinician)
+	clinician, _ := e.db.UserByEmail(ctx, "clinician@demo.openiop.org")
+	// The demo's first group the clinician leads, and its meeting last Monday.
+	all, _ := e.db.ListSeries(ctx, store.SeriesFilter{FacilitatorID: clinician.ID})
+	var g schedule.Series
+	for _, s := range all {
+		if s.Enrolled >= 3 && s.Recurrence.Days[0] == time.Monday {
+			g = s
+			break
+		}
+	}
+	if g.ID == "" {
+		t.Fatal("no Monday group with three clients in the demo")
+	}
+	roster, _ := e.db.GroupRoster(ctx, g.ID)
+	a, b, absent := roster[0], roster[1], roster[2]
+	date := "2026-11-16"
+	form := url.Values{"client": {a.ClientID, b.ClientID, absent.ClientID}, "status_" + a.ClientID: {"present"},
+		"status_" + b.ClientID: {"present"}, "status_" + absent.ClientID: {"absent_unexcused"}}
+	for _, r := range roster[3:] {
+		form.Add("client", r.ClientID)
+		form.Set("status_"+r.ClientID, "absent_excused")
+	}
+	if r := e.post(c, "/program/groups/"+g.ID+"/attendance?date="+date, form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("attendance: %d", r.StatusCode)
+	}
+	if p := e.get(c, "/notes/pending").Body; !strings.Contains(p, g.Title) {
+		t.Error("the meeting is not on the notes-to-sign list")
+	}
+	same := "Participated actively and described a craving at work, then practiced urge surfing with the group."
+	note := url.Values{"topic": {"Cravings at work"}, "interventions": {"Urge surfing; CBT chain analysis"}, "client": {a.ClientID, b.ClientID},
+		"participation_" + a.ClientID: {same}, "response_" + a.ClientID: {"Engaged"}, "progress_" + a.ClientID: {"Objective 2"}, "plan_" + a.ClientID: {"Practice daily"},
+		"participation_" + b.ClientID: {same}, "response_" + b.ClientID: {"Engaged"}, "progress_" + b.ClientID: {"Objective 2"}, "plan_" + b.ClientID: {"Practice daily"},
+		"action": {"sign"}}
+	path := "/program/groups/" + g.ID + "/note?date=" + date
+	r := e.post(c, path, note)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "nearly the same") || !(strings.Contains(r.Body, html.EscapeString(a.Name+" and "+b.Name)) || strings.Contains(r.Body, html.EscapeString(b.Name+" and "+a.Name))) {
+		t.Fatalf("near-identical sections: %d", r.StatusCode)
+	}
+	if n, _ := e.db.GroupNote(ctx, g.ID, model.Date{Year: 2026, Month: 11, Day: 16}); n.ID != "" {
+		t.Fatal("the warned note was stored")
+	}
+	// A section for the absent client is refused.
+	withAbsent := url.Values{}
+	for k, v := range note {
+		withAbsent[k] = v
+	}
+	withAbsent.Add("client", absent.ClientID)
+	withAbsent.Set("participation_"+absent.ClientID, "Was not there")
+	withAbsent.Set("action", "draft")
+	if r := e.post(c, path, withAbsent); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "did not attend") {
+		t.Fatalf("a section for an absent client: %d", r.StatusCode)
+	}
+	note.Set("participation_"+b.ClientID, "Quiet at first; later said weekends alone are the hardest time and asked for a peer contact.")
+	note.Set("plan_"+b.ClientID, "Peer support list; call sponsor Saturday")
+	if r := e.post(c, path, note); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("signing: %d %s", r.StatusCode, r.Body)
+	}
+	note.Set("topic", "Changed after signing")
+	if r := e.post(c, path, note); r.StatusCode != http.StatusConflict {
+		t.Errorf("editing a signed note: %d, want 409", r.StatusCode)
+	}
+	if r := e.post(c, "/program/groups/"+g.ID+"/note/addendum?date="+date, url.Values{"addendum": {"B. called the next day; doing well."}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("addendum: %d", r.StatusCode)
+	}
+	chartA := e.get(c, "/clients/"+a.ClientID).Body
+	if !strings.Contains(chartA, "Cravings at work") || !strings.Contains(chartA, "practiced urge surfing") || strings.Contains(chartA, "weekends alone") ||
+		strings.Contains(chartA, html.EscapeString(b.Name)) {
+		t.Error("A's chart must show the shared part and A's section only")
+	}
+	chartB := e.get(c, "/clients/"+b.ClientID).Body
+	if !strings.Contains(chartB, "weekends alone") || strings.Contains(chartB, html.EscapeString(a.Name)) || !strings.Contains(chartB, "called the next day") {
+		t.Error("B's chart must show B's section and the addendum, and never A")
+	}
+	if chart := e.get(c, "/clients/"+absent.ClientID).Body; strings.Contains(chart, "Cravings at work") {
+		t.Error("the absent client's chart shows the note")
+	}
+	if p := e.get(c, "/notes/pending").Body; strings.Contains(p, "note?date="+date) {
+		t.Error("a signed note is still to sign")
 	}
 }

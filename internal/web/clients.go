@@ -91,6 +91,7 @@ type clientShowData struct {
 	Assessments []care.Assessment
 	Assigned    []care.Assignment
 	Screens     []intensity.Screen
+	GroupNotes  []store.ClientNote
 	Substances  []struct{ Code, Label, LOINC string }
 	CanAdmit    bool
 	Flash       string
@@ -133,6 +134,9 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.Substances = intensity.Substances
+		if d.GroupNotes, err = s.Store.ClientGroupNotes(r.Context(), c.ID); err != nil {
+			return err
+		}
 		if d.Assessments, err = s.Store.Assessments(r.Context(), c.ID); err != nil {
 			return err
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/notes"
 	"github.com/openiop/openiop/internal/platform/httpx"
 	"github.com/openiop/openiop/internal/platform/metrics"
 	"github.com/openiop/openiop/internal/schedule"
@@ -131,6 +132,12 @@ type Store interface {
 	Acked(ctx context.Context, clientID string) (map[string]bool, error)
 	GroupServices(ctx context.Context, from, to model.Date) ([]intensity.Service, error)
 	CreateScreen(ctx context.Context, s *intensity.Screen, byID string, rec audit.Record) error
+	GroupNote(ctx context.Context, seriesID string, date model.Date) (notes.GroupNote, error)
+	SaveGroupNote(ctx context.Context, n *notes.GroupNote, attended []string, sign bool, byID string, rec audit.Record) error
+	AddAddendum(ctx context.Context, noteID, text, byID string, rec audit.Record) error
+	CoSign(ctx context.Context, noteID, byID string, rec audit.Record) error
+	ClientGroupNotes(ctx context.Context, clientID string) ([]store.ClientNote, error)
+	PendingNotes(ctx context.Context, facilitatorID string, since model.Date) ([]store.PendingNote, error)
 	Screens(ctx context.Context, clientID string) ([]intensity.Screen, error)
 	ReadNotice(ctx context.Context, userID, id string) error
 	CreateAPIToken(ctx context.Context, userID, name string, rec audit.Record) (string, error)

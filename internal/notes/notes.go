@@ -1,0 +1,196 @@
+// Package notes is clinical documentation of sessions: a group note written
+// once with a required individual section for each client who attended,
+// checked for near-identical sections before signing (payers deny cloned
+// notes, and each client's care deserves its own words), locked by the
+// signature and changed only by dated addenda. No SQL, no HTTP.
+package notes
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/openiop/openiop/internal/model"
+)
+
+// maxField bounds each narrative field.
+const maxField = 4000
+
+// Section is one client's part of a group note.
+type Section struct {
+	ClientID      string
+	Participation string // how they took part
+	Response      string // how they responded to the interventions
+	Progress      string // progress toward an objective of their plan
+	Plan          string // what comes next for them
+}
+
+// Empty reports whether nothing was written.
+func (s Section) Empty() bool {
+	return strings.TrimSpace(s.Participation+s.Response+s.Progress+s.Plan) == ""
+}
+
+// Text is the section's words, for the similarity check.
+func (s Section) Text() string {
+	return s.Participation + " " + s.Response + " " + s.Progress + " " + s.Plan
+}
+
+// Addendum is a dated change to a signed note.
+type Addendum struct {
+	Text   string
+	ByName string
+	At     time.Time
+}
+
+// GroupNote is the note of one group meeting.
+type GroupNote struct {
+	ID            string
+	SeriesID      string
+	Date          model.Date
+	Topic         string
+	Interventions string
+	Dynamics      string
+	Sections      map[string]Section // by client id; only clients who attended
+	AuthorID      string
+	AuthorName    string
+	SignedAt      time.Time
+	SignedByName  string
+	CoSignNeeded  bool
+	CoSignedAt    time.Time
+	CoSignedName  string
+	Addenda       []Addendum
+	UpdatedAt     time.Time
+}
+
+// Signed reports whether the note is locked.
+func (n GroupNote) Signed() bool { return !n.SignedAt.IsZero() }
+
+// Problems checks the note. Sections may only be written for clients who
+// attended; to sign, the shared part and every attending client's section
+// must be complete.
+func (n GroupNote) Problems(attended []string, signing bool) map[string]string {
+	p := map[string]string{}
+	in := map[string]bool{}
+	for _, id := range attended {
+		in[id] = true
+	}
+	for id, s := range n.Sections {
+		if !in[id] && !s.Empty() {
+			p["section_"+id] = "This client did not attend: absent clients get no note, only their attendance."
+		}
+		for _, v := range []string{s.Participation, s.Response, s.Progress, s.Plan} {
+			if utf8.RuneCountInString(v) > maxField {
+				p["section_"+id] = fmt.Sprintf("Keep each part under %d characters.", maxField)
+			}
+		}
+	}
+	for k, v := range map[string]string{"topic": n.Topic, "interventions": n.Interventions, "dynamics": n.Dynamics} {
+		if utf8.RuneCountInString(v) > maxField {
+			p[k] = fmt.Sprintf("Keep this under %d characters.", maxField)
+		}
+	}
+	if !signing {
+		return p
+	}
+	if strings.TrimSpace(n.Topic) == "" {
+		p["topic"] = "Give the session's topic."
+	}
+	if strings.TrimSpace(n.Interventions) == "" {
+		p["interventions"] = "Describe the interventions used."
+	}
+	for _, id := range attended {
+		s := n.Sections[id]
+		switch {
+		case strings.TrimSpace(s.Participation) == "":
+			p["section_"+id] = "Describe this client's participation."
+		case strings.TrimSpace(s.Response) == "":
+			p["section_"+id] = "Describe this client's response."
+		case strings.TrimSpace(s.Progress) == "":
+			p["section_"+id] = "Describe this client's progress toward their goals."
+		case strings.TrimSpace(s.Plan) == "":
+			p["section_"+id] = "Give this client's plan."
+		}
+	}
+	return p
+}
+
+// Pair is two clients whose sections are nearly the same.
+type Pair struct {
+	A, B  string
+	Score float64 // 0 to 1
+}
+
+// SimilarThreshold is the share of shared word triples above which two
+// sections are called near-identical.
+const SimilarThreshold = 0.6
+
+// Similar finds pairs of sections that are near-identical: the share of
+// word triples they have in common (Jaccard over 3-word shingles, after
+// lower-casing and dropping punctuation) is at least SimilarThreshold.
+// Short sections compare by words instead, so "Participated well." twice
+// is caught too.
+func Similar(sections map[string]Section) []Pair {
+	ids := make([]string, 0, len(sections))
+	for id, s := range sections {
+		if !s.Empty() {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	shingles := map[string]map[string]bool{}
+	for _, id := range ids {
+		shingles[id] = shingle(sections[id].Text())
+	}
+	var out []Pair
+	for i := range ids {
+		for j := i + 1; j < len(ids); j++ {
+			if score := jaccard(shingles[ids[i]], shingles[ids[j]]); score >= SimilarThreshold {
+				out = append(out, Pair{ids[i], ids[j], score})
+			}
+		}
+	}
+	return out
+}
+
+func shingle(s string) map[string]bool {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	out := map[string]bool{}
+	if len(words) < 3 {
+		for _, w := range words {
+			out[w] = true
+		}
+		return out
+	}
+	for i := 0; i+3 <= len(words); i++ {
+		out[words[i]+" "+words[i+1]+" "+words[i+2]] = true
+	}
+	return out
+}
+
+func jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for k := range a {
+		if b[k] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// Age says how late a note is: "" while under 24 hours, "late" from 24 and
+// "overdue" from 72 hours after the session ended.
+func Age(ended, now time.Time) string {
+	switch d := now.Sub(ended); {
+	case d >= 72*time.Hour:
+		return "overdue"
+	case d >= 24*time.Hour:
+		return "late"
+	}
+	return ""
+}
