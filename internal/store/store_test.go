@@ -22,7 +22,7 @@ func rec(actor string) audit.Record {
 }
 
 // fixture creates a site, program, track and counselor to hang clients on.
-func fixture(t *testing.T, db *store.DB) (model.Program, model.Track, model.User) {
+func fixture(t testing.TB, db *store.DB) (model.Program, model.Track, model.User) {
 	t.Helper()
 	ctx := context.Background()
 	site := model.Site{Name: "Main", TimeZone: "America/Chicago"}
