@@ -43,6 +43,22 @@ func (s Status) Label() string {
 	return string(s)
 }
 
+// Ahead reports whether the status can be known before the meeting starts:
+// an absence the client announced, or the program cancelling. Whether
+// someone came can only be recorded once the meeting has begun.
+func (s Status) Ahead() bool { return s == AbsentExcused || s == Cancelled }
+
+// NotYetProblems checks the marks of a meeting that has not started.
+func NotYetProblems(marks []Mark) map[string]string {
+	p := map[string]string{}
+	for _, m := range marks {
+		if m.Status != "" && !m.Status.Ahead() {
+			p[m.ClientID] = "This meeting has not started: only an excused absence or a program cancellation can be recorded ahead."
+		}
+	}
+	return p
+}
+
 // Mark is one client's attendance at one meeting.
 type Mark struct {
 	SeriesID   string
@@ -98,32 +114,38 @@ type Week struct {
 	Minimum   int        // the program's weekly minimum, in minutes
 	Scheduled int        // every meeting this week that is not cancelled
 	Attended  int        // minutes counted from attendance taken
-	Possible  int        // minutes of meetings not yet taken (still to come or not yet marked)
+	Possible  int        // minutes of meetings still to come
+	Unmarked  int        // minutes of meetings that began but whose attendance is not taken yet
 }
 
 // Meets reports whether the minimum is already reached.
 func (w Week) Meets() bool { return w.Minimum > 0 && w.Attended >= w.Minimum }
 
 // CanMeet reports whether the minimum can still be reached this week.
-func (w Week) CanMeet() bool { return w.Attended+w.Possible >= w.Minimum }
+// Meetings not yet marked count as possible: a missing mark is not an
+// absence.
+func (w Week) CanMeet() bool { return w.Attended+w.Possible+w.Unmarked >= w.Minimum }
 
 // Shortfall is how far below the minimum the week will end even if every
 // remaining meeting is attended (0 when it can still be met).
-func (w Week) Shortfall() int { return max(0, w.Minimum-w.Attended-w.Possible) }
+func (w Week) Shortfall() int { return max(0, w.Minimum-w.Attended-w.Possible-w.Unmarked) }
 
-// WeekOf sums a client's meetings of a week. Meetings cancelled by the
-// program count for neither side.
-func WeekOf(monday model.Date, minimum int, meetings []Meeting) Week {
+// WeekOf sums a client's meetings of a week as of now. Meetings cancelled
+// by the program count for neither side.
+func WeekOf(monday model.Date, minimum int, meetings []Meeting, now time.Time) Week {
 	w := Week{From: monday, Minimum: minimum}
 	for _, m := range meetings {
 		if m.Mark != nil && m.Mark.Status == Cancelled {
 			continue
 		}
 		w.Scheduled += m.Minutes
-		if m.Mark != nil {
+		switch {
+		case m.Mark != nil:
 			w.Attended += m.Mark.Minutes
-		} else {
+		case m.Start.After(now):
 			w.Possible += m.Minutes
+		default:
+			w.Unmarked += m.Minutes
 		}
 	}
 	return w

@@ -3,6 +3,7 @@ package intensity_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
@@ -43,23 +44,35 @@ func mark(s intensity.Status, minutes int, day int) *intensity.Mark {
 
 func TestWeekAgainstTheMinimum(t *testing.T) {
 	mon := model.Date{Year: 2026, Month: 11, Day: 23}
+	at := func(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, time.UTC) }
+	now := at(25, 12) // Wednesday noon
 	// Three 3-hour sessions: Monday attended, Wednesday missed, Thursday to come.
 	w := intensity.WeekOf(mon, 540, []intensity.Meeting{
-		{Minutes: 180, Mark: mark(intensity.Present, 180, 23)},
-		{Minutes: 180, Mark: mark(intensity.AbsentUnexcused, 0, 25)},
-		{Minutes: 180},
-	})
-	if w.Scheduled != 540 || w.Attended != 180 || w.Possible != 180 || w.Meets() || w.CanMeet() || w.Shortfall() != 180 {
+		{Start: at(23, 9), Minutes: 180, Mark: mark(intensity.Present, 180, 23)},
+		{Start: at(25, 9), Minutes: 180, Mark: mark(intensity.AbsentUnexcused, 0, 25)},
+		{Start: at(26, 9), Minutes: 180},
+	}, now)
+	if w.Scheduled != 540 || w.Attended != 180 || w.Possible != 180 || w.Unmarked != 0 || w.Meets() || w.CanMeet() || w.Shortfall() != 180 {
 		t.Fatalf("week %+v: meets %v can %v shortfall %d", w, w.Meets(), w.CanMeet(), w.Shortfall())
 	}
 	// A session the program cancels counts for neither side.
 	w = intensity.WeekOf(mon, 540, []intensity.Meeting{
-		{Minutes: 180, Mark: mark(intensity.Present, 180, 23)},
-		{Minutes: 180, Mark: mark(intensity.Cancelled, 0, 25)},
-		{Minutes: 180},
-	})
+		{Start: at(23, 9), Minutes: 180, Mark: mark(intensity.Present, 180, 23)},
+		{Start: at(25, 9), Minutes: 180, Mark: mark(intensity.Cancelled, 0, 25)},
+		{Start: at(26, 9), Minutes: 180},
+	}, now)
 	if w.Scheduled != 360 || w.Possible != 180 || w.Shortfall() != 180 {
 		t.Fatalf("week with a cancellation %+v", w)
+	}
+	// A meeting held but not yet marked is neither attended nor still to
+	// come; it is not counted as missed either, so no shortfall is projected.
+	w = intensity.WeekOf(mon, 540, []intensity.Meeting{
+		{Start: at(23, 9), Minutes: 180, Mark: mark(intensity.Present, 180, 23)},
+		{Start: at(25, 9), Minutes: 180},
+		{Start: at(26, 9), Minutes: 180},
+	}, now)
+	if w.Unmarked != 180 || w.Possible != 180 || !w.CanMeet() || w.Shortfall() != 0 {
+		t.Fatalf("week with an unmarked meeting %+v", w)
 	}
 	if intensity.Monday(model.Date{Year: 2026, Month: 11, Day: 29}) != mon || intensity.Monday(mon) != mon {
 		t.Error("Monday of a Sunday, or of a Monday")
@@ -106,5 +119,14 @@ func TestBillableDays(t *testing.T) {
 	}
 	if !days[2].Billable {
 		t.Errorf("b on the 23rd: %+v (exactly 3 hours meets the rule)", days[2])
+	}
+}
+
+func TestOnlyAnnouncedAbsencesAndCancellationsAreRecordedAhead(t *testing.T) {
+	marks := []intensity.Mark{{ClientID: "a", Status: intensity.Present}, {ClientID: "b", Status: intensity.AbsentExcused},
+		{ClientID: "c", Status: intensity.Cancelled}, {ClientID: "d", Status: intensity.AbsentUnexcused}, {ClientID: "e", Status: intensity.Late}}
+	p := intensity.NotYetProblems(marks)
+	if len(p) != 3 || p["a"] == "" || p["d"] == "" || p["e"] == "" {
+		t.Fatalf("problems ahead of the meeting: %v; want a, d and e", p)
 	}
 }

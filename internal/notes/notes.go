@@ -55,18 +55,24 @@ type GroupNote struct {
 	Dynamics      string
 	Sections      map[string]Section // by client id; only clients who attended
 	AuthorID      string
-	AuthorName    string
-	SignedAt      time.Time
-	SignedByName  string
-	CoSignNeeded  bool
-	CoSignedAt    time.Time
-	CoSignedName  string
-	Addenda       []Addendum
 	UpdatedAt     time.Time
+	Signing
+}
+
+// Signing is who wrote and signed a note, its co-signature and its
+// addenda: the rules every kind of note shares.
+type Signing struct {
+	AuthorName   string
+	SignedAt     time.Time
+	SignedByName string
+	CoSignNeeded bool // the program requires a supervisor's co-signature
+	CoSignedAt   time.Time
+	CoSignedName string
+	Addenda      []Addendum
 }
 
 // Signed reports whether the note is locked.
-func (n GroupNote) Signed() bool { return !n.SignedAt.IsZero() }
+func (s Signing) Signed() bool { return !s.SignedAt.IsZero() }
 
 // Problems checks the note. Sections may only be written for clients who
 // attended; to sign, the shared part and every attending client's section
@@ -193,4 +199,72 @@ func Age(ended, now time.Time) string {
 		return "late"
 	}
 	return ""
+}
+
+// Formats are the common session-note formats and their parts.
+var Formats = []struct {
+	Code   string
+	Label  string
+	Fields []Field
+}{
+	{"DAP", "DAP (data, assessment, plan)", []Field{{"data", "Data"}, {"assessment", "Assessment"}, {"plan", "Plan"}}},
+	{"BIRP", "BIRP (behavior, intervention, response, plan)", []Field{{"behavior", "Behavior"}, {"intervention", "Intervention"},
+		{"response", "Response"}, {"plan", "Plan"}}},
+	{"SOAP", "SOAP (subjective, objective, assessment, plan)", []Field{{"subjective", "Subjective"}, {"objective", "Objective"},
+		{"assessment", "Assessment"}, {"plan", "Plan"}}},
+}
+
+// Field is one part of a note format.
+type Field struct{ Key, Label string }
+
+// FieldsOf returns a format's parts, or nil for an unknown format.
+func FieldsOf(format string) []Field {
+	for _, f := range Formats {
+		if f.Code == format {
+			return f.Fields
+		}
+	}
+	return nil
+}
+
+// SessionNote is the note of an individual, family, intake or medication
+// session.
+type SessionNote struct {
+	ID            string
+	ClientID      string
+	AppointmentID string
+	Format        string
+	Parts         map[string]string
+	Minutes       int
+	ServiceType   string // the appointment's kind
+	Signing
+}
+
+// Problems checks a session note; to sign, every part must be written.
+func (n SessionNote) Problems(signing bool) map[string]string {
+	p := map[string]string{}
+	fields := FieldsOf(n.Format)
+	if fields == nil {
+		p["format"] = "Choose DAP, BIRP or SOAP."
+		return p
+	}
+	if n.Minutes < 1 || n.Minutes > 480 {
+		p["minutes"] = "Give the session's length in minutes (1 to 480)."
+	}
+	known := map[string]bool{}
+	for _, f := range fields {
+		known[f.Key] = true
+		v := n.Parts[f.Key]
+		if utf8.RuneCountInString(v) > maxField {
+			p[f.Key] = fmt.Sprintf("Keep this under %d characters.", maxField)
+		} else if signing && strings.TrimSpace(v) == "" {
+			p[f.Key] = "Write the " + strings.ToLower(f.Label) + " before signing."
+		}
+	}
+	for k, v := range n.Parts {
+		if !known[k] && strings.TrimSpace(v) != "" {
+			p[k] = "This part is not in the " + n.Format + " format."
+		}
+	}
+	return p
 }

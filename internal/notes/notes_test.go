@@ -57,3 +57,24 @@ func TestAge(t *testing.T) {
 		}
 	}
 }
+
+func TestSessionNoteFormats(t *testing.T) {
+	n := notes.SessionNote{Format: "BIRP", Minutes: 50, Parts: map[string]string{"behavior": "Arrived on time", "intervention": "MI"}}
+	if p := n.Problems(false); len(p) != 0 {
+		t.Fatalf("a draft may be partial: %v", p)
+	}
+	p := n.Problems(true)
+	if !strings.Contains(p["response"], "response") || !strings.Contains(p["plan"], "plan") {
+		t.Fatalf("signing a partial BIRP: %v", p)
+	}
+	n.Parts["subjective"] = "wrong format"
+	if p := n.Problems(false); !strings.Contains(p["subjective"], "not in the BIRP format") {
+		t.Errorf("a SOAP part in a BIRP note: %v", p)
+	}
+	if p := (notes.SessionNote{Format: "XYZ"}).Problems(false); p["format"] == "" {
+		t.Error("an unknown format was accepted")
+	}
+	if p := (notes.SessionNote{Format: "DAP", Minutes: 0}).Problems(false); p["minutes"] == "" {
+		t.Error("a note without minutes was accepted")
+	}
+}

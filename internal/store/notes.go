@@ -44,14 +44,14 @@ func (db *DB) GroupNote(ctx context.Context, seriesID string, date model.Date) (
 	for _, s := range list {
 		n.Sections[s.ClientID] = s
 	}
-	if n.Addenda, err = db.addenda(ctx, n.ID); err != nil {
+	if n.Addenda, err = db.addenda(ctx, groupNoteTables, n.ID); err != nil {
 		return n, err
 	}
 	return n, nil
 }
 
-func (db *DB) addenda(ctx context.Context, noteID string) ([]notes.Addendum, error) {
-	rows, err := db.query(ctx, `SELECT a.text, u.name, a.written_at FROM note_addenda a JOIN users u ON u.id = a.written_by
+func (db *DB) addenda(ctx context.Context, t noteTables, noteID string) ([]notes.Addendum, error) {
+	rows, err := db.query(ctx, `SELECT a.text, u.name, a.written_at FROM `+t.addenda+` a JOIN users u ON u.id = a.written_by
 		WHERE a.note_id = $1 ORDER BY a.written_at`, noteID)
 	out, err := collect(rows, err, func(s scanner) (notes.Addendum, error) {
 		var a notes.Addendum
@@ -127,37 +127,81 @@ func (db *DB) SaveGroupNote(ctx context.Context, n *notes.GroupNote, attended []
 	}, recs...)
 }
 
-// AddAddendum adds a dated addendum to a signed note.
+// noteTables names the tables of one kind of note, for the signing rules
+// every kind shares. The names are constants, never input.
+type noteTables struct{ notes, addenda, what string }
+
+var (
+	groupNoteTables   = noteTables{"group_notes", "note_addenda", "group note"}
+	sessionNoteTables = noteTables{"session_notes", "session_note_addenda", "session note"}
+)
+
+// AddAddendum adds a dated addendum to a signed group note.
 func (db *DB) AddAddendum(ctx context.Context, noteID, text, byID string, rec audit.Record) error {
-	const op = "store.AddAddendum"
+	return db.addAddendum(ctx, "store.AddAddendum", groupNoteTables, "", noteID, text, byID, rec)
+}
+
+// AddSessionAddendum adds a dated addendum to a client's signed session note.
+func (db *DB) AddSessionAddendum(ctx context.Context, clientID, noteID, text, byID string, rec audit.Record) error {
+	return db.addAddendum(ctx, "store.AddSessionAddendum", sessionNoteTables, clientID, noteID, text, byID, rec)
+}
+
+// addAddendum adds an addendum to a signed note of the kind t; with a
+// client id, only to a note of that client.
+func (db *DB) addAddendum(ctx context.Context, op string, t noteTables, clientID, noteID, text, byID string, rec audit.Record) error {
 	if t := strings.TrimSpace(text); t == "" || len([]rune(t)) > 4000 {
 		return model.Invalid(op, map[string]string{"addendum": "Write the addendum (up to 4000 characters)."})
 	}
-	rec.Category, rec.Action, rec.EntityID, rec.Detail = "client.note", audit.ActionUpdate, noteID, "addendum"
+	rec.Category, rec.Action, rec.EntityID, rec.Detail = "client.note", audit.ActionUpdate, noteID, t.what+" addendum"
+	if clientID != "" {
+		rec.ClientID = clientID
+	}
 	return db.write(ctx, op, func(tx *sql.Tx) error {
-		var signed sql.NullTime
-		if err := tx.QueryRowContext(ctx, `SELECT signed_at FROM group_notes WHERE id = $1`, noteID).Scan(&signed); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return model.NotFound(op, "note")
-			}
-			return err
+		q, args := `SELECT signed_at FROM `+t.notes+` WHERE id = $1`, []any{noteID}
+		if clientID != "" {
+			q, args = q+` AND client_id = $2`, append(args, clientID)
 		}
-		if !signed.Valid {
+		var signed sql.NullTime
+		err := tx.QueryRowContext(ctx, q, args...).Scan(&signed)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return model.NotFound(op, "note")
+		case err != nil:
+			return err
+		case !signed.Valid:
 			return model.Invalid(op, map[string]string{"addendum": "The note is not signed yet: edit it instead."})
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO note_addenda (id, note_id, text, written_by, written_at) VALUES ($1, $2, $3, $4, $5)`,
+		_, err = tx.ExecContext(ctx, `INSERT INTO `+t.addenda+` (id, note_id, text, written_by, written_at) VALUES ($1, $2, $3, $4, $5)`,
 			model.NewID(), noteID, strings.TrimSpace(text), byID, db.Now())
 		return err
 	}, &rec)
 }
 
-// CoSign adds a supervisor's co-signature to a signed note that needs one.
+// CoSign adds a supervisor's co-signature to a signed group note that
+// needs one.
 func (db *DB) CoSign(ctx context.Context, noteID, byID string, rec audit.Record) error {
-	const op = "store.CoSign"
-	rec.Category, rec.Action, rec.EntityID, rec.Detail = "client.note", audit.ActionUpdate, noteID, "co-signed"
+	return db.coSign(ctx, "store.CoSign", groupNoteTables, "", noteID, byID, rec)
+}
+
+// CoSignSession adds a supervisor's co-signature to a client's signed
+// session note that needs one.
+func (db *DB) CoSignSession(ctx context.Context, clientID, noteID, byID string, rec audit.Record) error {
+	return db.coSign(ctx, "store.CoSignSession", sessionNoteTables, clientID, noteID, byID, rec)
+}
+
+// coSign co-signs a note of the kind t; never the signer's own note.
+func (db *DB) coSign(ctx context.Context, op string, t noteTables, clientID, noteID, byID string, rec audit.Record) error {
+	rec.Category, rec.Action, rec.EntityID, rec.Detail = "client.note", audit.ActionUpdate, noteID, t.what+" co-signed"
+	if clientID != "" {
+		rec.ClientID = clientID
+	}
 	return db.write(ctx, op, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE group_notes SET cosigned_at = $1, cosigned_by = $2
-			WHERE id = $3 AND signed_at IS NOT NULL AND cosign_needed AND cosigned_at IS NULL AND signed_by <> $2`, db.Now(), byID, noteID)
+		q, args := `UPDATE `+t.notes+` SET cosigned_at = $1, cosigned_by = $2
+			WHERE id = $3 AND signed_at IS NOT NULL AND cosign_needed AND cosigned_at IS NULL AND signed_by <> $2`, []any{db.Now(), byID, noteID}
+		if clientID != "" {
+			q, args = q+` AND client_id = $4`, append(args, clientID)
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -197,7 +241,7 @@ func (db *DB) ClientGroupNotes(ctx context.Context, clientID string) ([]ClientNo
 		return nil, model.Wrap("store.ClientGroupNotes", model.KindInternal, err)
 	}
 	for i := range out {
-		if out[i].Note.Addenda, err = db.addenda(ctx, out[i].Note.ID); err != nil {
+		if out[i].Note.Addenda, err = db.addenda(ctx, groupNoteTables, out[i].Note.ID); err != nil {
 			return nil, err
 		}
 	}

@@ -5,9 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notes"
+	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
 )
@@ -79,6 +81,102 @@ func TestGroupNoteSignedLockedAndCopiedPerClient(t *testing.T) {
 		}
 		if pending, _ := db.PendingNotes(ctx, u.ID, day); len(pending) != 0 {
 			t.Errorf("a signed note is still pending: %+v", pending)
+		}
+	})
+}
+
+func TestSessionNoteFollowsTheAppointmentAndTheSigningRules(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		prog, _, u := fixture(t, db)
+		if err := db.SetCoSignRequired(ctx, prog.ID, true, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		director := model.User{Email: "director@example.org", Name: "Renee W", Role: model.RoleClinicalDirector, Active: true, PasswordHash: "x"}
+		if err := db.CreateUser(ctx, &director, rec("system:test")); err != nil {
+			t.Fatal(err)
+		}
+		a, b := newClient("Ana", "Ruiz"), newClient("Ben", "Cole")
+		for _, c := range []*model.Client{a, b} {
+			if err := db.CreateClient(ctx, c, rec(u.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		today := model.DateOf(time.Now())
+		if _, err := db.Admit(ctx, a.ID, care.Admit{ProgramID: prog.ID, Level: model.IntensiveOutpatient, Date: today.AddDays(-10),
+			CounselorID: u.ID}, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		chicago, _ := time.LoadLocation("America/Chicago")
+		book := func(start time.Time) schedule.Appointment {
+			t.Helper()
+			ap := schedule.Appointment{ClientID: a.ID, ClinicianID: u.ID, Kind: "individual", Start: start, End: start.Add(50 * time.Minute), Room: "Office 1"}
+			if err := db.BookAppointment(ctx, &ap, chicago, true, rec(u.ID)); err != nil {
+				t.Fatal(err)
+			}
+			return ap
+		}
+		past := book(time.Now().Add(-3 * time.Hour).Truncate(time.Minute))
+		future := book(time.Now().Add(48 * time.Hour).Truncate(time.Minute))
+
+		ap, n, err := db.SessionNote(ctx, a.ID, past.ID)
+		if err != nil || n.ID != "" || n.Minutes != 50 || ap.Kind != "individual" {
+			t.Fatalf("a note not yet started: %+v %v", n, err)
+		}
+		if _, _, err := db.SessionNote(ctx, b.ID, past.ID); model.KindOf(err) != model.KindNotFound {
+			t.Fatalf("another client's appointment: %v, want not found", err)
+		}
+		n.Format, n.Parts = "DAP", map[string]string{"data": "Reports two cravings this week; used urge surfing."}
+		if err := db.SaveSessionNote(ctx, &n, true, u.ID, rec(u.ID)); model.FieldsOf(err)["assessment"] == "" {
+			t.Fatalf("signing without an assessment: %v", err)
+		}
+		if _, n2, _ := db.SessionNote(ctx, a.ID, past.ID); n2.ID != "" {
+			t.Fatalf("a refused signature stored a note: %+v", n2)
+		}
+		early := n
+		early.AppointmentID = future.ID
+		if err := db.SaveSessionNote(ctx, &early, false, u.ID, rec(u.ID)); model.FieldsOf(err)["appointment"] == "" {
+			t.Fatalf("a note before the session: %v", err)
+		}
+		if err := db.SaveSessionNote(ctx, &n, false, u.ID, rec(u.ID)); err != nil {
+			t.Fatalf("draft: %v", err)
+		}
+		if pending, _ := db.PendingSessionNotes(ctx, u.ID, time.Now().Add(-24*time.Hour)); len(pending) != 1 || pending[0].ClientName != "Ana Ruiz" {
+			t.Fatalf("the drafted session should be pending (and the future one not): %+v", pending)
+		}
+		n.Parts["assessment"], n.Parts["plan"], n.Minutes = "Coping skills improving.", "Meet weekly; review plan.", 45
+		if err := db.SaveSessionNote(ctx, &n, true, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveSessionNote(ctx, &n, false, u.ID, rec(u.ID)); model.KindOf(err) != model.KindConflict {
+			t.Fatalf("editing a signed note: %v, want conflict", err)
+		}
+		if err := db.AddSessionAddendum(ctx, b.ID, n.ID, "Not Ben's note.", u.ID, rec(u.ID)); model.KindOf(err) != model.KindNotFound {
+			t.Fatalf("an addendum through another client: %v", err)
+		}
+		if err := db.CoSignSession(ctx, a.ID, n.ID, u.ID, rec(u.ID)); model.KindOf(err) != model.KindConflict {
+			t.Fatalf("the author co-signing: %v", err)
+		}
+		if err := db.CoSignSession(ctx, a.ID, n.ID, director.ID, rec(director.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddSessionAddendum(ctx, a.ID, n.ID, "Called the next day: safe, no use.", u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		_, got, err := db.SessionNote(ctx, a.ID, past.ID)
+		if err != nil || !got.Signed() || got.Minutes != 45 || got.Parts["plan"] != "Meet weekly; review plan." || !got.CoSignNeeded ||
+			got.CoSignedName != "Renee W" || len(got.Addenda) != 1 || got.ServiceType != "individual" {
+			t.Fatalf("note read back: %+v %v", got, err)
+		}
+		list, err := db.ClientSessionNotes(ctx, a.ID)
+		if err != nil || len(list) != 1 || !list[0].Signed || list[0].Format != "DAP" {
+			t.Fatalf("Ana's session notes: %+v %v", list, err)
+		}
+		if other, _ := db.ClientSessionNotes(ctx, b.ID); len(other) != 0 {
+			t.Fatalf("Ben sees %d session notes", len(other))
+		}
+		if pending, _ := db.PendingSessionNotes(ctx, u.ID, time.Now().Add(-24*time.Hour)); len(pending) != 0 {
+			t.Fatalf("a signed session is still pending: %+v", pending)
 		}
 	})
 }

@@ -118,6 +118,9 @@ func (s *Server) attendanceSave(w http.ResponseWriter, r *http.Request) error {
 			Late: f.Int("late_"+id, 0), LeftEarly: f.Int("left_"+id, 0), Telehealth: f.String("tele_"+id, 3) == "on"}
 		marks, typed[id] = append(marks, m), m
 	}
+	if occ := sr.Occurrences(date, date, s.siteLocation(r), nil, nil); len(occ) == 1 && occ[0].Start.After(s.Now()) {
+		f.Merge(intensity.NotYetProblems(marks))
+	}
 	if !f.OK() {
 		return s.renderAttendance(w, r, http.StatusUnprocessableEntity, typed, f.Problems)
 	}
@@ -127,6 +130,7 @@ func (s *Server) attendanceSave(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
+	s.forgetAlerts()
 	http.Redirect(w, r, "/program/groups/"+sr.ID+"/attendance?date="+date.String()+"&saved=1", http.StatusSeeOther)
 	return nil
 }
@@ -134,28 +138,10 @@ func (s *Server) attendanceSave(w http.ResponseWriter, r *http.Request) error {
 // clientWeek is a client's intensity this week and their open alerts.
 func (s *Server) clientWeek(r *http.Request, clientID string, minimum int, today model.Date) (intensity.Week, []intensity.Alert, error) {
 	ctx := r.Context()
-	loc := s.siteLocation(r)
-	monday := intensity.Monday(today)
-	occ, err := s.Store.Occurrences(ctx, store.SeriesFilter{ClientID: clientID}, monday, monday.AddDays(6), loc)
+	week, marks, err := s.weekOf(r, clientID, minimum, intensity.Monday(today))
 	if err != nil {
-		return intensity.Week{}, nil, err
+		return week, nil, err
 	}
-	marks, err := s.Store.ClientMarks(ctx, clientID, monday.AddDays(-60))
-	if err != nil {
-		return intensity.Week{}, nil, err
-	}
-	byMeeting := map[string]*intensity.Mark{}
-	for i := range marks {
-		byMeeting[marks[i].SeriesID+marks[i].Date.String()] = &marks[i]
-	}
-	var meetings []intensity.Meeting
-	for _, o := range occ {
-		if o.Cancelled {
-			continue
-		}
-		meetings = append(meetings, intensity.Meeting{Start: o.Start, Minutes: o.Series.Minutes, Mark: byMeeting[o.Series.ID+o.Date.String()]})
-	}
-	week := intensity.WeekOf(monday, minimum, meetings)
 	alerts := intensity.Alerts(clientID, week, marks, alertAbsences, alertIdleDays, today)
 	screens, err := s.Store.Screens(ctx, clientID)
 	if err != nil {
@@ -177,6 +163,32 @@ func (s *Server) clientWeek(r *http.Request, clientID string, minimum int, today
 	return week, alerts, nil
 }
 
+// weekOf is a client's intensity in the week from monday, with their marks
+// of the 60 days before it onward (for the alerts).
+func (s *Server) weekOf(r *http.Request, clientID string, minimum int, monday model.Date) (intensity.Week, []intensity.Mark, error) {
+	ctx := r.Context()
+	occ, err := s.Store.Occurrences(ctx, store.SeriesFilter{ClientID: clientID}, monday, monday.AddDays(6), s.siteLocation(r))
+	if err != nil {
+		return intensity.Week{}, nil, err
+	}
+	marks, err := s.Store.ClientMarks(ctx, clientID, monday.AddDays(-60))
+	if err != nil {
+		return intensity.Week{}, nil, err
+	}
+	byMeeting := map[string]*intensity.Mark{}
+	for i := range marks {
+		byMeeting[marks[i].SeriesID+marks[i].Date.String()] = &marks[i]
+	}
+	var meetings []intensity.Meeting
+	for _, o := range occ {
+		if o.Cancelled {
+			continue
+		}
+		meetings = append(meetings, intensity.Meeting{Start: o.Start, Minutes: o.Series.Minutes, Mark: byMeeting[o.Series.ID+o.Date.String()]})
+	}
+	return intensity.WeekOf(monday, minimum, meetings, s.Now()), marks, nil
+}
+
 // alertAck records that the counselor saw an alert and what they did.
 func (s *Server) alertAck(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.loadClient(r)
@@ -195,6 +207,7 @@ func (s *Server) alertAck(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Store.AckAlert(r.Context(), a, f.String("note", 500), sessionOf(r).User.ID, s.record(r)); err != nil {
 		return err
 	}
+	s.forgetAlerts()
 	http.Redirect(w, r, "/alerts", http.StatusSeeOther)
 	return nil
 }
@@ -273,24 +286,13 @@ func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var rows []alertRow
+	rows, err := s.caseloadAlerts(r, list, v.Today)
+	if err != nil {
+		return err
+	}
 	var ids []string
-	for _, c := range list {
-		if c.Current == nil || c.Current.Status != model.EpisodeActive {
-			continue
-		}
-		ep, err := s.Store.Episode(r.Context(), c.ID, c.Current.ID)
-		if err != nil {
-			return err
-		}
-		week, alerts, err := s.clientWeek(r, c.ID, ep.MinWeeklyMinutes, v.Today)
-		if err != nil {
-			return err
-		}
-		if len(alerts) > 0 {
-			rows = append(rows, alertRow{Client: c, Week: week, Alerts: alerts})
-			ids = append(ids, c.ID)
-		}
+	for _, row := range rows {
+		ids = append(ids, row.Client.ID)
 	}
 	if len(ids) > 0 {
 		if err := s.auditRead(r, audit.ActionQuery, "client.alert", "", "shown="+strings.Join(ids, ",")); err != nil {
@@ -302,6 +304,68 @@ func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) error {
 		Absences, IdleDays int
 	}{rows, alertAbsences, alertIdleDays}
 	return s.pages.Page(w, http.StatusOK, "alerts", &v)
+}
+
+// caseloadAlerts finds the open alerts of the clients in care among list.
+func (s *Server) caseloadAlerts(r *http.Request, list []model.Client, today model.Date) ([]alertRow, error) {
+	var rows []alertRow
+	for _, c := range list {
+		if c.Current == nil || c.Current.Status != model.EpisodeActive {
+			continue
+		}
+		ep, err := s.Store.Episode(r.Context(), c.ID, c.Current.ID)
+		if err != nil {
+			return nil, err
+		}
+		week, alerts, err := s.clientWeek(r, c.ID, ep.MinWeeklyMinutes, today)
+		if err != nil {
+			return nil, err
+		}
+		if len(alerts) > 0 {
+			rows = append(rows, alertRow{Client: c, Week: week, Alerts: alerts})
+		}
+	}
+	return rows, nil
+}
+
+// alertCounts is how many open alerts each client of a counselor's caseload
+// has, for the home page. It is kept a minute per counselor: the home page
+// is opened far more often than attendance changes, and the alerts page
+// itself is always current.
+func (s *Server) alertCounts(r *http.Request, userID string, list []model.Client, today model.Date) (map[string]int, error) {
+	s.alertsMu.Lock()
+	c, ok := s.alertsCache[userID]
+	s.alertsMu.Unlock()
+	if ok && s.Now().Sub(c.at) < time.Minute {
+		return c.counts, nil
+	}
+	rows, err := s.caseloadAlerts(r, list, today)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	for _, row := range rows {
+		counts[row.Client.ID] = len(row.Alerts)
+	}
+	s.alertsMu.Lock()
+	if s.alertsCache == nil {
+		s.alertsCache = map[string]cachedAlerts{}
+	}
+	s.alertsCache[userID] = cachedAlerts{at: s.Now(), counts: counts}
+	s.alertsMu.Unlock()
+	return counts, nil
+}
+
+// forgetAlerts drops the cached alert counts after an alert changes.
+func (s *Server) forgetAlerts() {
+	s.alertsMu.Lock()
+	clear(s.alertsCache)
+	s.alertsMu.Unlock()
+}
+
+type cachedAlerts struct {
+	at     time.Time
+	counts map[string]int
 }
 
 // screenCreate records a drug or alcohol screen from the chart.
@@ -333,6 +397,7 @@ func (s *Server) screenCreate(w http.ResponseWriter, r *http.Request) error {
 	if !f.OK() {
 		return model.Invalid("web.screenCreate", f.Problems)
 	}
+	s.forgetAlerts()
 	http.Redirect(w, r, "/clients/"+c.ID+"?screen=1#screens-title", http.StatusSeeOther)
 	return nil
 }

@@ -65,6 +65,9 @@ func TestAttendanceIntensityAlertsAndBillableDays(t *testing.T) {
 	if r := e.post(c, "/program/groups/"+groups[0].ID+"/attendance?date=2026-11-16", other); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("a client not in the group: %d", r.StatusCode)
 	}
+	if r := take(groups[1], "2026-11-24", "present", ""); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "has not started") {
+		t.Fatalf("present at tomorrow's meeting: %d", r.StatusCode)
+	}
 	if marks, _ := e.db.ClientMarks(ctx, e.client.ID, model.Date{Year: 2026, Month: 11, Day: 1}); len(marks) != 0 {
 		t.Fatalf("refused attendance was stored: %+v", marks)
 	}
@@ -82,14 +85,24 @@ func TestAttendanceIntensityAlertsAndBillableDays(t *testing.T) {
 		t.Fatalf("taking attendance today: %d", r.StatusCode)
 	}
 	page := e.get(c, "/clients/"+e.client.ID+"/schedule").Body
-	for _, want := range []string{`id="attended-hours">0<`, "6 hours still possible", "3 hours short", "2 unexcused absences in a row"} {
+	for _, want := range []string{`id="attended-hours">0<`, "6 still possible", "3 hours short", "2 unexcused absences in a row"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the schedule page lacks %q", want)
+		}
+	}
+	// Looking back at last week: 5.5 of 9 hours, the week is over.
+	last := e.get(c, "/clients/"+e.client.ID+"/schedule?week=2026-11-18").Body
+	for _, want := range []string{"Week from", `id="attended-hours">5.5<`, "3.5 hours short", `href="?#week-title"`} {
+		if !strings.Contains(last, html.EscapeString(want)) && !strings.Contains(last, want) {
+			t.Errorf("last week's view lacks %q", want)
 		}
 	}
 	alerts := e.get(c, "/alerts").Body
 	if !strings.Contains(alerts, e.client.DisplayName()) || !strings.Contains(alerts, "2 unexcused absences in a row, the latest on Mon Nov 23") {
 		t.Fatal("the counselor's alerts do not show the absences")
+	}
+	if home := e.get(c, "/home").Body; !strings.Contains(home, "See the alerts") || !strings.Contains(home, `<a class="badge badge-warn" href="/alerts">2 alerts</a>`) {
+		t.Error("the home page does not show the client's alerts")
 	}
 	if r := e.post(c, "/clients/"+e.client.ID+"/alerts/ack", url.Values{"kind": {"absences"}, "key": {"2026-11-23"}, "note": {""}}); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("an acknowledgement without a note: %d", r.StatusCode)
@@ -99,6 +112,9 @@ func TestAttendanceIntensityAlertsAndBillableDays(t *testing.T) {
 	}
 	if alerts := e.get(c, "/alerts").Body; strings.Contains(alerts, "the latest on Mon Nov 23") {
 		t.Error("an acknowledged alert is still shown")
+	}
+	if home := e.get(c, "/home").Body; !strings.Contains(home, `href="/alerts">1 alert</a>`) {
+		t.Error("the home page still counts the acknowledged alert")
 	}
 
 	// Billable days: Monday 16th 180 min (billable), Tuesday 17th 150 min (not).
@@ -240,5 +256,99 @@ func TestGroupNoteWrittenOnceIndividualizedAndLocked(t *testing.T) {
 	}
 	if p := e.get(c, "/notes/pending").Body; strings.Contains(p, "note?date="+date) {
 		t.Error("a signed note is still to sign")
+	}
+}
+
+func TestSessionNoteInEachFormatSignedAndLocked(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := t.Context()
+	c := e.signIn(model.RoleClinician)
+	clinician, _ := e.db.UserByEmail(ctx, "clinician@demo.openiop.org")
+	chicago, _ := time.LoadLocation("America/Chicago")
+	book := func(start time.Time) schedule.Appointment {
+		t.Helper()
+		ap := schedule.Appointment{ClientID: e.client.ID, ClinicianID: clinician.ID, Kind: "family", Family: "Mother",
+			Start: start, End: start.Add(50 * time.Minute), Room: "Family Room"}
+		if err := e.db.BookAppointment(ctx, &ap, chicago, true, audit.Record{At: e.clock.Now(), ActorID: clinician.ID, ActorRole: "clinician"}); err != nil {
+			t.Fatal(err)
+		}
+		return ap
+	}
+	held := book(e.clock.Now().Add(-2 * time.Hour))
+	later := book(e.clock.Now().Add(46 * time.Hour)) // Wednesday, 7 am
+	path := "/clients/" + e.client.ID + "/appointments/" + held.ID + "/note"
+
+	if body := e.get(c, "/clients/"+e.client.ID+"/schedule").Body; !strings.Contains(body, `href="`+path+`"`) ||
+		strings.Contains(body, "/appointments/"+later.ID+"/note") {
+		t.Error("the schedule should offer a note for the session held, not for the one ahead")
+	}
+	if p := e.get(c, "/notes/pending").Body; !strings.Contains(p, "Family session: "+html.EscapeString(e.client.DisplayName())) {
+		t.Error("the held session is not on the notes-to-sign list")
+	}
+	page := e.get(c, path)
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `id="data"`) || !strings.Contains(page.Body, `value="50"`) {
+		t.Fatalf("a new note opens in DAP with the appointment's length: %d", page.StatusCode)
+	}
+	// Switching to BIRP keeps what was typed in the parts both share and saves nothing.
+	r := e.post(c, path, url.Values{"format": {"BIRP"}, "minutes": {"50"}, "action": {"format"}})
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, `id="behavior"`) || strings.Contains(r.Body, `id="data"`) {
+		t.Fatalf("switching format: %d", r.StatusCode)
+	}
+	// Signing with a part empty is refused and stores nothing.
+	birp := url.Values{"format": {"BIRP"}, "minutes": {"45"}, "behavior": {"Arrived with mother; tense at first."},
+		"intervention": {"Family communication skills; reflective listening."}, "response": {""}, "plan": {"Practice weekly check-ins."}, "action": {"sign"}}
+	if r := e.post(c, path, birp); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Write the response before signing") {
+		t.Fatalf("signing with an empty part: %d", r.StatusCode)
+	}
+	if _, n, _ := e.db.SessionNote(ctx, e.client.ID, held.ID); n.ID != "" {
+		t.Fatal("a refused signature stored the note")
+	}
+	birp.Set("minutes", "600")
+	birp.Set("action", "draft")
+	if r := e.post(c, path, birp); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "1 to 480") {
+		t.Fatalf("minutes beyond a session: %d", r.StatusCode)
+	}
+	birp.Set("minutes", "45")
+	birp.Set("response", "Both named one thing they would try this week.")
+	birp.Set("action", "sign")
+	if r := e.post(c, path, birp); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("signing: %d %s", r.StatusCode, r.Body)
+	}
+	birp.Set("plan", "Changed after signing")
+	birp.Set("action", "draft")
+	if r := e.post(c, path, birp); r.StatusCode != http.StatusConflict {
+		t.Fatalf("editing a signed note: %d, want 409", r.StatusCode)
+	}
+	if r := e.post(c, path+"/addendum", url.Values{"addendum": {"Mother called: the check-ins went well."}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("addendum: %d", r.StatusCode)
+	}
+	shown := e.get(c, path).Body
+	for _, want := range []string{"Signed", "Practice weekly check-ins.", "Mother called: the check-ins went well.", "45 minutes", "BIRP"} {
+		if !strings.Contains(shown, html.EscapeString(want)) {
+			t.Errorf("the signed note does not show %q", want)
+		}
+	}
+	if strings.Contains(shown, "Changed after signing") || strings.Contains(shown, `<textarea id="plan"`) {
+		t.Error("the signed note changed or is still editable")
+	}
+	if chart := e.get(c, "/clients/"+e.client.ID).Body; !strings.Contains(chart, path) || !strings.Contains(chart, "Family session") {
+		t.Error("the chart does not list the session note")
+	}
+	if p := e.get(c, "/notes/pending").Body; strings.Contains(p, "Family session: ") {
+		t.Error("the signed session is still on the notes-to-sign list")
+	}
+	// The session ahead cannot be documented yet, and another client's path finds nothing.
+	if r := e.post(c, "/clients/"+e.client.ID+"/appointments/"+later.ID+"/note", birp); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Body, "has not started yet") {
+		t.Fatalf("a note before the session: %d", r.StatusCode)
+	}
+	others, _, _ := e.db.SearchClients(ctx, store.ClientQuery{Limit: 5})
+	for _, o := range others {
+		if o.ID != e.client.ID {
+			if r := e.get(c, "/clients/"+o.ID+"/appointments/"+held.ID+"/note"); r.StatusCode != http.StatusNotFound {
+				t.Fatalf("another client's path to the note: %d", r.StatusCode)
+			}
+			break
+		}
 	}
 }

@@ -281,6 +281,10 @@ type clientScheduleData struct {
 	Weekdays   []weekday
 	Week       *intensity.Week
 	Alerts     []intensity.Alert
+	Now        time.Time // appointments that have begun can be documented
+	ThisWeek   bool      // Week is the current week (else an earlier one)
+	PrevWeek   string    // query of the week before Week
+	NextWeek   string    // query of the week after; empty when Week is the current week
 }
 
 type weekday struct {
@@ -330,7 +334,21 @@ func (s *Server) renderClientSchedule(w http.ResponseWriter, r *http.Request, st
 		if err != nil {
 			return err
 		}
-		d.Week, d.Alerts = &week, alerts
+		d.Week, d.Alerts, d.ThisWeek = &week, alerts, true
+		// An earlier week, to look back on how it went.
+		if asked, err := model.ParseDate(r.URL.Query().Get("week")); err == nil && intensity.Monday(asked).Before(week.From) {
+			past, _, err := s.weekOf(r, c.ID, d.MinimumMins, intensity.Monday(asked))
+			if err != nil {
+				return err
+			}
+			d.Week, d.ThisWeek = &past, false
+		}
+		d.PrevWeek = "?week=" + d.Week.From.AddDays(-7).String()
+		if next := d.Week.From.AddDays(7); next.Before(week.From) {
+			d.NextWeek = "?week=" + next.String()
+		} else if !d.ThisWeek {
+			d.NextWeek = "?"
+		}
 	}
 	d.Meets = d.MinimumMins > 0 && d.PlannedMins >= d.MinimumMins
 	d.ShortMins = max(0, d.MinimumMins-d.PlannedMins)
@@ -358,6 +376,7 @@ func (s *Server) renderClientSchedule(w http.ResponseWriter, r *http.Request, st
 		return err
 	}
 	now := s.Now()
+	d.Now = now
 	if d.Appointments, err = s.Store.Appointments(ctx, store.AppointmentFilter{From: now.Add(-24 * time.Hour), To: now.AddDate(0, 3, 0), ClientID: c.ID}); err != nil {
 		return err
 	}

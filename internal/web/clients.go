@@ -92,6 +92,7 @@ type clientShowData struct {
 	Assigned    []care.Assignment
 	Screens     []intensity.Screen
 	GroupNotes  []store.ClientNote
+	Sessions    []store.SessionNoteSummary
 	Substances  []struct{ Code, Label, LOINC string }
 	CanAdmit    bool
 	Flash       string
@@ -135,6 +136,9 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Substances = intensity.Substances
 		if d.GroupNotes, err = s.Store.ClientGroupNotes(r.Context(), c.ID); err != nil {
+			return err
+		}
+		if d.Sessions, err = s.Store.ClientSessionNotes(r.Context(), c.ID); err != nil {
 			return err
 		}
 		if d.Assessments, err = s.Store.Assessments(r.Context(), c.ID); err != nil {

@@ -77,6 +77,8 @@ type homeData struct {
 	CaseloadTotal int
 	// Continued-stay reviews of my caseload: counts only, the names are on /reviews.
 	ReviewsOverdue, ReviewsDueSoon int
+	// Clients of my caseload with open attendance or screen alerts.
+	AlertClients int
 	// Open admissions inquiries and how many are past their next step.
 	ShowInquiries                   bool
 	Notices                         []store.Notice // unread in-app notices (schedule changes)
@@ -87,6 +89,7 @@ type homeData struct {
 type caseloadRow struct {
 	ID, Name, Initials, Pronouns, Track string
 	Day                                 int
+	Alerts                              int // open attendance and screen alerts
 }
 
 // home is the staff start page: today's sessions, the census, and for
@@ -124,6 +127,24 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if len(list) > 0 {
 			if err := s.auditRead(r, audit.ActionQuery, "client.caseload", "", clientIDs(list)); err != nil {
 				return err
+			}
+		}
+		if v.Can(string(auth.RecordAttendance)) && len(list) > 0 {
+			counts, err := s.alertCounts(r, v.User.ID, list, v.Today)
+			if err != nil {
+				return err
+			}
+			var ids []string
+			for i := range d.Caseload {
+				if n := counts[d.Caseload[i].ID]; n > 0 {
+					d.Caseload[i].Alerts, d.AlertClients = n, d.AlertClients+1
+					ids = append(ids, d.Caseload[i].ID)
+				}
+			}
+			if len(ids) > 0 {
+				if err := s.auditRead(r, audit.ActionQuery, "client.alert", "", "home; shown="+strings.Join(ids, ",")); err != nil {
+					return err
+				}
 			}
 		}
 	}

@@ -2,7 +2,10 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
@@ -191,29 +194,51 @@ func (s *Server) noteAction(w http.ResponseWriter, r *http.Request, do func(note
 	return nil
 }
 
+// pendingRow is a session whose note is not signed: a group meeting or an
+// appointment.
 type pendingRow struct {
-	store.PendingNote
-	Age string
+	Title, Who, Link, Age string
+	Ended                 time.Time
 }
 
-// notesPending is the timeliness report: meetings someone attended whose
-// note is not signed, late after 24 hours and overdue after 72. A clinician
-// sees the groups they lead; the clinical director sees everyone's.
+// notesPending is the timeliness report: group meetings someone attended
+// and appointments that took place whose note is not signed, late after 24
+// hours and overdue after 72. A clinician sees their own; the clinical
+// director sees everyone's.
 func (s *Server) notesPending(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, "Notes to sign", "notes")
 	lead := v.User.ID
 	if v.User.Role == model.RoleClinicalDirector && r.URL.Query().Get("mine") != "1" {
 		lead = ""
 	}
-	list, err := s.Store.PendingNotes(r.Context(), lead, v.Today.AddDays(-90))
+	since := v.Today.AddDays(-90)
+	groups, err := s.Store.PendingNotes(r.Context(), lead, since)
 	if err != nil {
 		return err
 	}
 	loc := s.siteLocation(r)
-	var rows []pendingRow
-	for _, p := range list {
-		rows = append(rows, pendingRow{PendingNote: p, Age: notes.Age(p.End(loc), s.Now())})
+	sessions, err := s.Store.PendingSessionNotes(r.Context(), lead, time.Date(since.Year, since.Month, since.Day, 0, 0, 0, 0, loc))
+	if err != nil {
+		return err
 	}
+	now := s.Now()
+	var rows []pendingRow
+	for _, p := range groups {
+		rows = append(rows, pendingRow{Title: p.Title, Who: p.Facilitator, Ended: p.End(loc), Age: notes.Age(p.End(loc), now),
+			Link: "/program/groups/" + url.PathEscape(p.SeriesID) + "/note?date=" + p.Date.String()})
+	}
+	var shown []string
+	for _, p := range sessions {
+		rows = append(rows, pendingRow{Title: p.Kind.Label() + ": " + p.ClientName, Who: p.Clinician, Ended: p.End, Age: notes.Age(p.End, now),
+			Link: sessionNotePath(p.ClientID, p.AppointmentID)})
+		shown = append(shown, p.ClientID)
+	}
+	if len(shown) > 0 {
+		if err := s.auditRead(r, audit.ActionRead, "client.note", "", "notes to sign; shown="+strings.Join(shown, ",")); err != nil {
+			return err
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b pendingRow) int { return a.Ended.Compare(b.Ended) })
 	v.Data = struct {
 		Rows []pendingRow
 		All  bool

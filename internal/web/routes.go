@@ -64,6 +64,10 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/clients/{id}/availability", Perm: auth.ManageSchedule, Handle: s.availabilitySave},
 		{Method: "POST", Pattern: "/clients/{id}/appointments", Perm: auth.ManageSchedule, Handle: s.appointmentCreate},
 		{Method: "POST", Pattern: "/clients/{id}/appointments/{apid}/cancel", Perm: auth.ManageSchedule, Handle: s.appointmentCancel},
+		{Method: "GET", Pattern: "/clients/{id}/appointments/{apid}/note", Perm: auth.RecordClinical, Handle: s.sessionNote},
+		{Method: "POST", Pattern: "/clients/{id}/appointments/{apid}/note", Perm: auth.RecordClinical, Handle: s.sessionNoteSave},
+		{Method: "POST", Pattern: "/clients/{id}/appointments/{apid}/note/addendum", Perm: auth.RecordClinical, Handle: s.sessionNoteAddendum},
+		{Method: "POST", Pattern: "/clients/{id}/appointments/{apid}/note/cosign", Perm: auth.RecordClinical, Handle: s.sessionNoteCoSign},
 		{Method: "POST", Pattern: "/clients/{id}/calendar", Perm: auth.ManageSchedule, Handle: s.clientFeedCreate},
 		{Method: "POST", Pattern: "/clients/{id}/calendar/revoke", Perm: auth.ManageSchedule, Handle: s.clientFeedRevoke},
 

@@ -137,6 +137,12 @@ type Store interface {
 	AddAddendum(ctx context.Context, noteID, text, byID string, rec audit.Record) error
 	CoSign(ctx context.Context, noteID, byID string, rec audit.Record) error
 	ClientGroupNotes(ctx context.Context, clientID string) ([]store.ClientNote, error)
+	SessionNote(ctx context.Context, clientID, appointmentID string) (schedule.Appointment, notes.SessionNote, error)
+	SaveSessionNote(ctx context.Context, n *notes.SessionNote, sign bool, byID string, rec audit.Record) error
+	AddSessionAddendum(ctx context.Context, clientID, noteID, text, byID string, rec audit.Record) error
+	CoSignSession(ctx context.Context, clientID, noteID, byID string, rec audit.Record) error
+	ClientSessionNotes(ctx context.Context, clientID string) ([]store.SessionNoteSummary, error)
+	PendingSessionNotes(ctx context.Context, clinicianID string, since time.Time) ([]store.PendingSession, error)
 	PendingNotes(ctx context.Context, facilitatorID string, since model.Date) ([]store.PendingNote, error)
 	Screens(ctx context.Context, clientID string) ([]intensity.Screen, error)
 	ReadNotice(ctx context.Context, userID, id string) error
@@ -197,6 +203,9 @@ type Server struct {
 	tracksMu     sync.Mutex
 	tracks       []store.TrackWithCount
 	tracksLoaded time.Time
+
+	alertsMu    sync.Mutex
+	alertsCache map[string]cachedAlerts // by counselor
 
 	dummyHash string // verified against when the account does not exist, so timing does not tell
 }
