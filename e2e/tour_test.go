@@ -39,7 +39,8 @@ func TestEveryPageAtDesktopAndPhoneSize(t *testing.T) {
 		}
 		do(t, ctx, chromedp.EmulateReset())
 	}
-	visit("public", []page{{"landing", "/", "#tracks"}, {"login", "/login", "#email"}, {"not-found", "/no-such-page", "h1"}})
+	visit("public", []page{{"landing", "/", "#tracks"}, {"login", "/login", "#email"}, {"not-found", "/no-such-page", "h1"},
+		{"checkin", "/checkin", "#code"}})
 
 	signIn(t, ctx, base, "admissions@demo.openiop.org", demo.Password)
 	chart := run(t, ctx, chromedp.Evaluate[string](`fetch('/clients?status=active').then(r => r.text()).then(t => t.match(/href="(\/clients\/[0-9a-f-]{36})"/)[1])`,
@@ -87,6 +88,9 @@ func TestEveryPageAtDesktopAndPhoneSize(t *testing.T) {
 		{"week", "/schedule", ".week"},
 		{"day", "/schedule?view=day", ".week"},
 		{"account", "/account/api-tokens", "#feed-title"},
+		{"checkin-desk", "/checkin/desk", "h1"},
+		{"notes-pending", "/notes/pending", "h1"},
+		{"alerts", "/alerts", "h1"},
 	})
 	do(t, ctx, chromedp.Navigate(base+"/home"))
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`))); err != nil {

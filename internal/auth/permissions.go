@@ -39,6 +39,7 @@ const (
 	ManageSchedule    Permission = "schedule.manage"    // a client's groups, availability, appointments and calendar feed
 	RecordAttendance  Permission = "attendance.record"  // take attendance at a group; acknowledge attendance alerts
 	ViewBilling       Permission = "billing.view"       // billable-days export
+	CheckIn           Permission = "attendance.checkin" // check clients in at the front desk; see meetings' check-in codes
 )
 
 // rolePermissions is the single source of truth for what each role may do.
@@ -51,11 +52,11 @@ var rolePermissions = map[model.Role][]Permission{
 	model.RoleClinicalDirector: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, ViewAuditLog,
 		ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule,
-		RecordAttendance, ViewBilling,
+		RecordAttendance, ViewBilling, CheckIn,
 	},
 	model.RoleClinician: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, EditClient, ViewProgram,
-		ViewClinical, RecordClinical, AdmitClient, ManageSchedule, RecordAttendance,
+		ViewClinical, RecordClinical, AdmitClient, ManageSchedule, RecordAttendance, CheckIn,
 	},
 	// Admissions staff admit clients at intake; the clinical record itself
 	// (assessments, measures, discharge) is for clinicians.
@@ -66,7 +67,7 @@ var rolePermissions = map[model.Role][]Permission{
 		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram, ViewBilling,
 	},
 	model.RoleFrontDesk: {
-		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram, ManageSchedule,
+		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram, ManageSchedule, CheckIn,
 	},
 }
 
@@ -90,5 +91,5 @@ func PermissionsOf(r model.Role) []Permission {
 // AllPermissions lists every real permission (not the pseudo-permissions).
 func AllPermissions() []Permission {
 	return []Permission{ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient,
-		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule, RecordAttendance, ViewBilling}
+		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule, RecordAttendance, ViewBilling, CheckIn}
 }

@@ -130,3 +130,32 @@ func TestOnlyAnnouncedAbsencesAndCancellationsAreRecordedAhead(t *testing.T) {
 		t.Fatalf("problems ahead of the meeting: %v; want a, d and e", p)
 	}
 }
+
+func TestCheckInSuggestsPresentOrLate(t *testing.T) {
+	start := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		at     time.Duration
+		status intensity.Status
+		late   int
+	}{{-20 * time.Minute, intensity.Present, 0}, {5 * time.Minute, intensity.Present, 0}, {6*time.Minute + 30*time.Second, intensity.Late, 6},
+		{40 * time.Minute, intensity.Late, 40}, {200 * time.Minute, intensity.Late, 179}} {
+		m := intensity.CheckIn{At: start.Add(c.at)}.Suggest(start, 180)
+		if m.Status != c.status || m.Late != c.late {
+			t.Errorf("checked in at %v: %s %d, want %s %d", c.at, m.Status, m.Late, c.status, c.late)
+		}
+		if err := m.Count(180); err != nil {
+			t.Errorf("the suggestion for %v does not count: %v", c.at, err)
+		}
+	}
+	if !intensity.CheckInOpen(start, 180, start.Add(-time.Hour)) || intensity.CheckInOpen(start, 180, start.Add(-61*time.Minute)) ||
+		!intensity.CheckInOpen(start, 180, start.Add(179*time.Minute)) || intensity.CheckInOpen(start, 180, start.Add(180*time.Minute)) {
+		t.Error("check-in opens an hour before the start and closes at the end")
+	}
+	code, err := intensity.NewMeetingCode()
+	if err != nil || len(code) != intensity.CodeLength || strings.ContainsAny(code, "0O1IL2Z5S8B") {
+		t.Fatalf("code %q: %v", code, err)
+	}
+	if intensity.NormalizeCode(" k7p 4x ") != "K7P4X" {
+		t.Error("typed codes ignore case and spaces")
+	}
+}

@@ -58,3 +58,62 @@ func TestAttendanceIsAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestCheckInsByCodeAndAtTheDesk(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, track, u := fixture(t, db)
+		mon := groupOn(track.ID, u.ID, time.Monday, 18*60, "Process group", "Group Room A")
+		if err := db.CreateSeries(ctx, &mon, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		a, b, outsider := newClient("Ana", "Ruiz"), newClient("Ben", "Cole"), newClient("Cara", "Ruiz")
+		for _, c := range []*model.Client{a, b, outsider} {
+			if err := db.CreateClient(ctx, c, rec(u.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range []*model.Client{a, b} {
+			if _, err := db.Enrol(ctx, mon.ID, c.ID, rec(u.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		day := model.Date{Year: 2026, Month: 11, Day: 9}
+		code, err := db.MeetingCode(ctx, mon.ID, day)
+		if err != nil || len(code) != intensity.CodeLength {
+			t.Fatalf("code %q: %v", code, err)
+		}
+		if again, _ := db.MeetingCode(ctx, mon.ID, day); again != code {
+			t.Fatalf("the meeting's code changed: %q then %q", code, again)
+		}
+		if got, err := db.MeetingForCode(ctx, code, day); err != nil || got != mon.ID {
+			t.Fatalf("meeting for the code: %q %v", got, err)
+		}
+		if _, err := db.MeetingForCode(ctx, code, day.AddDays(7)); model.KindOf(err) != model.KindNotFound {
+			t.Fatalf("the code on another day: %v", err)
+		}
+		born := a.DateOfBirth
+		// Cara has the same name and birthday but is not in the group.
+		if err := db.KioskCheckIn(ctx, mon.ID, day, "ruiz ", born, rec("kiosk")); err != nil {
+			t.Fatalf("Ana at the kiosk: %v", err)
+		}
+		if err := db.KioskCheckIn(ctx, mon.ID, day, "Ruiz", born.AddDays(1), rec("kiosk")); model.KindOf(err) != model.KindNotFound {
+			t.Fatalf("a wrong birthday: %v", err)
+		}
+		if err := db.DeskCheckIn(ctx, mon.ID, day, outsider.ID, u.ID, rec(u.ID)); model.FieldsOf(err)["client_id"] == "" {
+			t.Fatalf("checking in someone not in the group: %v", err)
+		}
+		if err := db.DeskCheckIn(ctx, mon.ID, day, b.ID, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		first, _ := db.CheckIns(ctx, mon.ID, day)
+		if err := db.KioskCheckIn(ctx, mon.ID, day, "Ruiz", born, rec("kiosk")); err != nil {
+			t.Fatalf("checking in twice: %v", err)
+		}
+		got, err := db.CheckIns(ctx, mon.ID, day)
+		if err != nil || len(got) != 2 || got[a.ID].Via != intensity.ViaKiosk || got[b.ID].Via != intensity.ViaDesk || got[b.ID].ByName != "Dana Reyes" ||
+			!got[a.ID].At.Equal(first[a.ID].At) {
+			t.Fatalf("check-ins %+v %v", got, err)
+		}
+	})
+}

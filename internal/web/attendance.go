@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/schedule"
@@ -27,6 +28,7 @@ type attendanceRow struct {
 	store.Roster
 	Mark    intensity.Mark
 	Taken   bool
+	CheckIn *intensity.CheckIn
 	Problem string
 }
 
@@ -39,8 +41,10 @@ type attendanceData struct {
 		Value intensity.Status
 		Label string
 	}
-	Saved    bool
-	Problems map[string]string
+	Saved     bool
+	Problems  map[string]string
+	Code      string // today's check-in code for the kiosk
+	CheckedIn int
 }
 
 // attendanceShow is the facilitator's one screen for a meeting: every
@@ -74,9 +78,27 @@ func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status
 	}
 	d := attendanceData{Series: sr, Date: date, Start: occ[0].Start, Statuses: intensity.Statuses, Saved: r.URL.Query().Get("saved") == "1",
 		Problems: problems}
+	ins, err := s.Store.CheckIns(r.Context(), sr.ID, date)
+	if err != nil {
+		return err
+	}
+	if date == v.Today && v.Can(string(auth.CheckIn)) {
+		if d.Code, err = s.Store.MeetingCode(r.Context(), sr.ID, date); err != nil {
+			return err
+		}
+	}
+	d.CheckedIn = len(ins)
 	var ids []string
 	for _, c := range roster {
-		row := attendanceRow{Roster: c, Mark: intensity.Mark{Status: intensity.Present}}
+		// Once people check themselves in, those who did not are left for
+		// the facilitator to mark; before that everyone starts as present.
+		row := attendanceRow{Roster: c}
+		if len(ins) == 0 {
+			row.Mark.Status = intensity.Present
+		}
+		if in, ok := ins[c.ClientID]; ok {
+			row.CheckIn, row.Mark = &in, in.Suggest(occ[0].Start, sr.Minutes)
+		}
 		if m, ok := taken[c.ClientID]; ok {
 			row.Mark, row.Taken = m, true
 		}

@@ -18,6 +18,12 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/self-assessment", Perm: auth.Public, Handle: s.selfAssessCreate},
 		{Method: "POST", Pattern: "/inquiry", Perm: auth.Public, Handle: s.inquiryCreate},
 
+		// The check-in kiosk: a client's arrival, confirmed by the facilitator.
+		{Method: "GET", Pattern: "/checkin", Perm: auth.Public, Handle: s.kiosk},
+		{Method: "POST", Pattern: "/checkin", Perm: auth.Public, Handle: s.kioskCheckIn},
+		{Method: "GET", Pattern: "/checkin/desk", Perm: auth.CheckIn, Handle: s.checkInDesk},
+		{Method: "POST", Pattern: "/checkin/desk", Perm: auth.CheckIn, Handle: s.checkInAtDesk},
+
 		// Staff home.
 		{Method: "GET", Pattern: "/home", Perm: auth.SignedIn, Handle: s.home},
 		{Method: "POST", Pattern: "/notices/{nid}/read", Perm: auth.SignedIn, Handle: s.noticeRead},

@@ -38,6 +38,8 @@ var reviewed = map[string][]model.Role{
 	"POST /account/calendar":                 model.Roles,
 	"POST /account/calendar/revoke":          model.Roles,
 	"POST /logout":                           model.Roles,
+	"GET /checkin/desk":                      {model.RoleClinicalDirector, model.RoleClinician, model.RoleFrontDesk},
+	"POST /checkin/desk":                     {model.RoleClinicalDirector, model.RoleClinician, model.RoleFrontDesk},
 
 	// The clinical record: clinicians and the clinical director only;
 	// admissions staff may admit but not read or write clinical notes.

@@ -143,6 +143,11 @@ type Store interface {
 	CoSignSession(ctx context.Context, clientID, noteID, byID string, rec audit.Record) error
 	ClientSessionNotes(ctx context.Context, clientID string) ([]store.SessionNoteSummary, error)
 	PendingSessionNotes(ctx context.Context, clinicianID string, since time.Time) ([]store.PendingSession, error)
+	MeetingCode(ctx context.Context, seriesID string, date model.Date) (string, error)
+	MeetingForCode(ctx context.Context, code string, date model.Date) (string, error)
+	KioskCheckIn(ctx context.Context, seriesID string, date model.Date, lastName string, born model.Date, rec audit.Record) error
+	DeskCheckIn(ctx context.Context, seriesID string, date model.Date, clientID, byID string, rec audit.Record) error
+	CheckIns(ctx context.Context, seriesID string, date model.Date) (map[string]intensity.CheckIn, error)
 	PendingNotes(ctx context.Context, facilitatorID string, since model.Date) ([]store.PendingNote, error)
 	Screens(ctx context.Context, clientID string) ([]intensity.Screen, error)
 	ReadNotice(ctx context.Context, userID, id string) error

@@ -237,6 +237,8 @@ func describe(p auth.Permission) string {
 		return "take attendance"
 	case auth.ViewBilling:
 		return "see billing reports"
+	case auth.CheckIn:
+		return "check clients in"
 	default:
 		return string(p)
 	}

@@ -1,0 +1,185 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/intensity"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/schedule"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/web/form"
+)
+
+// checkInsPerHour bounds kiosk attempts from one address: a kiosk serves
+// every group of the day, but guessing codes and birthdays must not pay.
+const checkInsPerHour = 120
+
+type kioskData struct {
+	Code, LastName, Born string
+	Problems             map[string]string
+	Done                 string // the group checked in to
+	DoneAt               string
+}
+
+// kiosk is the check-in page for a tablet in the lobby or a client's
+// phone: the group's code, last name and date of birth. It shows no client
+// data and says only whether the check-in worked.
+func (s *Server) kiosk(w http.ResponseWriter, r *http.Request) error {
+	return s.renderKiosk(w, http.StatusOK, r, kioskData{})
+}
+
+func (s *Server) renderKiosk(w http.ResponseWriter, status int, r *http.Request, d kioskData) error {
+	w.Header().Set("Cache-Control", "no-store")
+	v := s.view(r, "Check in", "")
+	v.Data = d
+	return s.pages.Page(w, status, "kiosk", &v)
+}
+
+// kioskCheckIn records a client's arrival from the kiosk. The facilitator
+// confirms it when taking attendance.
+func (s *Server) kioskCheckIn(w http.ResponseWriter, r *http.Request) error {
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.kioskCheckIn", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	if over, err := s.limited(r, "checkin", checkInsPerHour); err != nil {
+		return err
+	} else if over {
+		return model.Errorf("web.kioskCheckIn", model.KindThrottled, "Too many check-ins from this device. Please check in at the front desk.")
+	}
+	d := kioskData{Code: intensity.NormalizeCode(f.String("code", 20)), LastName: f.String("last_name", 100), Born: f.String("born", 10)}
+	if len([]rune(d.Code)) != intensity.CodeLength {
+		f.Problems["code"] = "Type the 5-character code for your group. Your facilitator or the front desk has it."
+	}
+	if d.LastName == "" {
+		f.Problems["last_name"] = "Type your last name."
+	}
+	born := f.Date("born")
+	if born.IsZero() && f.Problems["born"] == "" {
+		f.Problems["born"] = "Enter your date of birth."
+	}
+	if !f.OK() {
+		d.Problems = f.Problems
+		return s.renderKiosk(w, http.StatusUnprocessableEntity, r, d)
+	}
+	today := model.DateOf(s.Now().In(s.siteLocation(r)))
+	refuse := func(field, msg string) error {
+		d.Problems = map[string]string{field: msg}
+		return s.renderKiosk(w, http.StatusUnprocessableEntity, r, d)
+	}
+	seriesID, err := s.Store.MeetingForCode(r.Context(), d.Code, today)
+	if model.KindOf(err) == model.KindNotFound {
+		return refuse("code", "That code is not for a group meeting today. Check it, or ask at the front desk.")
+	} else if err != nil {
+		return err
+	}
+	sr, err := s.Store.Series(r.Context(), seriesID)
+	if err != nil {
+		return err
+	}
+	occ := sr.Occurrences(today, today, s.siteLocation(r), nil, nil)
+	if len(occ) == 0 || !intensity.CheckInOpen(occ[0].Start, sr.Minutes, s.Now()) {
+		return refuse("code", "Check-in for this group opens an hour before it starts and closes when it ends.")
+	}
+	err = s.Store.KioskCheckIn(r.Context(), sr.ID, today, d.LastName, born, s.record(r))
+	if model.KindOf(err) == model.KindNotFound {
+		return refuse("last_name", "We could not find you in this group. Please check in at the front desk.")
+	} else if err != nil {
+		return err
+	}
+	return s.renderKiosk(w, http.StatusOK, r, kioskData{Done: sr.Title, DoneAt: occ[0].Start.In(s.siteLocation(r)).Format("3:04 pm")})
+}
+
+type deskMeeting struct {
+	schedule.Occurrence
+	Code      string
+	Rows      []deskRow
+	CheckedIn int
+}
+
+type deskRow struct {
+	store.Roster
+	CheckIn *intensity.CheckIn
+	Taken   bool
+}
+
+// checkInDesk is the front desk's list of today's meetings, their codes
+// for the kiosk, and who has arrived.
+func (s *Server) checkInDesk(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := s.view(r, "Check-in", "checkin")
+	occ, err := s.Store.Occurrences(ctx, store.SeriesFilter{}, v.Today, v.Today, s.siteLocation(r))
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(occ, func(a, b schedule.Occurrence) int { return a.Start.Compare(b.Start) })
+	var meetings []deskMeeting
+	var shown []string
+	for _, o := range occ {
+		if o.Cancelled {
+			continue
+		}
+		m := deskMeeting{Occurrence: o}
+		if m.Code, err = s.Store.MeetingCode(ctx, o.Series.ID, o.Date); err != nil {
+			return err
+		}
+		roster, err := s.Store.GroupRoster(ctx, o.Series.ID)
+		if err != nil {
+			return err
+		}
+		ins, err := s.Store.CheckIns(ctx, o.Series.ID, o.Date)
+		if err != nil {
+			return err
+		}
+		taken, err := s.Store.Attendance(ctx, o.Series.ID, o.Date)
+		if err != nil {
+			return err
+		}
+		for _, c := range roster {
+			row := deskRow{Roster: c}
+			if in, ok := ins[c.ClientID]; ok {
+				row.CheckIn = &in
+				m.CheckedIn++
+			}
+			_, row.Taken = taken[c.ClientID]
+			m.Rows = append(m.Rows, row)
+			shown = append(shown, c.ClientID)
+		}
+		meetings = append(meetings, m)
+	}
+	if len(shown) > 0 {
+		if err := s.auditRead(r, audit.ActionQuery, "client.attendance", "", "check-in desk "+v.Today.String()+"; shown="+strings.Join(shown, ",")); err != nil {
+			return err
+		}
+	}
+	v.Data = struct {
+		Meetings []deskMeeting
+		Done     string
+	}{meetings, r.URL.Query().Get("done")}
+	return s.pages.Page(w, http.StatusOK, "checkin_desk", &v)
+}
+
+// checkInAtDesk checks a client in for one of today's meetings.
+func (s *Server) checkInAtDesk(w http.ResponseWriter, r *http.Request) error {
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.checkInAtDesk", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	sr, err := s.Store.Series(r.Context(), f.String("series_id", 40))
+	if err != nil {
+		return err
+	}
+	today := model.DateOf(s.Now().In(s.siteLocation(r)))
+	if len(sr.Occurrences(today, today, s.siteLocation(r), nil, nil)) == 0 {
+		return model.Invalid("web.checkInAtDesk", map[string]string{"series_id": sr.Title + " does not meet today."})
+	}
+	clientID := f.String("client_id", 40)
+	if err := s.Store.DeskCheckIn(r.Context(), sr.ID, today, clientID, sessionOf(r).User.ID, s.record(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/checkin/desk?done="+clientID+"#meeting-"+sr.ID, http.StatusSeeOther)
+	return nil
+}
