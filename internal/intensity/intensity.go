@@ -224,6 +224,7 @@ type Day struct {
 	Date                model.Date
 	Minutes             int
 	Services            []string
+	Rule                int // the per-diem minutes the day was held to
 	Billable            bool
 }
 
@@ -232,8 +233,9 @@ type Day struct {
 const DefaultPerDiemMinutes = 180
 
 // Days sums services per client and date, in the order first seen, and
-// marks the days with at least minMinutes as billable.
-func Days(services []Service, minMinutes int) []Day {
+// marks as billable the days with at least the client's per-diem minutes
+// (their program's rule; DefaultPerDiemMinutes when perDiem gives 0).
+func Days(services []Service, perDiem func(clientID string) int) []Day {
 	var out []Day
 	index := map[string]int{}
 	for _, s := range services {
@@ -248,7 +250,11 @@ func Days(services []Service, minMinutes int) []Day {
 		out[i].Services = append(out[i].Services, s.What)
 	}
 	for i := range out {
-		out[i].Billable = out[i].Minutes >= minMinutes
+		rule := perDiem(out[i].ClientID)
+		if rule <= 0 {
+			rule = DefaultPerDiemMinutes
+		}
+		out[i].Rule, out[i].Billable = rule, out[i].Minutes >= rule
 	}
 	return out
 }

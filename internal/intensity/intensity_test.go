@@ -107,9 +107,10 @@ func TestBillableDays(t *testing.T) {
 		{ClientID: "a", Date: d1, Minutes: 60, What: "appointment:individual"},
 		{ClientID: "a", Date: d2, Minutes: 150, What: "group:skills"},
 		{ClientID: "b", Date: d1, Minutes: 180, What: "group:process"},
-	}, intensity.DefaultPerDiemMinutes)
-	if len(days) != 3 {
-		t.Fatalf("%d days, want 3", len(days))
+		{ClientID: "c", Date: d1, Minutes: 150, What: "group:process"},
+	}, func(id string) int { return map[string]int{"c": 120}[id] })
+	if len(days) != 4 {
+		t.Fatalf("%d days, want 4", len(days))
 	}
 	if !days[0].Billable || days[0].Minutes != 180 || len(days[0].Services) != 2 {
 		t.Errorf("a on the 23rd: %+v (2 hours of group and 1 of counseling meets 3 hours)", days[0])
@@ -117,8 +118,11 @@ func TestBillableDays(t *testing.T) {
 	if days[1].Billable {
 		t.Errorf("a on the 24th: %+v (2.5 hours is under the rule)", days[1])
 	}
-	if !days[2].Billable {
-		t.Errorf("b on the 23rd: %+v (exactly 3 hours meets the rule)", days[2])
+	if !days[2].Billable || days[2].Rule != 180 {
+		t.Errorf("b on the 23rd: %+v (exactly 3 hours meets the default rule)", days[2])
+	}
+	if !days[3].Billable || days[3].Rule != 120 {
+		t.Errorf("c on the 23rd: %+v (2.5 hours meets c's program rule of 2 hours)", days[3])
 	}
 }
 

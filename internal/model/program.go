@@ -90,6 +90,41 @@ type Program struct {
 	// ReviewIntervalDays is how often a client's continued stay is reviewed
 	// (payers commonly ask every 30 days).
 	ReviewIntervalDays int
+	Accountability
+}
+
+// Accountability is what a program holds its clients and staff to, beyond
+// the weekly minimum: when attendance raises an alert, what makes a day
+// billable, and whether notes need a supervisor's co-signature.
+type Accountability struct {
+	AbsenceAlerts  int  // alert after this many unexcused absences in a row
+	IdleAlertDays  int  // alert after this many days without attending
+	PerDiemMinutes int  // minutes of services in a day that make it billable
+	CoSignRequired bool // notes need a supervisor's co-signature
+}
+
+// DefaultAccountability is what a new program starts with: an alert after 2
+// unexcused absences in a row or 7 days without attending, and a billable
+// day at 3 hours of services (a common per-diem rule; payers differ).
+var DefaultAccountability = Accountability{AbsenceAlerts: 2, IdleAlertDays: 7, PerDiemMinutes: 180}
+
+// AccountabilityProblems checks a program's weekly minimum and its
+// accountability settings.
+func (p Program) AccountabilityProblems() map[string]string {
+	out := map[string]string{}
+	if p.MinWeeklyMinutes < 60 || p.MinWeeklyMinutes > 40*60 {
+		out["min_weekly_hours"] = "Enter the weekly minimum in hours, from 1 to 40."
+	}
+	if p.AbsenceAlerts < 1 || p.AbsenceAlerts > 10 {
+		out["absence_alerts"] = "Enter a number of absences from 1 to 10."
+	}
+	if p.IdleAlertDays < 1 || p.IdleAlertDays > 60 {
+		out["idle_alert_days"] = "Enter a number of days from 1 to 60."
+	}
+	if p.PerDiemMinutes < 30 || p.PerDiemMinutes > 12*60 {
+		out["per_diem_hours"] = "Enter the hours of services that make a billable day, from 0.5 to 12."
+	}
+	return out
 }
 
 // DefaultReviewIntervalDays is the continued-stay review interval when a

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
@@ -114,6 +115,43 @@ func TestCheckInsByCodeAndAtTheDesk(t *testing.T) {
 		if err != nil || len(got) != 2 || got[a.ID].Via != intensity.ViaKiosk || got[b.ID].Via != intensity.ViaDesk || got[b.ID].ByName != "Dana Reyes" ||
 			!got[a.ID].At.Equal(first[a.ID].At) {
 			t.Fatalf("check-ins %+v %v", got, err)
+		}
+	})
+}
+
+func TestProgramAccountabilityReadsBackAndDrivesThePerDiem(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		prog, _, u := fixture(t, db)
+		if prog.Accountability != model.DefaultAccountability {
+			t.Fatalf("a new program's accountability %+v, want the defaults", prog.Accountability)
+		}
+		bad := model.Accountability{AbsenceAlerts: 0, IdleAlertDays: 7, PerDiemMinutes: 180}
+		if err := db.SetAccountability(ctx, prog.ID, 540, bad, rec(u.ID)); model.FieldsOf(err)["absence_alerts"] == "" {
+			t.Fatalf("0 absences: %v", err)
+		}
+		want := model.Accountability{AbsenceAlerts: 3, IdleAlertDays: 10, PerDiemMinutes: 150, CoSignRequired: true}
+		if err := db.SetAccountability(ctx, prog.ID, 600, want, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Program(ctx, prog.ID)
+		if err != nil || got.Accountability != want || got.MinWeeklyMinutes != 600 {
+			t.Fatalf("program read back %+v %v", got, err)
+		}
+		c := newClient("Ana", "Ruiz")
+		if err := db.CreateClient(ctx, c, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		day := model.Date{Year: 2026, Month: 11, Day: 2}
+		if _, err := db.Admit(ctx, c.ID, care.Admit{ProgramID: prog.ID, Level: model.IntensiveOutpatient, Date: day, CounselorID: u.ID}, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		rules, err := db.PerDiemByClient(ctx, day.AddDays(7), day.AddDays(13))
+		if err != nil || rules[c.ID] != 150 {
+			t.Fatalf("per-diem rules %v %v", rules, err)
+		}
+		if before, _ := db.PerDiemByClient(ctx, day.AddDays(-14), day.AddDays(-1)); len(before) != 0 {
+			t.Fatalf("rules before the admission: %v", before)
 		}
 	})
 }

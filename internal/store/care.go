@@ -23,9 +23,7 @@ var errEpisodeMoved = &model.Error{Op: "store", Kind: model.KindConflict,
 func (db *DB) Program(ctx context.Context, id string) (model.Program, error) {
 	var p model.Program
 	var pop, loc string
-	err := db.queryRow(ctx, `SELECT id, site_id, name, population, level_of_care, min_weekly_minutes, description, review_interval_days
-		FROM programs WHERE id = $1`, id).
-		Scan(&p.ID, &p.SiteID, &p.Name, &pop, &loc, &p.MinWeeklyMinutes, &p.Description, &p.ReviewIntervalDays)
+	err := db.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE id = $1`, id).Scan(programFields(&p, &pop, &loc)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, model.NotFound("store.Program", "program")
 	}

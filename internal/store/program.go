@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/model"
@@ -69,22 +70,23 @@ func (db *DB) CreateProgram(ctx context.Context, p *model.Program, rec audit.Rec
 	if p.ReviewIntervalDays == 0 {
 		p.ReviewIntervalDays = model.DefaultReviewIntervalDays
 	}
+	if p.Accountability == (model.Accountability{}) {
+		p.Accountability = model.DefaultAccountability
+	}
 	rec.Category, rec.Action, rec.EntityID = "program.program", audit.ActionCreate, p.ID
 	return db.write(ctx, "store.CreateProgram", func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO programs (id, site_id, name, population, level_of_care, min_weekly_minutes, description,
-				review_interval_days, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+				review_interval_days, absence_alert_count, idle_alert_days, per_diem_minutes, cosign_required, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			p.ID, p.SiteID, p.Name, string(p.Population), string(p.LevelOfCare), p.MinWeeklyMinutes, p.Description,
-			p.ReviewIntervalDays, db.Now())
+			p.ReviewIntervalDays, p.AbsenceAlerts, p.IdleAlertDays, p.PerDiemMinutes, p.CoSignRequired, db.Now())
 		return err
 	}, &rec)
 }
 
 // Programs lists the programs by name.
 func (db *DB) Programs(ctx context.Context) ([]model.Program, error) {
-	rows, err := db.query(ctx, `SELECT id, site_id, name, population, level_of_care, min_weekly_minutes, description,
-			review_interval_days
-		FROM programs ORDER BY name`)
+	rows, err := db.query(ctx, `SELECT `+programColumns+` FROM programs ORDER BY name`)
 	if err != nil {
 		return nil, model.Wrap("store.Programs", model.KindInternal, err)
 	}
@@ -93,8 +95,7 @@ func (db *DB) Programs(ctx context.Context) ([]model.Program, error) {
 	for rows.Next() {
 		var p model.Program
 		var pop, loc string
-		if err := rows.Scan(&p.ID, &p.SiteID, &p.Name, &pop, &loc, &p.MinWeeklyMinutes, &p.Description,
-			&p.ReviewIntervalDays); err != nil {
+		if err := rows.Scan(programFields(&p, &pop, &loc)...); err != nil {
 			return nil, err
 		}
 		p.Population, p.LevelOfCare = model.Population(pop), model.LevelOfCare(loc)
@@ -155,4 +156,61 @@ func (db *DB) Tracks(ctx context.Context) ([]TrackWithCount, error) {
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+const programColumns = `id, site_id, name, population, level_of_care, min_weekly_minutes, description, review_interval_days,
+	absence_alert_count, idle_alert_days, per_diem_minutes, cosign_required`
+
+// programFields are the scan targets of programColumns.
+func programFields(p *model.Program, pop, loc *string) []any {
+	return []any{&p.ID, &p.SiteID, &p.Name, pop, loc, &p.MinWeeklyMinutes, &p.Description, &p.ReviewIntervalDays,
+		&p.AbsenceAlerts, &p.IdleAlertDays, &p.PerDiemMinutes, &p.CoSignRequired}
+}
+
+// SetAccountability changes a program's weekly minimum and what it counts
+// for alerts, billing and co-signature. Alerts and reports use the new
+// settings from now on; nothing already recorded changes.
+func (db *DB) SetAccountability(ctx context.Context, programID string, minWeekly int, a model.Accountability, rec audit.Record) error {
+	const op = "store.SetAccountability"
+	if err := model.Invalid(op, model.Program{MinWeeklyMinutes: minWeekly, Accountability: a}.AccountabilityProblems()); err != nil {
+		return err
+	}
+	rec.Category, rec.Action, rec.EntityID = "program.program", audit.ActionUpdate, programID
+	rec.Detail = fmt.Sprintf("weekly minimum %d min; alerts after %d absences or %d idle days; billable day %d min; co-signature %t",
+		minWeekly, a.AbsenceAlerts, a.IdleAlertDays, a.PerDiemMinutes, a.CoSignRequired)
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE programs SET min_weekly_minutes = $1, absence_alert_count = $2, idle_alert_days = $3,
+			per_diem_minutes = $4, cosign_required = $5 WHERE id = $6`, minWeekly, a.AbsenceAlerts, a.IdleAlertDays, a.PerDiemMinutes, a.CoSignRequired, programID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return model.NotFound(op, "program")
+		}
+		return nil
+	}, &rec)
+}
+
+// PerDiemByClient is, for each client with an episode overlapping the
+// dates, the billable-day minutes of that episode's program (the latest
+// admission when there are several).
+func (db *DB) PerDiemByClient(ctx context.Context, from, to model.Date) (map[string]int, error) {
+	rows, err := db.query(ctx, `SELECT e.client_id, p.per_diem_minutes FROM episodes e JOIN programs p ON p.id = e.program_id
+		WHERE e.admission_date <= $1 AND (e.discharge_date IS NULL OR e.discharge_date >= $2) ORDER BY e.admission_date, e.id`, to, from)
+	type pair struct {
+		client  string
+		minutes int
+	}
+	list, err := collect(rows, err, func(s scanner) (pair, error) {
+		var p pair
+		return p, s.Scan(&p.client, &p.minutes)
+	})
+	if err != nil {
+		return nil, model.Wrap("store.PerDiemByClient", model.KindInternal, err)
+	}
+	out := make(map[string]int, len(list))
+	for _, p := range list {
+		out[p.client] = p.minutes
+	}
+	return out, nil
 }

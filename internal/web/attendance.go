@@ -17,13 +17,6 @@ import (
 	"github.com/openiop/openiop/internal/web/form"
 )
 
-// Alert thresholds (per the issue's defaults): two unexcused absences in a
-// row; no attendance for 7 days.
-const (
-	alertAbsences = 2
-	alertIdleDays = 7
-)
-
 type attendanceRow struct {
 	store.Roster
 	Mark    intensity.Mark
@@ -157,14 +150,15 @@ func (s *Server) attendanceSave(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// clientWeek is a client's intensity this week and their open alerts.
-func (s *Server) clientWeek(r *http.Request, clientID string, minimum int, today model.Date) (intensity.Week, []intensity.Alert, error) {
+// clientWeek is a client's intensity this week against their program's
+// minimum, and their open alerts by the program's thresholds.
+func (s *Server) clientWeek(r *http.Request, clientID string, p model.Program, today model.Date) (intensity.Week, []intensity.Alert, error) {
 	ctx := r.Context()
-	week, marks, err := s.weekOf(r, clientID, minimum, intensity.Monday(today))
+	week, marks, err := s.weekOf(r, clientID, p.MinWeeklyMinutes, intensity.Monday(today))
 	if err != nil {
 		return week, nil, err
 	}
-	alerts := intensity.Alerts(clientID, week, marks, alertAbsences, alertIdleDays, today)
+	alerts := intensity.Alerts(clientID, week, marks, p.AbsenceAlerts, p.IdleAlertDays, today)
 	screens, err := s.Store.Screens(ctx, clientID)
 	if err != nil {
 		return week, nil, err
@@ -235,7 +229,8 @@ func (s *Server) alertAck(w http.ResponseWriter, r *http.Request) error {
 }
 
 // billableDays exports, for a date range, each client's services per day
-// and whether the day meets the per-diem rule (3 hours of services), as CSV.
+// and whether the day meets their program's per-diem rule (by default 3
+// hours of services), as CSV.
 func (s *Server) billableDays(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	from, err1 := model.ParseDate(q.Get("from"))
@@ -259,13 +254,22 @@ func (s *Server) billableDays(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	documented, err := s.Store.SignedSessionMinutes(r.Context(), start, end)
+	if err != nil {
+		return err
+	}
 	now := s.Now()
 	for _, a := range appts {
 		if a.Cancelled || a.End.After(now) {
 			continue // only kept appointments that have happened
 		}
+		// The signed note's minutes are what was documented; until then, the booking's length.
+		minutes := int(a.End.Sub(a.Start) / time.Minute)
+		if m, ok := documented[a.ID]; ok {
+			minutes = m
+		}
 		services = append(services, intensity.Service{ClientID: a.ClientID, Name: a.ClientName, Date: model.DateOf(a.Start.In(loc)),
-			Minutes: int(a.End.Sub(a.Start) / time.Minute), What: "appointment:" + string(a.Kind)})
+			Minutes: minutes, What: "appointment:" + string(a.Kind)})
 	}
 	slices.SortStableFunc(services, func(a, b intensity.Service) int {
 		if c := strings.Compare(a.ClientID, b.ClientID); c != 0 {
@@ -273,7 +277,11 @@ func (s *Server) billableDays(w http.ResponseWriter, r *http.Request) error {
 		}
 		return strings.Compare(a.Date.String(), b.Date.String())
 	})
-	days := intensity.Days(services, intensity.DefaultPerDiemMinutes)
+	rules, err := s.Store.PerDiemByClient(r.Context(), from, to)
+	if err != nil {
+		return err
+	}
+	days := intensity.Days(services, func(id string) int { return rules[id] })
 	ids := make([]string, 0, len(days))
 	for _, d := range days {
 		ids = append(ids, d.ClientID)
@@ -285,10 +293,10 @@ func (s *Server) billableDays(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="billable-days-`+from.String()+`-`+to.String()+`.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"client_id", "record_number", "client", "date", "minutes", "billable", "services"})
+	_ = cw.Write([]string{"client_id", "record_number", "client", "date", "minutes", "billable", "services", "rule_minutes"})
 	for _, d := range days {
 		_ = cw.Write([]string{d.ClientID, d.MRN, csvSafe(d.Name), d.Date.String(), strconv.Itoa(d.Minutes), strconv.FormatBool(d.Billable),
-			strings.Join(d.Services, "; ")})
+			strings.Join(d.Services, "; "), strconv.Itoa(d.Rule)})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -321,15 +329,20 @@ func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	v.Data = struct {
-		Rows               []alertRow
-		Absences, IdleDays int
-	}{rows, alertAbsences, alertIdleDays}
+	v.Data = struct{ Rows []alertRow }{rows}
 	return s.pages.Page(w, http.StatusOK, "alerts", &v)
 }
 
 // caseloadAlerts finds the open alerts of the clients in care among list.
 func (s *Server) caseloadAlerts(r *http.Request, list []model.Client, today model.Date) ([]alertRow, error) {
+	programs, err := s.Store.Programs(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]model.Program{}
+	for _, p := range programs {
+		byID[p.ID] = p
+	}
 	var rows []alertRow
 	for _, c := range list {
 		if c.Current == nil || c.Current.Status != model.EpisodeActive {
@@ -339,7 +352,7 @@ func (s *Server) caseloadAlerts(r *http.Request, list []model.Client, today mode
 		if err != nil {
 			return nil, err
 		}
-		week, alerts, err := s.clientWeek(r, c.ID, ep.MinWeeklyMinutes, today)
+		week, alerts, err := s.clientWeek(r, c.ID, byID[ep.ProgramID], today)
 		if err != nil {
 			return nil, err
 		}

@@ -90,6 +90,31 @@ func TestAttendanceIntensityAlertsAndBillableDays(t *testing.T) {
 			t.Errorf("the schedule page lacks %q", want)
 		}
 	}
+	// The program decides how many absences in a row raise an alert; bad
+	// settings are refused and change nothing.
+	director := e.signIn(model.RoleClinicalDirector)
+	settings := func(absences, perDiem string) url.Values {
+		return url.Values{"min_weekly_hours": {"9"}, "absence_alerts": {absences}, "idle_alert_days": {"7"}, "per_diem_hours": {perDiem}}
+	}
+	bad := settings("0", "13")
+	bad.Set("min_weekly_hours", "nine")
+	if r := e.post(director, "/program/"+ep.ProgramID+"/accountability", bad); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Body, "Enter hours as a number") || !strings.Contains(r.Body, "from 1 to 10") || !strings.Contains(r.Body, "from 0.5 to 12") {
+		t.Fatalf("bad accountability settings: %d", r.StatusCode)
+	}
+	if p, _ := e.db.Program(ctx, ep.ProgramID); p.MinWeeklyMinutes != 540 || p.AbsenceAlerts != 2 || p.PerDiemMinutes != 180 {
+		t.Fatalf("refused settings changed the program: %+v", p)
+	}
+	if r := e.post(director, "/program/"+ep.ProgramID+"/accountability", settings("3", "3")); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving settings: %d", r.StatusCode)
+	}
+	if page := e.get(c, "/clients/"+e.client.ID+"/schedule").Body; strings.Contains(page, "unexcused absences in a row") {
+		t.Error("2 absences still raise an alert when the program asks for 3")
+	}
+	if r := e.post(director, "/program/"+ep.ProgramID+"/accountability", settings("2", "3")); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving settings: %d", r.StatusCode)
+	}
+
 	// Looking back at last week: 5.5 of 9 hours, the week is over.
 	last := e.get(c, "/clients/"+e.client.ID+"/schedule?week=2026-11-18").Body
 	for _, want := range []string{"Week from", `id="attended-hours">5.5<`, "3.5 hours short", `href="?#week-title"`} {
@@ -134,6 +159,14 @@ func TestAttendanceIntensityAlertsAndBillableDays(t *testing.T) {
 	}
 	if got["2026-11-16"] != "180 true" || got["2026-11-17"] != "150 false" || len(got) != 2 {
 		t.Fatalf("billable days %v, want 16th 180 true and 17th 150 false", got)
+	}
+	// A program whose payers bill a day at 2.5 hours.
+	if r := e.post(director, "/program/"+ep.ProgramID+"/accountability", settings("2", "2.5")); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving settings: %d", r.StatusCode)
+	}
+	r = e.get(e.signIn(model.RoleBiller), "/reports/billable-days?from=2026-11-17&to=2026-11-17")
+	if rows, _ := csv.NewReader(strings.NewReader(r.Body)).ReadAll(); len(rows) < 2 || !hasRow(rows, e.client.ID, "2026-11-17", "150", "true", "150") {
+		t.Fatalf("with a 2.5-hour rule the 17th should bill: %v", rows)
 	}
 	if r := e.get(e.signIn(model.RoleFrontDesk), "/reports/billable-days?from=2026-11-16&to=2026-11-22"); r.StatusCode != http.StatusForbidden {
 		t.Errorf("front desk export: %d, want 403", r.StatusCode)
@@ -337,6 +370,11 @@ func TestSessionNoteInEachFormatSignedAndLocked(t *testing.T) {
 	if p := e.get(c, "/notes/pending").Body; strings.Contains(p, "Family session: ") {
 		t.Error("the signed session is still on the notes-to-sign list")
 	}
+	// The day bills at the note's 45 documented minutes, not the 50 booked.
+	export := e.get(e.signIn(model.RoleBiller), "/reports/billable-days?from=2026-11-23&to=2026-11-23").Body
+	if rows, _ := csv.NewReader(strings.NewReader(export)).ReadAll(); !hasRow(rows, e.client.ID, "2026-11-23", "45", "false", "180") {
+		t.Errorf("the documented minutes are not what bills: %v", rows)
+	}
 	// The session ahead cannot be documented yet, and another client's path finds nothing.
 	if r := e.post(c, "/clients/"+e.client.ID+"/appointments/"+later.ID+"/note", birp); r.StatusCode != http.StatusUnprocessableEntity ||
 		!strings.Contains(r.Body, "has not started yet") {
@@ -351,4 +389,15 @@ func TestSessionNoteInEachFormatSignedAndLocked(t *testing.T) {
 			break
 		}
 	}
+}
+
+// hasRow reports whether a billable-days CSV has the client's row for the
+// date with these minutes, billable flag and rule.
+func hasRow(rows [][]string, clientID, date, minutes, billable, rule string) bool {
+	for _, row := range rows[1:] {
+		if row[0] == clientID && row[3] == date && row[4] == minutes && row[5] == billable && row[7] == rule {
+			return true
+		}
+	}
+	return false
 }

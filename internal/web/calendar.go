@@ -330,7 +330,11 @@ func (s *Server) renderClientSchedule(w http.ResponseWriter, r *http.Request, st
 		}
 	}
 	if d.Episode != nil {
-		week, alerts, err := s.clientWeek(r, c.ID, d.MinimumMins, v.Today)
+		prog, err := s.Store.Program(ctx, d.Episode.ProgramID)
+		if err != nil {
+			return err
+		}
+		week, alerts, err := s.clientWeek(r, c.ID, prog, v.Today)
 		if err != nil {
 			return err
 		}

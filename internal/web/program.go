@@ -20,11 +20,31 @@ type programWithTracks struct {
 	model.Program
 	SiteName string
 	Group    programGroup
+	// What was typed into the accountability form, and what is wrong with it.
+	Typed    accountabilityForm
+	Problems map[string]string
 }
+
+// accountabilityForm is the accountability settings as typed, in hours.
+type accountabilityForm struct {
+	MinWeeklyHours, AbsenceAlerts, IdleAlertDays, PerDiemHours string
+	CoSignRequired                                             bool
+}
+
+func accountabilityOf(p model.Program) accountabilityForm {
+	return accountabilityForm{MinWeeklyHours: hoursValue(p.MinWeeklyMinutes), AbsenceAlerts: strconv.Itoa(p.AbsenceAlerts),
+		IdleAlertDays: strconv.Itoa(p.IdleAlertDays), PerDiemHours: hoursValue(p.PerDiemMinutes), CoSignRequired: p.CoSignRequired}
+}
+
+func hoursValue(minutes int) string { return strconv.FormatFloat(float64(minutes)/60, 'f', -1, 64) }
 
 // programShow shows the sites, programs and tracks with their weekly hours
 // against each program's minimum, and current enrolment as counts.
 func (s *Server) programShow(w http.ResponseWriter, r *http.Request) error {
+	return s.renderProgram(w, r, http.StatusOK, "", accountabilityForm{}, nil)
+}
+
+func (s *Server) renderProgram(w http.ResponseWriter, r *http.Request, status int, programID string, typed accountabilityForm, problems map[string]string) error {
 	ctx := r.Context()
 	sites, err := s.Store.Sites(ctx)
 	if err != nil {
@@ -50,11 +70,66 @@ func (s *Server) programShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := programData{Sites: sites, Saved: r.URL.Query().Get("saved") == "1"}
 	for _, p := range programs {
-		d.Programs = append(d.Programs, programWithTracks{Program: p, SiteName: siteName[p.SiteID], Group: groups[p.ID]})
+		row := programWithTracks{Program: p, SiteName: siteName[p.SiteID], Group: groups[p.ID], Typed: accountabilityOf(p)}
+		if p.ID == programID {
+			row.Typed, row.Problems = typed, problems
+		}
+		d.Programs = append(d.Programs, row)
 	}
 	v := s.view(r, "Program", "program")
 	v.Data = d
-	return s.pages.Page(w, http.StatusOK, "program", &v)
+	return s.pages.Page(w, status, "program", &v)
+}
+
+// programAccountability sets a program's weekly minimum, alert thresholds,
+// per-diem rule and co-signature requirement.
+func (s *Server) programAccountability(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("pid")
+	if !model.ValidID(id) {
+		return model.NotFound("web.programAccountability", "program")
+	}
+	if _, err := s.Store.Program(r.Context(), id); err != nil {
+		return err
+	}
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.programAccountability", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	typed := accountabilityForm{MinWeeklyHours: f.String("min_weekly_hours", 10), AbsenceAlerts: f.String("absence_alerts", 10),
+		IdleAlertDays: f.String("idle_alert_days", 10), PerDiemHours: f.String("per_diem_hours", 10), CoSignRequired: f.String("cosign_required", 3) == "on"}
+	minutes := func(name, v string) int {
+		h, err := strconv.ParseFloat(v, 64)
+		if err != nil || h != h || h*60 != float64(int(h*60)) {
+			f.Problems[name] = "Enter hours as a number, such as 9 or 2.5."
+			return 0
+		}
+		return int(h * 60)
+	}
+	whole := func(name, v string) int {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			f.Problems[name] = "Enter a whole number."
+		}
+		return n
+	}
+	minWeekly := minutes("min_weekly_hours", typed.MinWeeklyHours)
+	a := model.Accountability{AbsenceAlerts: whole("absence_alerts", typed.AbsenceAlerts), IdleAlertDays: whole("idle_alert_days", typed.IdleAlertDays),
+		PerDiemMinutes: minutes("per_diem_hours", typed.PerDiemHours), CoSignRequired: typed.CoSignRequired}
+	f.Merge(model.Program{MinWeeklyMinutes: minWeekly, Accountability: a}.AccountabilityProblems())
+	if f.OK() {
+		err = s.Store.SetAccountability(r.Context(), id, minWeekly, a, s.record(r))
+		if fields := model.FieldsOf(err); fields != nil {
+			f.Merge(fields)
+		} else if err != nil {
+			return err
+		}
+	}
+	if !f.OK() {
+		return s.renderProgram(w, r, http.StatusUnprocessableEntity, id, typed, f.Problems)
+	}
+	s.forgetAlerts()
+	http.Redirect(w, r, "/program?saved=1#prog-"+id, http.StatusSeeOther)
+	return nil
 }
 
 // programReviewInterval sets how often a program's clients are reviewed.

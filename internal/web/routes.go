@@ -88,6 +88,7 @@ func (s *Server) routes() []route {
 		// Program structure (no client data).
 		{Method: "GET", Pattern: "/program", Perm: auth.ViewProgram, Handle: s.programShow},
 		{Method: "POST", Pattern: "/program/{pid}/review-interval", Perm: auth.ManagePrograms, Handle: s.programReviewInterval},
+		{Method: "POST", Pattern: "/program/{pid}/accountability", Perm: auth.ManagePrograms, Handle: s.programAccountability},
 		{Method: "POST", Pattern: "/program/{pid}/tracks", Perm: auth.ManagePrograms, Handle: s.trackCreate},
 		{Method: "GET", Pattern: "/program/tracks/{tid}", Perm: auth.ViewProgram, Handle: s.trackShow},
 		{Method: "POST", Pattern: "/program/tracks/{tid}/groups", Perm: auth.ManagePrograms, Handle: s.seriesCreate},

@@ -103,6 +103,7 @@ var reviewed = map[string][]model.Role{
 	"GET /admin/instruments":                               {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /admin/instruments/{code}":                       {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /program/{pid}/review-interval":                  {model.RoleAdmin, model.RoleClinicalDirector},
+	"POST /program/{pid}/accountability":                   {model.RoleAdmin, model.RoleClinicalDirector},
 }
 
 var (

@@ -143,6 +143,9 @@ type Store interface {
 	CoSignSession(ctx context.Context, clientID, noteID, byID string, rec audit.Record) error
 	ClientSessionNotes(ctx context.Context, clientID string) ([]store.SessionNoteSummary, error)
 	PendingSessionNotes(ctx context.Context, clinicianID string, since time.Time) ([]store.PendingSession, error)
+	SignedSessionMinutes(ctx context.Context, from, to time.Time) (map[string]int, error)
+	PerDiemByClient(ctx context.Context, from, to model.Date) (map[string]int, error)
+	SetAccountability(ctx context.Context, programID string, minWeekly int, a model.Accountability, rec audit.Record) error
 	MeetingCode(ctx context.Context, seriesID string, date model.Date) (string, error)
 	MeetingForCode(ctx context.Context, code string, date model.Date) (string, error)
 	KioskCheckIn(ctx context.Context, seriesID string, date model.Date, lastName string, born model.Date, rec audit.Record) error
