@@ -103,7 +103,7 @@ func generateDemo(ctx context.Context, db *store.DB, hasher *auth.Hasher, client
 	if today.IsZero() {
 		today = model.DateOf(time.Now().In(demo.Organization.Location()))
 	}
-	opts := demo.Options{Clients: clients, Seed: seed, Today: today, PasswordHash: hash}
+	opts := demo.Options{Clients: clients, Seed: seed, Today: today, PasswordHash: hash, HistoryDays: 21}
 	if clients >= 1000 {
 		bar := newProgress(stderr, "Creating demo clients", clients)
 		opts.Progress = bar.Set

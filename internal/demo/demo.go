@@ -16,6 +16,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/store"
 )
 
 // Password is every demo account's password. It is printed by `iop serve
@@ -48,6 +49,10 @@ type Options struct {
 	Today        model.Date            // dates are laid out around this day
 	PasswordHash string                // the hash of Password (hashing is slow; the caller does it once)
 	Progress     func(done, total int) // called as clients are written; may be nil
+	// HistoryDays is how many days before Today to fill with the center's
+	// work: attendance, group notes, individual sessions and their notes,
+	// drug screens. 0 writes none (tests that build their own history).
+	HistoryDays int
 }
 
 // Store is what the generator writes through.
@@ -61,6 +66,7 @@ type Store interface {
 	ImportClinical(ctx context.Context, assessments []care.Assessment, measures []care.Measure, rec audit.Record) error
 	InquiryStore
 	GroupStore
+	ImportActivity(ctx context.Context, a store.Activity, rec audit.Record) error
 }
 
 // Organization is the demo center.
@@ -216,6 +222,7 @@ func Generate(ctx context.Context, db Store, o Options) error {
 	}
 	adultsMade, teensMade := 0, 0
 	members := map[string][]string{} // track id -> clients in treatment there
+	inCare := map[string]careOf{}    // client id -> their current episode, for the history
 	for i := range o.Clients {
 		teenClient := (i*53)%100 >= 85 // 15% adolescents, spread evenly at every size
 		c := g.client(teenClient)
@@ -244,6 +251,7 @@ func Generate(ctx context.Context, db Store, o Options) error {
 				LevelOfCare: model.IntensiveOutpatient, AdmissionDate: o.Today.AddDays(-g.rng.IntN(84)),
 				Status: model.EpisodeActive, PrimaryCounselorID: counselor.ID}
 			members[t.ID] = append(members[t.ID], c.ID)
+			inCare[c.ID] = careOf{admitted: ep.AdmissionDate, counselor: counselor.ID, teen: teenClient}
 			as, ms, err := g.clinicalHistory(&ep, teenClient)
 			if err != nil {
 				return err
@@ -268,8 +276,15 @@ func Generate(ctx context.Context, db Store, o Options) error {
 		allTracks = append(allTracks, tracksFor[p]...)
 	}
 	// Groups started a quarter ago, so every client's weeks are covered.
-	if err := groups(ctx, db, allTracks, clinicians, members, o.Today.AddDays(-91), rec); err != nil {
+	series, enrolled, err := groups(ctx, db, allTracks, clinicians, members, o.Today.AddDays(-91), rec)
+	if err != nil {
 		return err
+	}
+	if o.HistoryDays > 0 {
+		// The demo clinician is behind on group notes, so their notes-to-sign list has work on it.
+		if err := g.activity(ctx, db, series, enrolled, inCare, clinicians[0].ID, rec); err != nil {
+			return err
+		}
 	}
 	return inquiries(ctx, db, admissionsStaff, rec)
 }

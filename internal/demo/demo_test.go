@@ -106,3 +106,83 @@ func TestDemoCenterIsRealistic(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoHistoryLooksLikeAWorkingCenter checks the weeks before today on
+// both engines: attendance at past meetings only and never before a
+// client's admission, mostly present with a few clients missing their last
+// two groups, group notes signed except the last two days', sessions with
+// notes and bookings ahead, and weekly screens with a few positives.
+func TestDemoHistoryLooksLikeAWorkingCenter(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		today := model.Date{Year: 2026, Month: 11, Day: 23}
+		if err := demo.Generate(ctx, db, demo.Options{Clients: 60, Seed: 5, Today: today, PasswordHash: "x", HistoryDays: 21}); err != nil {
+			t.Fatal(err)
+		}
+		clients, _, err := db.SearchClients(ctx, store.ClientQuery{Status: "active", Limit: 200})
+		if err != nil || len(clients) == 0 {
+			t.Fatalf("active clients: %d %v", len(clients), err)
+		}
+		var marks, present, runs, screens, positives int
+		for _, c := range clients {
+			ms, err := db.ClientMarks(ctx, c.ID, today.AddDays(-30))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range ms {
+				marks++
+				if !m.Date.Before(today) || m.Date.Before(c.Current.AdmissionDate) {
+					t.Errorf("%s has a mark on %s (admitted %s, today %s)", c.ID, m.Date, c.Current.AdmissionDate, today)
+				}
+				if m.Minutes > 0 {
+					present++
+				}
+			}
+			if n := len(ms); n >= 2 && ms[n-1].Status == "absent_unexcused" && ms[n-2].Status == "absent_unexcused" {
+				runs++
+			}
+			sc, err := db.Screens(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			screens += len(sc)
+			for _, s := range sc {
+				if len(s.Positives()) > 0 {
+					positives++
+				}
+			}
+		}
+		if marks == 0 || present*100 < marks*80 || runs == 0 {
+			t.Errorf("%d marks, %d attended, %d clients missing their last two groups", marks, present, runs)
+		}
+		if screens == 0 || positives == 0 || positives*5 > screens {
+			t.Errorf("%d screens, %d positive", screens, positives)
+		}
+		pending, err := db.PendingNotes(ctx, "", today.AddDays(-30))
+		if err != nil || len(pending) == 0 {
+			t.Fatalf("group notes to sign: %v %v", pending, err)
+		}
+		jordan, _ := db.UserByEmail(ctx, "clinician@demo.openiop.org")
+		for _, p := range pending {
+			if p.Date.Before(today.AddDays(-2)) && (p.FacilitatorID != jordan.ID || p.Date.Before(today.AddDays(-14))) {
+				t.Errorf("a meeting on %s still has no signed note", p.Date)
+			}
+		}
+		var withNotes, signed int
+		for _, c := range clients {
+			copies, _ := db.ClientGroupNotes(ctx, c.ID)
+			if len(copies) > 0 {
+				withNotes++
+			}
+			list, _ := db.ClientSessionNotes(ctx, c.ID)
+			for _, n := range list {
+				if n.Signed {
+					signed++
+				}
+			}
+		}
+		if withNotes == 0 || signed == 0 {
+			t.Errorf("%d clients with signed group notes, %d signed session notes", withNotes, signed)
+		}
+	})
+}

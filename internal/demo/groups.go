@@ -30,10 +30,12 @@ var groupPlan = []struct {
 }
 
 // groups gives every track its weekly groups, led by one clinician a track,
-// and enrols each client in treatment in their track's groups.
+// and enrols each client in treatment in their track's groups. It returns
+// the groups and who is enrolled in each.
 func groups(ctx context.Context, db GroupStore, tracks []model.Track, clinicians []model.User, members map[string][]string,
-	from model.Date, rec audit.Record) error {
+	from model.Date, rec audit.Record) ([]schedule.Series, map[string][]string, error) {
 	enrol := map[string][]string{}
+	var all []schedule.Series
 	for k, t := range tracks {
 		lead := clinicians[k%len(clinicians)]
 		for i, day := range t.Days {
@@ -42,10 +44,11 @@ func groups(ctx context.Context, db GroupStore, tracks []model.Track, clinicians
 				FacilitatorID: lead.ID, Room: t.Room, MinCapacity: 4, MaxCapacity: max(t.Capacity, 1), OpenCohort: true,
 				Recurrence: schedule.Recurrence{Days: []time.Weekday{day}, From: from}}
 			if err := db.CreateSeries(ctx, &s, rec); err != nil {
-				return err
+				return nil, nil, err
 			}
 			enrol[s.ID] = members[t.ID]
+			all = append(all, s)
 		}
 	}
-	return db.ImportEnrolments(ctx, enrol, rec)
+	return all, enrol, db.ImportEnrolments(ctx, enrol, rec)
 }

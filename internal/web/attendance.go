@@ -179,6 +179,38 @@ func (s *Server) clientWeek(r *http.Request, clientID string, p model.Program, t
 	return week, alerts, nil
 }
 
+// recentWeeks is a client's last n weeks up to the one from monday,
+// oldest first, read with one query for the meetings and one for the marks.
+func (s *Server) recentWeeks(r *http.Request, clientID string, minimum int, monday model.Date, n int) ([]intensity.Week, error) {
+	ctx := r.Context()
+	first := monday.AddDays(-7 * (n - 1))
+	occ, err := s.Store.Occurrences(ctx, store.SeriesFilter{ClientID: clientID}, first, monday.AddDays(6), s.siteLocation(r))
+	if err != nil {
+		return nil, err
+	}
+	marks, err := s.Store.ClientMarks(ctx, clientID, first)
+	if err != nil {
+		return nil, err
+	}
+	byMeeting := map[string]*intensity.Mark{}
+	for i := range marks {
+		byMeeting[marks[i].SeriesID+marks[i].Date.String()] = &marks[i]
+	}
+	meetings := make([][]intensity.Meeting, n)
+	for _, o := range occ {
+		w := int(o.Date.In(time.UTC).Sub(first.In(time.UTC)).Hours()) / (24 * 7)
+		if o.Cancelled || w < 0 || w >= n {
+			continue
+		}
+		meetings[w] = append(meetings[w], intensity.Meeting{Start: o.Start, Minutes: o.Series.Minutes, Mark: byMeeting[o.Series.ID+o.Date.String()]})
+	}
+	weeks := make([]intensity.Week, n)
+	for i := range weeks {
+		weeks[i] = intensity.WeekOf(first.AddDays(7*i), minimum, meetings[i], s.Now())
+	}
+	return weeks, nil
+}
+
 // weekOf is a client's intensity in the week from monday, with their marks
 // of the 60 days before it onward (for the alerts).
 func (s *Server) weekOf(r *http.Request, clientID string, minimum int, monday model.Date) (intensity.Week, []intensity.Mark, error) {
@@ -311,7 +343,7 @@ type alertRow struct {
 // alertsPage lists the attendance alerts of the signed-in counselor's
 // caseload, to act on and acknowledge.
 func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) error {
-	v := s.view(r, "Attendance alerts", "alerts")
+	v := s.view(r, "Alerts", "alerts")
 	list, _, err := s.Store.SearchClients(r.Context(), store.ClientQuery{CounselorID: v.User.ID, Limit: 200})
 	if err != nil {
 		return err

@@ -85,7 +85,8 @@ func TestAttendanceIntensityAlertsAndBillableDays(t *testing.T) {
 		t.Fatalf("taking attendance today: %d", r.StatusCode)
 	}
 	page := e.get(c, "/clients/"+e.client.ID+"/schedule").Body
-	for _, want := range []string{`id="attended-hours">0<`, "6 still possible", "3 hours short", "2 unexcused absences in a row"} {
+	for _, want := range []string{`id="attended-hours">0<`, "6 still possible", "3 hours short", "2 unexcused absences in a row",
+		"Week of Nov 16: 5.5 of 9 hours attended", "Week of Nov 23: 0 of 9 hours attended"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the schedule page lacks %q", want)
 		}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"fmt"
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -13,6 +15,7 @@ import (
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/web/chart"
 	"github.com/openiop/openiop/internal/web/form"
 )
 
@@ -281,10 +284,11 @@ type clientScheduleData struct {
 	Weekdays   []weekday
 	Week       *intensity.Week
 	Alerts     []intensity.Alert
-	Now        time.Time // appointments that have begun can be documented
-	ThisWeek   bool      // Week is the current week (else an earlier one)
-	PrevWeek   string    // query of the week before Week
-	NextWeek   string    // query of the week after; empty when Week is the current week
+	Now        time.Time     // appointments that have begun can be documented
+	WeeksChart template.HTML // hours attended in the last weeks against the minimum
+	ThisWeek   bool          // Week is the current week (else an earlier one)
+	PrevWeek   string        // query of the week before Week
+	NextWeek   string        // query of the week after; empty when Week is the current week
 }
 
 type weekday struct {
@@ -347,6 +351,11 @@ func (s *Server) renderClientSchedule(w http.ResponseWriter, r *http.Request, st
 			}
 			d.Week, d.ThisWeek = &past, false
 		}
+		recent, err := s.recentWeeks(r, c.ID, d.MinimumMins, d.Week.From, 8)
+		if err != nil {
+			return err
+		}
+		d.WeeksChart = weeksChart(recent, d.Episode.AdmissionDate)
 		d.PrevWeek = "?week=" + d.Week.From.AddDays(-7).String()
 		if next := d.Week.From.AddDays(7); next.Before(week.From) {
 			d.NextWeek = "?week=" + next.String()
@@ -637,4 +646,24 @@ func (s *Server) clientFeedRevoke(w http.ResponseWriter, r *http.Request) error 
 	}
 	http.Redirect(w, r, "/clients/"+c.ID+"/schedule", http.StatusSeeOther)
 	return nil
+}
+
+// weeksChart draws hours attended per week against the program minimum,
+// from the week of admission on, leaving out weeks with nothing recorded.
+func weeksChart(weeks []intensity.Week, admitted model.Date) template.HTML {
+	c := chart.Bars{Title: "Hours attended each week", Unit: "hours"}
+	for _, w := range weeks {
+		if w.From.AddDays(6).Before(admitted) || (w.Scheduled > 0 && w.Unmarked == w.Scheduled) {
+			continue // before admission, or a past week whose attendance nobody recorded
+		}
+		c.Target = float64(w.Minimum) / 60
+		hours := float64(w.Attended) / 60
+		c.Bars = append(c.Bars, chart.Bar{Label: w.From.Format("Jan 2"), Value: hours,
+			Title: fmt.Sprintf("Week of %s: %s of %s hours attended", w.From.Format("Jan 2"), strconv.FormatFloat(hours, 'f', -1, 64),
+				strconv.FormatFloat(c.Target, 'f', -1, 64))})
+	}
+	if len(c.Bars) < 2 {
+		return "" // one week is already told in words above
+	}
+	return chart.RenderBars(c)
 }
