@@ -2,6 +2,7 @@ package intensity
 
 import (
 	"crypto/rand"
+	"io"
 	"math/big"
 	"strings"
 	"time"
@@ -45,11 +46,12 @@ const codeAlphabet = "ACDEFGHJKMNPQRTUVWXY34679"
 // CodeLength is the length of a meeting's check-in code.
 const CodeLength = 5
 
-// NewMeetingCode draws a check-in code for one meeting.
-func NewMeetingCode() (string, error) {
+// NewMeetingCode draws a check-in code for one meeting from random (the
+// caller passes crypto/rand.Reader: codes must not be guessable).
+func NewMeetingCode(random io.Reader) (string, error) {
 	var b strings.Builder
 	for range CodeLength {
-		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(codeAlphabet))))
+		n, err := rand.Int(random, big.NewInt(int64(len(codeAlphabet))))
 		if err != nil {
 			return "", err
 		}

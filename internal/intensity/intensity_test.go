@@ -1,6 +1,7 @@
 package intensity_test
 
 import (
+	"crypto/rand"
 	"strings"
 	"testing"
 	"time"
@@ -155,7 +156,7 @@ func TestCheckInSuggestsPresentOrLate(t *testing.T) {
 		!intensity.CheckInOpen(start, 180, start.Add(179*time.Minute)) || intensity.CheckInOpen(start, 180, start.Add(180*time.Minute)) {
 		t.Error("check-in opens an hour before the start and closes at the end")
 	}
-	code, err := intensity.NewMeetingCode()
+	code, err := intensity.NewMeetingCode(rand.Reader)
 	if err != nil || len(code) != intensity.CodeLength || strings.ContainsAny(code, "0O1IL2Z5S8B") {
 		t.Fatalf("code %q: %v", code, err)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"strings"
@@ -27,7 +28,7 @@ func (db *DB) MeetingCode(ctx context.Context, seriesID string, date model.Date)
 		}
 		// Codes are unique per day; with 25^5 codes a clash is rare, so a few draws suffice.
 		for range 8 {
-			if code, err = intensity.NewMeetingCode(); err != nil {
+			if code, err = intensity.NewMeetingCode(rand.Reader); err != nil {
 				return err
 			}
 			var taken bool

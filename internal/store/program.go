@@ -195,22 +195,28 @@ func (db *DB) SetAccountability(ctx context.Context, programID string, minWeekly
 // dates, the billable-day minutes of that episode's program (the latest
 // admission when there are several).
 func (db *DB) PerDiemByClient(ctx context.Context, from, to model.Date) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT e.client_id, p.per_diem_minutes FROM episodes e JOIN programs p ON p.id = e.program_id
+	return db.countsByID(ctx, "store.PerDiemByClient", `SELECT e.client_id, p.per_diem_minutes FROM episodes e JOIN programs p ON p.id = e.program_id
 		WHERE e.admission_date <= $1 AND (e.discharge_date IS NULL OR e.discharge_date >= $2) ORDER BY e.admission_date, e.id`, to, from)
+}
+
+// countsByID runs a query of (id, number) rows into a map; a later row for
+// the same id wins.
+func (db *DB) countsByID(ctx context.Context, op, query string, args ...any) (map[string]int, error) {
 	type pair struct {
-		client  string
-		minutes int
+		id string
+		n  int
 	}
+	rows, err := db.query(ctx, query, args...)
 	list, err := collect(rows, err, func(s scanner) (pair, error) {
 		var p pair
-		return p, s.Scan(&p.client, &p.minutes)
+		return p, s.Scan(&p.id, &p.n)
 	})
 	if err != nil {
-		return nil, model.Wrap("store.PerDiemByClient", model.KindInternal, err)
+		return nil, model.Wrap(op, model.KindInternal, err)
 	}
 	out := make(map[string]int, len(list))
 	for _, p := range list {
-		out[p.client] = p.minutes
+		out[p.id] = p.n
 	}
 	return out, nil
 }

@@ -189,22 +189,7 @@ func (db *DB) PendingSessionNotes(ctx context.Context, clinicianID string, since
 // SignedSessionMinutes returns the documented minutes of signed session
 // notes, by appointment, for appointments starting in [from, to).
 func (db *DB) SignedSessionMinutes(ctx context.Context, from, to time.Time) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT n.appointment_id, n.minutes FROM session_notes n JOIN appointments a ON a.id = n.appointment_id
-		WHERE n.signed_at IS NOT NULL AND a.starts_at >= $1 AND a.starts_at < $2`, from.UTC(), to.UTC())
-	type pair struct {
-		id      string
-		minutes int
-	}
-	list, err := collect(rows, err, func(s scanner) (pair, error) {
-		var p pair
-		return p, s.Scan(&p.id, &p.minutes)
-	})
-	if err != nil {
-		return nil, model.Wrap("store.SignedSessionMinutes", model.KindInternal, err)
-	}
-	out := make(map[string]int, len(list))
-	for _, p := range list {
-		out[p.id] = p.minutes
-	}
-	return out, nil
+	return db.countsByID(ctx, "store.SignedSessionMinutes", `SELECT n.appointment_id, n.minutes FROM session_notes n
+		JOIN appointments a ON a.id = n.appointment_id WHERE n.signed_at IS NOT NULL AND a.starts_at >= $1 AND a.starts_at < $2`,
+		from.UTC(), to.UTC())
 }

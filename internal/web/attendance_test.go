@@ -199,6 +199,15 @@ func TestDrugScreensOnTheChart(t *testing.T) {
 	if !strings.Contains(chart, "Positive: Cannabinoids (THC)") || !strings.Contains(chart, "urine, observed") {
 		t.Error("the chart does not show the screen")
 	}
+	// A second, negative screen: the trend shows both, oldest first.
+	if r := e.post(c, path, url.Values{"date": {"2026-11-22"}, "outcome": {"collected"}, "specimen": {"saliva"}, "result_cannabinoids": {"negative"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second screen: %d", r.StatusCode)
+	}
+	chart = e.get(c, "/clients/"+e.client.ID).Body
+	first, second := strings.Index(chart, `class="trend-concern" title="Nov 20, 2026: Positive: Cannabinoids (THC)"`), strings.Index(chart, `class="trend-ok" title="Nov 22, 2026: Negative"`)
+	if first < 0 || second < first {
+		t.Error("the screens' trend does not show the positive then the negative")
+	}
 	// The primary counselor's alerts show the unexplained positive.
 	if alerts := e.get(c, "/alerts").Body; !strings.Contains(alerts, "Drug screen on Fri Nov 20: Positive: Cannabinoids (THC).") {
 		t.Error("the positive screen raised no alert")

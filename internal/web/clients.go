@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
@@ -91,6 +92,7 @@ type clientShowData struct {
 	Assessments []care.Assessment
 	Assigned    []care.Assignment
 	Screens     []intensity.Screen
+	ScreenTrend []intensity.Screen // the last 16, oldest first
 	GroupNotes  []store.ClientNote
 	Sessions    []store.SessionNoteSummary
 	Substances  []struct{ Code, Label, LOINC string }
@@ -134,6 +136,8 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 		if d.Screens, err = s.Store.Screens(r.Context(), c.ID); err != nil {
 			return err
 		}
+		d.ScreenTrend = slices.Clone(d.Screens[:min(len(d.Screens), 16)])
+		slices.Reverse(d.ScreenTrend)
 		d.Substances = intensity.Substances
 		if d.GroupNotes, err = s.Store.ClientGroupNotes(r.Context(), c.ID); err != nil {
 			return err
