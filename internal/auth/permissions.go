@@ -40,6 +40,7 @@ const (
 	RecordAttendance  Permission = "attendance.record"  // take attendance at a group; acknowledge attendance alerts
 	ViewBilling       Permission = "billing.view"       // billable-days export
 	CheckIn           Permission = "attendance.checkin" // check clients in at the front desk; see meetings' check-in codes
+	CoSignNotes       Permission = "notes.cosign"       // co-sign other clinicians' signed notes as their supervisor
 )
 
 // rolePermissions is the single source of truth for what each role may do.
@@ -52,7 +53,7 @@ var rolePermissions = map[model.Role][]Permission{
 	model.RoleClinicalDirector: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, ViewAuditLog,
 		ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule,
-		RecordAttendance, ViewBilling, CheckIn,
+		RecordAttendance, ViewBilling, CheckIn, CoSignNotes,
 	},
 	model.RoleClinician: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, EditClient, ViewProgram,
@@ -91,5 +92,5 @@ func PermissionsOf(r model.Role) []Permission {
 // AllPermissions lists every real permission (not the pseudo-permissions).
 func AllPermissions() []Permission {
 	return []Permission{ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient,
-		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule, RecordAttendance, ViewBilling, CheckIn}
+		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule, RecordAttendance, ViewBilling, CheckIn, CoSignNotes}
 }

@@ -73,7 +73,7 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/clients/{id}/appointments/{apid}/note", Perm: auth.RecordClinical, Handle: s.sessionNote},
 		{Method: "POST", Pattern: "/clients/{id}/appointments/{apid}/note", Perm: auth.RecordClinical, Handle: s.sessionNoteSave},
 		{Method: "POST", Pattern: "/clients/{id}/appointments/{apid}/note/addendum", Perm: auth.RecordClinical, Handle: s.sessionNoteAddendum},
-		{Method: "POST", Pattern: "/clients/{id}/appointments/{apid}/note/cosign", Perm: auth.RecordClinical, Handle: s.sessionNoteCoSign},
+		{Method: "POST", Pattern: "/clients/{id}/appointments/{apid}/note/cosign", Perm: auth.CoSignNotes, Handle: s.sessionNoteCoSign},
 		{Method: "POST", Pattern: "/clients/{id}/calendar", Perm: auth.ManageSchedule, Handle: s.clientFeedCreate},
 		{Method: "POST", Pattern: "/clients/{id}/calendar/revoke", Perm: auth.ManageSchedule, Handle: s.clientFeedRevoke},
 
@@ -104,7 +104,7 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/program/groups/{gid}/note", Perm: auth.RecordClinical, Handle: s.groupNote},
 		{Method: "POST", Pattern: "/program/groups/{gid}/note", Perm: auth.RecordClinical, Handle: s.groupNoteSave},
 		{Method: "POST", Pattern: "/program/groups/{gid}/note/addendum", Perm: auth.RecordClinical, Handle: s.groupNoteAddendum},
-		{Method: "POST", Pattern: "/program/groups/{gid}/note/cosign", Perm: auth.RecordClinical, Handle: s.groupNoteCoSign},
+		{Method: "POST", Pattern: "/program/groups/{gid}/note/cosign", Perm: auth.CoSignNotes, Handle: s.groupNoteCoSign},
 		{Method: "GET", Pattern: "/notes/pending", Perm: auth.RecordClinical, Handle: s.notesPending},
 		{Method: "GET", Pattern: "/reports/billable-days", Perm: auth.ViewBilling, Handle: s.billableDays},
 		{Method: "GET", Pattern: "/schedule", Perm: auth.ViewSchedule, Handle: s.weekView},

@@ -239,6 +239,8 @@ func describe(p auth.Permission) string {
 		return "see billing reports"
 	case auth.CheckIn:
 		return "check clients in"
+	case auth.CoSignNotes:
+		return "co-sign notes as a supervisor"
 	default:
 		return string(p)
 	}
