@@ -117,6 +117,7 @@ func (g *gen) activity(ctx context.Context, db Store, series []schedule.Series, 
 	// Sessions: a third of the clients saw their counselor last week and
 	// are booked again next week, in the early afternoon between groups.
 	slot := map[string]int{}
+	office := map[string]int{} // each counselor sees clients in their own office
 	for k, c := range clients {
 		care := inCare[c]
 		if k%3 != 0 || slot[care.counselor] >= 12 {
@@ -130,13 +131,16 @@ func (g *gen) activity(ctx context.Context, db Store, series []schedule.Series, 
 		if k%4 == 0 || care.teen {
 			kind, family = "family", g.pick([]string{"Mother", "Father", "Partner", "Sister", "Grandmother"})
 		}
-		room := fmt.Sprintf("Office %d", 1+len(slot)%6)
+		if _, ok := office[care.counselor]; !ok {
+			office[care.counselor] = len(office) + 1
+		}
+		room := fmt.Sprintf("Office %d", office[care.counselor])
 		past := schedule.Appointment{ID: g.id(), ClientID: c, ClinicianID: care.counselor, Kind: kind, Family: family, Room: room,
 			Start: start, End: start.Add(50 * time.Minute)}
 		next := past
 		next.ID, next.Start, next.End = g.id(), start.AddDate(0, 0, 7), start.AddDate(0, 0, 7).Add(50*time.Minute)
 		a.Appointments = append(a.Appointments, past, next)
-		if g.rng.IntN(4) > 0 { // the rest are still to write
+		if len(a.Appointments)%8 != 4 { // every fourth session's note is still to write
 			a.SessionNotes = append(a.SessionNotes, g.sessionNote(past))
 		}
 	}

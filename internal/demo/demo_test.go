@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/openiop/openiop/internal/demo"
 	"github.com/openiop/openiop/internal/model"
@@ -183,6 +184,21 @@ func TestDemoHistoryLooksLikeAWorkingCenter(t *testing.T) {
 		}
 		if withNotes == 0 || signed == 0 {
 			t.Errorf("%d clients with signed group notes, %d signed session notes", withNotes, signed)
+		}
+		start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		if waiting, _ := db.PendingSessionNotes(ctx, "", start); len(waiting) == 0 {
+			t.Error("every session's note is written: the notes-to-sign list shows no sessions")
+		}
+		appts, err := db.Appointments(ctx, store.AppointmentFilter{From: start, To: start.AddDate(0, 1, 0)})
+		if err != nil || len(appts) == 0 {
+			t.Fatalf("appointments: %d %v", len(appts), err)
+		}
+		for i, x := range appts {
+			for _, y := range appts[i+1:] {
+				if x.Start.Before(y.End) && y.Start.Before(x.End) && (x.Room == y.Room || x.ClinicianID == y.ClinicianID || x.ClientID == y.ClientID) {
+					t.Errorf("appointments clash: %s %s %s and %s %s %s", x.Start, x.Room, x.ClinicianName, y.Start, y.Room, y.ClinicianName)
+				}
+			}
 		}
 	})
 }

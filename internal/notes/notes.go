@@ -207,15 +207,24 @@ var Formats = []struct {
 	Label  string
 	Fields []Field
 }{
-	{"DAP", "DAP (data, assessment, plan)", []Field{{"data", "Data"}, {"assessment", "Assessment"}, {"plan", "Plan"}}},
-	{"BIRP", "BIRP (behavior, intervention, response, plan)", []Field{{"behavior", "Behavior"}, {"intervention", "Intervention"},
-		{"response", "Response"}, {"plan", "Plan"}}},
-	{"SOAP", "SOAP (subjective, objective, assessment, plan)", []Field{{"subjective", "Subjective"}, {"objective", "Objective"},
-		{"assessment", "Assessment"}, {"plan", "Plan"}}},
+	{"DAP", "DAP (data, assessment, plan)", []Field{
+		{"data", "Data", "What the client reported and what you observed, including any measures given."},
+		{"assessment", "Assessment", "Your clinical reading: progress toward plan goals, risk, what changed."},
+		{"plan", "Plan", "Next steps, homework, referrals and the next session."}}},
+	{"BIRP", "BIRP (behavior, intervention, response, plan)", []Field{
+		{"behavior", "Behavior", "How the client presented: mood, engagement, what they brought."},
+		{"intervention", "Intervention", "What you did: the approach and techniques used."},
+		{"response", "Response", "How the client responded to the intervention."},
+		{"plan", "Plan", "Next steps, homework, referrals and the next session."}}},
+	{"SOAP", "SOAP (subjective, objective, assessment, plan)", []Field{
+		{"subjective", "Subjective", "The client's own account, in their words where useful."},
+		{"objective", "Objective", "What you observed and measured."},
+		{"assessment", "Assessment", "Your clinical reading: progress toward plan goals, risk, what changed."},
+		{"plan", "Plan", "Next steps, homework, referrals and the next session."}}},
 }
 
-// Field is one part of a note format.
-type Field struct{ Key, Label string }
+// Field is one part of a note format, with a line on what goes in it.
+type Field struct{ Key, Label, Hint string }
 
 // FieldsOf returns a format's parts, or nil for an unknown format.
 func FieldsOf(format string) []Field {
