@@ -34,7 +34,8 @@ func (g *gen) activity(ctx context.Context, db Store, series []schedule.Series, 
 	loc := Organization.Location()
 	today := g.opts.Today
 	from := today.AddDays(-g.opts.HistoryDays)
-	a := store.Activity{RecordedAt: time.Date(today.Year, today.Month, today.Day, 6, 0, 0, 0, loc), ScreenBy: map[string]string{}}
+	// Everything is recorded by the start of today, so nothing is dated after it.
+	a := store.Activity{RecordedAt: time.Date(today.Year, today.Month, today.Day, 0, 0, 0, 0, loc), ScreenBy: map[string]string{}}
 
 	clients := make([]string, 0, len(inCare))
 	for id := range inCare {
@@ -141,7 +142,11 @@ func (g *gen) activity(ctx context.Context, db Store, series []schedule.Series, 
 		next.ID, next.Start, next.End = g.id(), start.AddDate(0, 0, 7), start.AddDate(0, 0, 7).Add(50*time.Minute)
 		a.Appointments = append(a.Appointments, past, next)
 		if len(a.Appointments)%8 != 4 { // every fourth session's note is still to write
-			a.SessionNotes = append(a.SessionNotes, g.sessionNote(past))
+			n := g.sessionNote(past)
+			if n.SignedAt.After(a.RecordedAt) {
+				n.SignedAt = a.RecordedAt
+			}
+			a.SessionNotes = append(a.SessionNotes, n)
 		}
 	}
 

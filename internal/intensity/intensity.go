@@ -228,14 +228,33 @@ type Day struct {
 	Billable            bool
 }
 
+// PerDiemSpan is the per-diem rule of one episode of care: from admission
+// to discharge (open while in care).
+type PerDiemSpan struct {
+	From, To model.Date // To is zero while the episode is open
+	Minutes  int
+}
+
+// PerDiemOn is the rule of the episode in care on a date (the latest
+// admission wins when episodes touch), or 0 when none was.
+func PerDiemOn(spans []PerDiemSpan, d model.Date) int {
+	rule := 0
+	for _, s := range spans {
+		if !d.Before(s.From) && (s.To.IsZero() || !d.After(s.To)) {
+			rule = s.Minutes
+		}
+	}
+	return rule
+}
+
 // DefaultPerDiemMinutes is the per-diem rule's default: at least 3 hours of
 // services in the day.
 const DefaultPerDiemMinutes = 180
 
 // Days sums services per client and date, in the order first seen, and
 // marks as billable the days with at least the client's per-diem minutes
-// (their program's rule; DefaultPerDiemMinutes when perDiem gives 0).
-func Days(services []Service, perDiem func(clientID string) int) []Day {
+// that day (their program's rule; DefaultPerDiemMinutes when perDiem gives 0).
+func Days(services []Service, perDiem func(clientID string, date model.Date) int) []Day {
 	var out []Day
 	index := map[string]int{}
 	for _, s := range services {
@@ -250,7 +269,7 @@ func Days(services []Service, perDiem func(clientID string) int) []Day {
 		out[i].Services = append(out[i].Services, s.What)
 	}
 	for i := range out {
-		rule := perDiem(out[i].ClientID)
+		rule := perDiem(out[i].ClientID, out[i].Date)
 		if rule <= 0 {
 			rule = DefaultPerDiemMinutes
 		}

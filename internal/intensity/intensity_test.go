@@ -109,7 +109,7 @@ func TestBillableDays(t *testing.T) {
 		{ClientID: "a", Date: d2, Minutes: 150, What: "group:skills"},
 		{ClientID: "b", Date: d1, Minutes: 180, What: "group:process"},
 		{ClientID: "c", Date: d1, Minutes: 150, What: "group:process"},
-	}, func(id string) int { return map[string]int{"c": 120}[id] })
+	}, func(id string, d model.Date) int { return map[string]int{"c": 120}[id] })
 	if len(days) != 4 {
 		t.Fatalf("%d days, want 4", len(days))
 	}

@@ -75,7 +75,7 @@ func (db *DB) ImportActivity(ctx context.Context, a Activity, rec audit.Record) 
 			if _, err := tx.ExecContext(ctx, `INSERT INTO group_notes (id, series_id, occurrence_date, topic, interventions, dynamics, author_id,
 					signed_at, signed_by, cosign_needed, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, FALSE, $10, $10)`,
 				n.ID, n.SeriesID, n.Date, n.Topic, n.Interventions, n.Dynamics, n.AuthorID, nullTime(n.SignedAt), signer(n.SignedAt, n.AuthorID),
-				a.RecordedAt); err != nil {
+				writtenAt(n.SignedAt, a.RecordedAt)); err != nil {
 				return err
 			}
 			for id, s := range n.Sections {
@@ -103,12 +103,21 @@ func (db *DB) ImportActivity(ctx context.Context, a Activity, rec audit.Record) 
 			if _, err := tx.ExecContext(ctx, `INSERT INTO session_notes (id, client_id, appointment_id, format, parts, minutes, service_type,
 					author_id, signed_at, signed_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
 				n.ID, n.ClientID, n.AppointmentID, n.Format, string(parts), n.Minutes, string(ap.Kind), ap.ClinicianID, nullTime(n.SignedAt),
-				signer(n.SignedAt, ap.ClinicianID), a.RecordedAt); err != nil {
+				signer(n.SignedAt, ap.ClinicianID), writtenAt(n.SignedAt, a.RecordedAt)); err != nil {
 				return err
 			}
 		}
 		return nil
 	}, recs...)
+}
+
+// writtenAt is when an imported note was written: when it was signed, if
+// it was, so that no note is signed before it was written.
+func writtenAt(signed, recorded time.Time) time.Time {
+	if !signed.IsZero() && signed.Before(recorded) {
+		return signed.UTC()
+	}
+	return recorded
 }
 
 func nullTime(t time.Time) any {

@@ -87,11 +87,11 @@ func TestCheckInsByCodeAndAtTheDesk(t *testing.T) {
 		if again, _ := db.MeetingCode(ctx, mon.ID, day); again != code {
 			t.Fatalf("the meeting's code changed: %q then %q", code, again)
 		}
-		if got, err := db.MeetingForCode(ctx, code, day); err != nil || got != mon.ID {
-			t.Fatalf("meeting for the code: %q %v", got, err)
+		if got, err := db.MeetingsForCode(ctx, code, day.AddDays(-3), day.AddDays(3)); err != nil || len(got) != 1 || got[0].SeriesID != mon.ID || got[0].Date != day {
+			t.Fatalf("meeting for the code: %+v %v", got, err)
 		}
-		if _, err := db.MeetingForCode(ctx, code, day.AddDays(7)); model.KindOf(err) != model.KindNotFound {
-			t.Fatalf("the code on another day: %v", err)
+		if got, _ := db.MeetingsForCode(ctx, code, day.AddDays(1), day.AddDays(7)); len(got) != 0 {
+			t.Fatalf("the code outside its dates: %+v", got)
 		}
 		born := a.DateOfBirth
 		// Cara has the same name and birthday but is not in the group.
@@ -146,12 +146,23 @@ func TestProgramAccountabilityReadsBackAndDrivesThePerDiem(t *testing.T) {
 		if _, err := db.Admit(ctx, c.ID, care.Admit{ProgramID: prog.ID, Level: model.IntensiveOutpatient, Date: day, CounselorID: u.ID}, u.ID, rec(u.ID)); err != nil {
 			t.Fatal(err)
 		}
-		rules, err := db.PerDiemByClient(ctx, day.AddDays(7), day.AddDays(13))
-		if err != nil || rules[c.ID] != 150 {
-			t.Fatalf("per-diem rules %v %v", rules, err)
+		spans, err := db.PerDiemSpans(ctx, day.AddDays(7), day.AddDays(13))
+		if err != nil || intensity.PerDiemOn(spans[c.ID], day.AddDays(8)) != 150 || intensity.PerDiemOn(spans[c.ID], day.AddDays(-1)) != 0 {
+			t.Fatalf("per-diem rules %v %v", spans, err)
 		}
-		if before, _ := db.PerDiemByClient(ctx, day.AddDays(-14), day.AddDays(-1)); len(before) != 0 {
+		if before, _ := db.PerDiemSpans(ctx, day.AddDays(-14), day.AddDays(-1)); len(before) != 0 {
 			t.Fatalf("rules before the admission: %v", before)
 		}
 	})
+}
+
+func TestPerDiemFollowsTheEpisodeInCareThatDay(t *testing.T) {
+	d := func(day int) model.Date { return model.Date{Year: 2026, Month: 11, Day: day} }
+	// Discharged from a 3-hour program on the 10th, readmitted to a 2-hour one on the 12th.
+	spans := []intensity.PerDiemSpan{{From: d(1), To: d(10), Minutes: 180}, {From: d(12), Minutes: 120}}
+	for day, want := range map[int]int{1: 180, 10: 180, 11: 0, 12: 120, 30: 120} {
+		if got := intensity.PerDiemOn(spans, d(day)); got != want {
+			t.Errorf("the %dth: %d, want %d", day, got, want)
+		}
+	}
 }

@@ -47,15 +47,24 @@ func (db *DB) MeetingCode(ctx context.Context, seriesID string, date model.Date)
 	return code, err
 }
 
-// MeetingForCode finds the group meeting on date whose check-in code this is.
-func (db *DB) MeetingForCode(ctx context.Context, code string, date model.Date) (string, error) {
-	const op = "store.MeetingForCode"
-	var seriesID string
-	err := db.queryRow(ctx, `SELECT series_id FROM meeting_codes WHERE occurrence_date = $1 AND code = $2`, date, code).Scan(&seriesID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", model.NotFound(op, "meeting")
-	}
-	return seriesID, model.Wrap(op, model.KindInternal, err)
+// CodedMeeting is a group meeting, by its original date, that has a
+// check-in code.
+type CodedMeeting struct {
+	SeriesID string
+	Date     model.Date
+}
+
+// MeetingsForCode finds the group meetings whose original date is between
+// from and to and whose check-in code this is (a code is unique per day;
+// a moved meeting keeps the code of its original date).
+func (db *DB) MeetingsForCode(ctx context.Context, code string, from, to model.Date) ([]CodedMeeting, error) {
+	rows, err := db.query(ctx, `SELECT series_id, occurrence_date FROM meeting_codes WHERE code = $1 AND occurrence_date BETWEEN $2 AND $3
+		ORDER BY occurrence_date`, code, from, to)
+	out, err := collect(rows, err, func(s scanner) (CodedMeeting, error) {
+		var m CodedMeeting
+		return m, s.Scan(&m.SeriesID, &m.Date)
+	})
+	return out, model.Wrap("store.MeetingsForCode", model.KindInternal, err)
 }
 
 // KioskCheckIn checks in the client of a meeting's group with this last

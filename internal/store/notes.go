@@ -120,7 +120,11 @@ func (db *DB) SaveGroupNote(ctx context.Context, n *notes.GroupNote, attended []
 			}
 		}
 		if sign {
-			_, err := tx.ExecContext(ctx, `UPDATE group_notes SET signed_at = $1, signed_by = $2 WHERE id = $3`, now, byID, id)
+			// Whether a co-signature is needed is the program's rule when the note is signed.
+			_, err := tx.ExecContext(ctx, `UPDATE group_notes SET signed_at = $1, signed_by = $2,
+				cosign_needed = (SELECT p.cosign_required FROM group_series g JOIN tracks t ON t.id = g.track_id
+					JOIN programs p ON p.id = t.program_id WHERE g.id = group_notes.series_id)
+				WHERE id = $3`, now, byID, id)
 			return err
 		}
 		return nil

@@ -89,9 +89,6 @@ func TestSessionNoteFollowsTheAppointmentAndTheSigningRules(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		prog, _, u := fixture(t, db)
-		if err := db.SetCoSignRequired(ctx, prog.ID, true, rec(u.ID)); err != nil {
-			t.Fatal(err)
-		}
 		director := model.User{Email: "director@example.org", Name: "Renee W", Role: model.RoleClinicalDirector, Active: true, PasswordHash: "x"}
 		if err := db.CreateUser(ctx, &director, rec("system:test")); err != nil {
 			t.Fatal(err)
@@ -140,6 +137,10 @@ func TestSessionNoteFollowsTheAppointmentAndTheSigningRules(t *testing.T) {
 		}
 		if err := db.SaveSessionNote(ctx, &n, false, u.ID, rec(u.ID)); err != nil {
 			t.Fatalf("draft: %v", err)
+		}
+		// The program asks for co-signatures after the draft was started: signing follows the rule of the day.
+		if err := db.SetCoSignRequired(ctx, prog.ID, true, rec(u.ID)); err != nil {
+			t.Fatal(err)
 		}
 		if pending, _ := db.PendingSessionNotes(ctx, u.ID, time.Now().Add(-24*time.Hour)); len(pending) != 1 || pending[0].ClientName != "Ana Ruiz" {
 			t.Fatalf("the drafted session should be pending (and the future one not): %+v", pending)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 )
 
@@ -191,12 +192,33 @@ func (db *DB) SetAccountability(ctx context.Context, programID string, minWeekly
 	}, &rec)
 }
 
-// PerDiemByClient is, for each client with an episode overlapping the
-// dates, the billable-day minutes of that episode's program (the latest
-// admission when there are several).
-func (db *DB) PerDiemByClient(ctx context.Context, from, to model.Date) (map[string]int, error) {
-	return db.countsByID(ctx, "store.PerDiemByClient", `SELECT e.client_id, p.per_diem_minutes FROM episodes e JOIN programs p ON p.id = e.program_id
+// PerDiemSpans returns, by client, the per-diem rules of their episodes that
+// overlap the dates, oldest admission first.
+func (db *DB) PerDiemSpans(ctx context.Context, from, to model.Date) (map[string][]intensity.PerDiemSpan, error) {
+	rows, err := db.query(ctx, `SELECT e.client_id, e.admission_date, e.discharge_date, p.per_diem_minutes FROM episodes e
+		JOIN programs p ON p.id = e.program_id
 		WHERE e.admission_date <= $1 AND (e.discharge_date IS NULL OR e.discharge_date >= $2) ORDER BY e.admission_date, e.id`, to, from)
+	type row struct {
+		client string
+		span   intensity.PerDiemSpan
+	}
+	list, err := collect(rows, err, func(s scanner) (row, error) {
+		var r row
+		var discharged *model.Date
+		err := s.Scan(&r.client, &r.span.From, &discharged, &r.span.Minutes)
+		if discharged != nil {
+			r.span.To = *discharged
+		}
+		return r, err
+	})
+	if err != nil {
+		return nil, model.Wrap("store.PerDiemSpans", model.KindInternal, err)
+	}
+	out := map[string][]intensity.PerDiemSpan{}
+	for _, r := range list {
+		out[r.client] = append(out[r.client], r.span)
+	}
+	return out, nil
 }
 
 // countsByID runs a query of (id, number) rows into a map; a later row for

@@ -310,8 +310,9 @@ func closuresIn(ctx context.Context, q querier) ([]schedule.Closure, error) {
 
 // Enrolment is a client's place in a group.
 type Enrolment struct {
-	Series schedule.Series
-	Status string // enrolled or waitlisted
+	Series     schedule.Series
+	Status     string    // enrolled or waitlisted
+	EnrolledAt time.Time // when the client joined the group or its waitlist
 }
 
 // Enrol puts a client in a group, or on its waitlist when it is full. Two
@@ -386,22 +387,27 @@ func (db *DB) Enrolments(ctx context.Context, clientID string) ([]Enrolment, err
 	if err != nil {
 		return nil, model.Wrap("store.Enrolments", model.KindInternal, err)
 	}
-	statuses := map[string]string{}
-	rows, err := db.query(ctx, `SELECT series_id, status FROM series_enrolments WHERE client_id = $1`, clientID)
+	type joined struct {
+		status string
+		at     time.Time
+	}
+	statuses := map[string]joined{}
+	rows, err := db.query(ctx, `SELECT series_id, status, enrolled_at FROM series_enrolments WHERE client_id = $1`, clientID)
 	if err != nil {
 		return nil, model.Wrap("store.Enrolments", model.KindInternal, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, st string
-		if err := rows.Scan(&id, &st); err != nil {
+		var id string
+		var j joined
+		if err := rows.Scan(&id, &j.status, &j.at); err != nil {
 			return nil, err
 		}
-		statuses[id] = st
+		statuses[id] = j
 	}
 	out := make([]Enrolment, len(list))
 	for i, s := range list {
-		out[i] = Enrolment{Series: s, Status: statuses[s.ID]}
+		out[i] = Enrolment{Series: s, Status: statuses[s.ID].status, EnrolledAt: statuses[s.ID].at}
 	}
 	return out, rows.Err()
 }

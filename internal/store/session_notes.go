@@ -120,7 +120,11 @@ func (db *DB) SaveSessionNote(ctx context.Context, n *notes.SessionNote, sign bo
 		}
 		n.ID, n.ServiceType = id, kind
 		if sign {
-			_, err := tx.ExecContext(ctx, `UPDATE session_notes SET signed_at = $1, signed_by = $2 WHERE id = $3`, now, byID, id)
+			// Whether a co-signature is needed is the program's rule when the note is signed.
+			_, err := tx.ExecContext(ctx, `UPDATE session_notes SET signed_at = $1, signed_by = $2,
+				cosign_needed = EXISTS (SELECT 1 FROM episodes e JOIN programs p ON p.id = e.program_id
+					WHERE e.client_id = session_notes.client_id AND e.status = 'active' AND p.cosign_required)
+				WHERE id = $3`, now, byID, id)
 			return err
 		}
 		return nil

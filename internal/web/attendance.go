@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/csv"
 	"net/http"
 	"slices"
@@ -38,6 +39,9 @@ type attendanceData struct {
 	Problems  map[string]string
 	Code      string // today's check-in code for the kiosk
 	CheckedIn int
+	Cancelled bool   // the meeting was cancelled, or the center closed
+	Moved     bool   // the meeting was moved from its usual time
+	Reason    string // why it was cancelled, moved or closed
 }
 
 // attendanceShow is the facilitator's one screen for a meeting: every
@@ -57,9 +61,9 @@ func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status
 	if d, err := model.ParseDate(r.URL.Query().Get("date")); err == nil {
 		date = d
 	}
-	occ := sr.Occurrences(date, date, loc, nil, nil)
-	if len(occ) == 0 {
-		return model.Errorf("web.attendance", model.KindNotFound, "%s does not meet on %s.", sr.Title, date.Format("Mon Jan 2"))
+	occ, err := s.meeting(r, sr, date)
+	if err != nil {
+		return err
 	}
 	roster, err := s.Store.GroupRoster(r.Context(), sr.ID)
 	if err != nil {
@@ -69,13 +73,13 @@ func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status
 	if err != nil {
 		return err
 	}
-	d := attendanceData{Series: sr, Date: date, Start: occ[0].Start, Statuses: intensity.Statuses, Saved: r.URL.Query().Get("saved") == "1",
-		Problems: problems}
+	d := attendanceData{Series: sr, Date: date, Start: occ.Start, Statuses: intensity.Statuses, Saved: r.URL.Query().Get("saved") == "1",
+		Problems: problems, Cancelled: occ.Cancelled, Reason: cmp.Or(occ.Closed, occ.Reason), Moved: occ.Moved}
 	ins, err := s.Store.CheckIns(r.Context(), sr.ID, date)
 	if err != nil {
 		return err
 	}
-	if date == v.Today && v.Can(string(auth.CheckIn)) {
+	if !occ.Cancelled && model.DateOf(occ.Start.In(loc)) == v.Today && v.Can(string(auth.CheckIn)) {
 		if d.Code, err = s.Store.MeetingCode(r.Context(), sr.ID, date); err != nil {
 			return err
 		}
@@ -85,12 +89,14 @@ func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status
 	for _, c := range roster {
 		// Once people check themselves in, those who did not are left for
 		// the facilitator to mark; before that everyone starts as present.
+		// Before the meeting starts nobody is marked: only announced
+		// absences can be recorded ahead.
 		row := attendanceRow{Roster: c}
-		if len(ins) == 0 {
+		if len(ins) == 0 && !occ.Start.After(s.Now()) {
 			row.Mark.Status = intensity.Present
 		}
 		if in, ok := ins[c.ClientID]; ok {
-			row.CheckIn, row.Mark = &in, in.Suggest(occ[0].Start, sr.Minutes)
+			row.CheckIn, row.Mark = &in, in.Suggest(occ.Start, sr.Minutes)
 		}
 		if m, ok := taken[c.ClientID]; ok {
 			row.Mark, row.Taken = m, true
@@ -126,14 +132,26 @@ func (s *Server) attendanceSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return model.Invalid("web.attendanceSave", map[string]string{"date": "Give the meeting's date."})
 	}
+	occ, err := s.meeting(r, sr, date)
+	if err != nil {
+		return err
+	}
+	// Rows left without a status are not saved: a sheet may record only
+	// the absences announced ahead, or only the clients marked so far.
 	var marks []intensity.Mark
 	typed := map[string]intensity.Mark{}
 	for _, id := range f.Values("client", 200, 40) {
 		m := intensity.Mark{SeriesID: sr.ID, Date: date, ClientID: id, Status: intensity.Status(f.String("status_"+id, 20)),
 			Late: f.Int("late_"+id, 0), LeftEarly: f.Int("left_"+id, 0), Telehealth: f.String("tele_"+id, 3) == "on"}
-		marks, typed[id] = append(marks, m), m
+		typed[id] = m
+		if m.Status != "" {
+			marks = append(marks, m)
+		}
 	}
-	if occ := sr.Occurrences(date, date, s.siteLocation(r), nil, nil); len(occ) == 1 && occ[0].Start.After(s.Now()) {
+	if len(marks) == 0 && f.OK() {
+		f.Problems["attendance"] = "Choose a status for at least one client."
+	}
+	if occ.Start.After(s.Now()) {
 		f.Merge(intensity.NotYetProblems(marks))
 	}
 	if !f.OK() {
@@ -150,11 +168,35 @@ func (s *Server) attendanceSave(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// meeting is one meeting of a group, named by its original date, with the
+// group's exceptions and the center's closures applied: it may be cancelled
+// or moved to another time or day.
+func (s *Server) meeting(r *http.Request, sr schedule.Series, date model.Date) (schedule.Occurrence, error) {
+	ex, err := s.Store.Exceptions(r.Context())
+	if err != nil {
+		return schedule.Occurrence{}, err
+	}
+	closures, err := s.Store.Closures(r.Context())
+	if err != nil {
+		return schedule.Occurrence{}, err
+	}
+	for _, o := range sr.Occurrences(date.AddDays(-14), date.AddDays(14), s.siteLocation(r), ex, closures) {
+		if o.Date == date {
+			return o, nil
+		}
+	}
+	return schedule.Occurrence{}, model.Errorf("web.meeting", model.KindNotFound, "%s does not meet on %s.", sr.Title, date.Format("Mon Jan 2"))
+}
+
 // clientWeek is a client's intensity this week against their program's
 // minimum, and their open alerts by the program's thresholds.
 func (s *Server) clientWeek(r *http.Request, clientID string, p model.Program, today model.Date) (intensity.Week, []intensity.Alert, error) {
 	ctx := r.Context()
-	week, marks, err := s.weekOf(r, clientID, p.MinWeeklyMinutes, intensity.Monday(today))
+	week, err := s.weekOf(r, clientID, p.MinWeeklyMinutes, intensity.Monday(today))
+	if err != nil {
+		return week, nil, err
+	}
+	marks, err := s.Store.ClientMarks(ctx, clientID, today.AddDays(-60))
 	if err != nil {
 		return week, nil, err
 	}
@@ -179,14 +221,25 @@ func (s *Server) clientWeek(r *http.Request, clientID string, p model.Program, t
 	return week, alerts, nil
 }
 
-// recentWeeks is a client's last n weeks up to the one from monday,
-// oldest first, read with one query for the meetings and one for the marks.
+// recentWeeks is a client's last n weeks up to the one from monday, oldest
+// first. A week holds the meetings of the groups the client is in now, from
+// the day they joined, and every meeting they have attendance for, in any
+// group (they may have moved track since).
 func (s *Server) recentWeeks(r *http.Request, clientID string, minimum int, monday model.Date, n int) ([]intensity.Week, error) {
 	ctx := r.Context()
-	first := monday.AddDays(-7 * (n - 1))
-	occ, err := s.Store.Occurrences(ctx, store.SeriesFilter{ClientID: clientID}, first, monday.AddDays(6), s.siteLocation(r))
+	loc := s.siteLocation(r)
+	first, last := monday.AddDays(-7*(n-1)), monday.AddDays(6)
+	occ, err := s.Store.Occurrences(ctx, store.SeriesFilter{ClientID: clientID}, first, last, loc)
 	if err != nil {
 		return nil, err
+	}
+	enrolments, err := s.Store.Enrolments(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	joined := map[string]model.Date{}
+	for _, e := range enrolments {
+		joined[e.Series.ID] = model.DateOf(e.EnrolledAt.In(loc))
 	}
 	marks, err := s.Store.ClientMarks(ctx, clientID, first)
 	if err != nil {
@@ -197,12 +250,37 @@ func (s *Server) recentWeeks(r *http.Request, clientID string, minimum int, mond
 		byMeeting[marks[i].SeriesID+marks[i].Date.String()] = &marks[i]
 	}
 	meetings := make([][]intensity.Meeting, n)
+	add := func(day model.Date, m intensity.Meeting) {
+		if w := int(day.In(time.UTC).Sub(first.In(time.UTC)).Hours()) / (24 * 7); w >= 0 && w < n {
+			meetings[w] = append(meetings[w], m)
+		}
+	}
+	seen := map[string]bool{}
 	for _, o := range occ {
-		w := int(o.Date.In(time.UTC).Sub(first.In(time.UTC)).Hours()) / (24 * 7)
-		if o.Cancelled || w < 0 || w >= n {
+		key := o.Series.ID + o.Date.String()
+		mark := byMeeting[key]
+		if o.Cancelled || (mark == nil && o.Date.Before(joined[o.Series.ID])) {
 			continue
 		}
-		meetings[w] = append(meetings[w], intensity.Meeting{Start: o.Start, Minutes: o.Series.Minutes, Mark: byMeeting[o.Series.ID+o.Date.String()]})
+		seen[key] = true
+		add(model.DateOf(o.Start.In(loc)), intensity.Meeting{Start: o.Start, Minutes: o.Series.Minutes, Mark: mark})
+	}
+	// Attendance in groups the client has left since.
+	left := map[string]schedule.Series{}
+	for i := range marks {
+		m := &marks[i]
+		if seen[m.SeriesID+m.Date.String()] || m.Date.After(last) {
+			continue
+		}
+		sr, ok := left[m.SeriesID]
+		if !ok {
+			if sr, err = s.Store.Series(ctx, m.SeriesID); err != nil {
+				return nil, err
+			}
+			left[m.SeriesID] = sr
+		}
+		start := time.Date(m.Date.Year, m.Date.Month, m.Date.Day, 0, 0, 0, 0, loc).Add(time.Duration(sr.Start) * time.Minute)
+		add(m.Date, intensity.Meeting{Start: start, Minutes: sr.Minutes, Mark: m})
 	}
 	weeks := make([]intensity.Week, n)
 	for i := range weeks {
@@ -211,30 +289,13 @@ func (s *Server) recentWeeks(r *http.Request, clientID string, minimum int, mond
 	return weeks, nil
 }
 
-// weekOf is a client's intensity in the week from monday, with their marks
-// of the 60 days before it onward (for the alerts).
-func (s *Server) weekOf(r *http.Request, clientID string, minimum int, monday model.Date) (intensity.Week, []intensity.Mark, error) {
-	ctx := r.Context()
-	occ, err := s.Store.Occurrences(ctx, store.SeriesFilter{ClientID: clientID}, monday, monday.AddDays(6), s.siteLocation(r))
+// weekOf is a client's intensity in the week from monday.
+func (s *Server) weekOf(r *http.Request, clientID string, minimum int, monday model.Date) (intensity.Week, error) {
+	weeks, err := s.recentWeeks(r, clientID, minimum, monday, 1)
 	if err != nil {
-		return intensity.Week{}, nil, err
+		return intensity.Week{}, err
 	}
-	marks, err := s.Store.ClientMarks(ctx, clientID, monday.AddDays(-60))
-	if err != nil {
-		return intensity.Week{}, nil, err
-	}
-	byMeeting := map[string]*intensity.Mark{}
-	for i := range marks {
-		byMeeting[marks[i].SeriesID+marks[i].Date.String()] = &marks[i]
-	}
-	var meetings []intensity.Meeting
-	for _, o := range occ {
-		if o.Cancelled {
-			continue
-		}
-		meetings = append(meetings, intensity.Meeting{Start: o.Start, Minutes: o.Series.Minutes, Mark: byMeeting[o.Series.ID+o.Date.String()]})
-	}
-	return intensity.WeekOf(monday, minimum, meetings, s.Now()), marks, nil
+	return weeks[0], nil
 }
 
 // alertAck records that the counselor saw an alert and what they did.
@@ -309,11 +370,11 @@ func (s *Server) billableDays(w http.ResponseWriter, r *http.Request) error {
 		}
 		return strings.Compare(a.Date.String(), b.Date.String())
 	})
-	rules, err := s.Store.PerDiemByClient(r.Context(), from, to)
+	spans, err := s.Store.PerDiemSpans(r.Context(), from, to)
 	if err != nil {
 		return err
 	}
-	days := intensity.Days(services, func(id string) int { return rules[id] })
+	days := intensity.Days(services, func(id string, d model.Date) int { return intensity.PerDiemOn(spans[id], d) })
 	ids := make([]string, 0, len(days))
 	for _, d := range days {
 		ids = append(ids, d.ClientID)

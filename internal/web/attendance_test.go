@@ -215,6 +215,15 @@ func TestDrugScreensOnTheChart(t *testing.T) {
 	if r := e.get(e.signIn(model.RoleFrontDesk), "/clients/"+e.client.ID); strings.Contains(r.Body, "Drug screens") {
 		t.Error("front desk sees drug screens")
 	}
+	// The schedule shows the alert to clinicians only.
+	if r := e.get(c, "/clients/"+e.client.ID+"/schedule"); !strings.Contains(r.Body, "Positive: Cannabinoids") {
+		t.Error("the clinician's view of the schedule lacks the screen alert")
+	}
+	for _, role := range []model.Role{model.RoleFrontDesk, model.RoleBiller, model.RoleAdmissions} {
+		if r := e.get(e.signIn(role), "/clients/"+e.client.ID+"/schedule"); r.StatusCode != http.StatusOK || strings.Contains(r.Body, "Positive: Cannabinoids") {
+			t.Errorf("%s sees the screen result on the schedule (%d)", role, r.StatusCode)
+		}
+	}
 }
 
 func TestGroupNoteWrittenOnceIndividualizedAndLocked(t *testing.T) {
@@ -374,6 +383,9 @@ func TestSessionNoteInEachFormatSignedAndLocked(t *testing.T) {
 	if strings.Contains(shown, "Changed after signing") || strings.Contains(shown, `<textarea id="plan"`) {
 		t.Error("the signed note changed or is still editable")
 	}
+	if sched := e.get(c, "/clients/"+e.client.ID+"/schedule").Body; !strings.Contains(sched, "Sessions of the last 30 days") || !strings.Contains(sched, "Read the note") {
+		t.Error("the schedule's recent sessions do not show the signed note")
+	}
 	if chart := e.get(c, "/clients/"+e.client.ID).Body; !strings.Contains(chart, path) || !strings.Contains(chart, "Family session") {
 		t.Error("the chart does not list the session note")
 	}
@@ -392,12 +404,28 @@ func TestSessionNoteInEachFormatSignedAndLocked(t *testing.T) {
 	}
 	others, _, _ := e.db.SearchClients(ctx, store.ClientQuery{Limit: 5})
 	for _, o := range others {
-		if o.ID != e.client.ID {
-			if r := e.get(c, "/clients/"+o.ID+"/appointments/"+held.ID+"/note"); r.StatusCode != http.StatusNotFound {
-				t.Fatalf("another client's path to the note: %d", r.StatusCode)
-			}
-			break
+		if o.ID == e.client.ID {
+			continue
 		}
+		// Through another client's path the note is not found, for reading or writing.
+		other := "/clients/" + o.ID + "/appointments/" + held.ID + "/note"
+		if r := e.get(c, other); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("another client's path to the note: %d", r.StatusCode)
+		}
+		if r := e.post(c, other+"/addendum", url.Values{"addendum": {"Wrong chart"}}); r.StatusCode != http.StatusNotFound {
+			t.Errorf("an addendum through another client's path: %d", r.StatusCode)
+		}
+		if r := e.post(e.signIn(model.RoleClinicalDirector), other+"/cosign", url.Values{}); r.StatusCode != http.StatusNotFound {
+			t.Errorf("a co-signature through another client's path: %d", r.StatusCode)
+		}
+		birp.Set("action", "draft")
+		if r := e.post(c, "/clients/"+o.ID+"/appointments/"+later.ID+"/note", birp); r.StatusCode != http.StatusNotFound {
+			t.Errorf("a draft through another client's path: %d", r.StatusCode)
+		}
+		break
+	}
+	if _, n, _ := e.db.SessionNote(ctx, e.client.ID, held.ID); len(n.Addenda) != 1 {
+		t.Errorf("the note has %d addenda, want only its own", len(n.Addenda))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/schedule"
@@ -284,11 +285,12 @@ type clientScheduleData struct {
 	Weekdays   []weekday
 	Week       *intensity.Week
 	Alerts     []intensity.Alert
-	Now        time.Time     // appointments that have begun can be documented
-	WeeksChart template.HTML // hours attended in the last weeks against the minimum
-	ThisWeek   bool          // Week is the current week (else an earlier one)
-	PrevWeek   string        // query of the week before Week
-	NextWeek   string        // query of the week after; empty when Week is the current week
+	Now        time.Time       // appointments that have begun can be documented
+	WeeksChart template.HTML   // hours attended in the last weeks against the minimum
+	Recent     []recentSession // sessions of the last 30 days, to document
+	ThisWeek   bool            // Week is the current week (else an earlier one)
+	PrevWeek   string          // query of the week before Week
+	NextWeek   string          // query of the week after; empty when Week is the current week
 }
 
 type weekday struct {
@@ -342,10 +344,14 @@ func (s *Server) renderClientSchedule(w http.ResponseWriter, r *http.Request, st
 		if err != nil {
 			return err
 		}
-		d.Week, d.Alerts, d.ThisWeek = &week, alerts, true
+		d.Week, d.ThisWeek = &week, true
+		// Alerts speak of absences and drug screens: clinical staff only.
+		if v.Can(string(auth.ViewClinical)) {
+			d.Alerts = alerts
+		}
 		// An earlier week, to look back on how it went.
 		if asked, err := model.ParseDate(r.URL.Query().Get("week")); err == nil && intensity.Monday(asked).Before(week.From) {
-			past, _, err := s.weekOf(r, c.ID, d.MinimumMins, intensity.Monday(asked))
+			past, err := s.weekOf(r, c.ID, d.MinimumMins, intensity.Monday(asked))
 			if err != nil {
 				return err
 			}
@@ -392,6 +398,11 @@ func (s *Server) renderClientSchedule(w http.ResponseWriter, r *http.Request, st
 	d.Now = now
 	if d.Appointments, err = s.Store.Appointments(ctx, store.AppointmentFilter{From: now.Add(-24 * time.Hour), To: now.AddDate(0, 3, 0), ClientID: c.ID}); err != nil {
 		return err
+	}
+	if v.Can(string(auth.RecordClinical)) {
+		if d.Recent, err = s.recentSessions(r, c.ID, now); err != nil {
+			return err
+		}
 	}
 	if d.Upcoming, err = s.Store.Occurrences(ctx, store.SeriesFilter{ClientID: c.ID}, v.Today, v.Today.AddDays(13), loc); err != nil {
 		return err
@@ -666,4 +677,32 @@ func weeksChart(weeks []intensity.Week, admitted model.Date) template.HTML {
 		return "" // one week is already told in words above
 	}
 	return chart.RenderBars(c)
+}
+
+// recentSession is an appointment that took place, with its note's state.
+type recentSession struct {
+	schedule.Appointment
+	Note string // "", "draft" or "signed"
+}
+
+// recentSessions lists a client's appointments of the last 30 days that
+// have begun, newest first, with whether each is documented.
+func (s *Server) recentSessions(r *http.Request, clientID string, now time.Time) ([]recentSession, error) {
+	appts, err := s.Store.Appointments(r.Context(), store.AppointmentFilter{From: now.AddDate(0, 0, -30), To: now, ClientID: clientID})
+	if err != nil {
+		return nil, err
+	}
+	written, err := s.Store.ClientSessionNotes(r.Context(), clientID)
+	if err != nil {
+		return nil, err
+	}
+	state := map[string]string{}
+	for _, n := range written {
+		state[n.AppointmentID] = map[bool]string{true: "signed", false: "draft"}[n.Signed]
+	}
+	var out []recentSession
+	for i := len(appts) - 1; i >= 0; i-- {
+		out = append(out, recentSession{Appointment: appts[i], Note: state[appts[i].ID]})
+	}
+	return out, nil
 }

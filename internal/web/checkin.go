@@ -15,7 +15,12 @@ import (
 
 // checkInsPerHour bounds kiosk attempts from one address: a kiosk serves
 // every group of the day, but guessing codes and birthdays must not pay.
-const checkInsPerHour = 120
+// refusalsPerCode bounds the refused attempts with one meeting's code, from
+// anywhere: a group of fifteen makes a few typing mistakes, not dozens.
+const (
+	checkInsPerHour = 120
+	refusalsPerCode = 30
+)
 
 type kioskData struct {
 	Code, LastName, Born string
@@ -67,30 +72,62 @@ func (s *Server) kioskCheckIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	today := model.DateOf(s.Now().In(s.siteLocation(r)))
 	refuse := func(field, msg string) error {
+		// A refusal is a search of the rosters that found nobody: it is
+		// audited, and each code takes a limited number of them.
+		rec := s.record(r)
+		rec.Action, rec.Category, rec.Outcome, rec.Detail = audit.ActionQuery, "client.attendance", audit.OutcomeFailure, "kiosk check-in refused: "+msg
+		if err := s.Audit.Record(r.Context(), rec); err != nil {
+			return err
+		}
+		if ok, err := s.Store.Hit(r.Context(), "checkin-code:"+d.Code, publicLimiterWindow, refusalsPerCode); err != nil {
+			return err
+		} else if !ok {
+			return model.Errorf("web.kioskCheckIn", model.KindThrottled, "Too many tries with this code. Please check in at the front desk.")
+		}
 		d.Problems = map[string]string{field: msg}
 		return s.renderKiosk(w, http.StatusUnprocessableEntity, r, d)
 	}
-	seriesID, err := s.Store.MeetingForCode(r.Context(), d.Code, today)
-	if model.KindOf(err) == model.KindNotFound {
-		return refuse("code", "That code is not for a group meeting today. Check it, or ask at the front desk.")
-	} else if err != nil {
-		return err
-	}
-	sr, err := s.Store.Series(r.Context(), seriesID)
+	// Codes belong to a meeting's original date; a moved meeting keeps its code.
+	coded, err := s.Store.MeetingsForCode(r.Context(), d.Code, today.AddDays(-14), today.AddDays(14))
 	if err != nil {
 		return err
 	}
-	occ := sr.Occurrences(today, today, s.siteLocation(r), nil, nil)
-	if len(occ) == 0 || !intensity.CheckInOpen(occ[0].Start, sr.Minutes, s.Now()) {
+	var open *schedule.Occurrence
+	cancelled := false
+	for _, m := range coded {
+		sr, err := s.Store.Series(r.Context(), m.SeriesID)
+		if err != nil {
+			return err
+		}
+		occ, err := s.meeting(r, sr, m.Date)
+		if model.KindOf(err) == model.KindNotFound {
+			continue
+		} else if err != nil {
+			return err
+		}
+		if occ.Cancelled {
+			cancelled = true
+		} else if intensity.CheckInOpen(occ.Start, sr.Minutes, s.Now()) {
+			open = &occ
+			break
+		}
+	}
+	switch {
+	case open != nil:
+	case len(coded) == 0:
+		return refuse("code", "That code is not for a group meeting today. Check it, or ask at the front desk.")
+	case cancelled:
+		return refuse("code", "This group meeting was cancelled. Please ask at the front desk.")
+	default:
 		return refuse("code", "Check-in for this group opens an hour before it starts and closes when it ends.")
 	}
-	err = s.Store.KioskCheckIn(r.Context(), sr.ID, today, d.LastName, born, s.record(r))
+	err = s.Store.KioskCheckIn(r.Context(), open.Series.ID, open.Date, d.LastName, born, s.record(r))
 	if model.KindOf(err) == model.KindNotFound {
 		return refuse("last_name", "We could not find you in this group. Please check in at the front desk.")
 	} else if err != nil {
 		return err
 	}
-	return s.renderKiosk(w, http.StatusOK, r, kioskData{Done: sr.Title, DoneAt: occ[0].Start.In(s.siteLocation(r)).Format("3:04 pm")})
+	return s.renderKiosk(w, http.StatusOK, r, kioskData{Done: open.Series.Title, DoneAt: open.Start.In(s.siteLocation(r)).Format("3:04 pm")})
 }
 
 type deskMeeting struct {
@@ -172,12 +209,20 @@ func (s *Server) checkInAtDesk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	today := model.DateOf(s.Now().In(s.siteLocation(r)))
-	if len(sr.Occurrences(today, today, s.siteLocation(r), nil, nil)) == 0 {
-		return model.Invalid("web.checkInAtDesk", map[string]string{"series_id": sr.Title + " does not meet today."})
+	date := f.Date("date")
+	if !f.OK() || date.IsZero() {
+		return model.Invalid("web.checkInAtDesk", map[string]string{"date": "Give the meeting's date."})
+	}
+	occ, err := s.meeting(r, sr, date)
+	if err != nil {
+		return err
+	}
+	if occ.Cancelled || !intensity.CheckInOpen(occ.Start, sr.Minutes, s.Now()) {
+		return model.Invalid("web.checkInAtDesk", map[string]string{"date": "Check-in for " + sr.Title +
+			" is open from an hour before it starts until it ends (and not for a cancelled meeting); after that, the facilitator records attendance."})
 	}
 	clientID := f.String("client_id", 40)
-	if err := s.Store.DeskCheckIn(r.Context(), sr.ID, today, clientID, sessionOf(r).User.ID, s.record(r)); err != nil {
+	if err := s.Store.DeskCheckIn(r.Context(), sr.ID, date, clientID, sessionOf(r).User.ID, s.record(r)); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/checkin/desk?done="+clientID+"#meeting-"+sr.ID, http.StatusSeeOther)

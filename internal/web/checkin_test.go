@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
@@ -97,13 +99,13 @@ func TestCheckInAtTheKioskAndTheDeskConfirmedByTheFacilitator(t *testing.T) {
 	}
 	for _, o := range others {
 		if !inGroup[o.ID] {
-			if r := e.post(desk, "/checkin/desk", url.Values{"series_id": {g.ID}, "client_id": {o.ID}}); r.StatusCode != http.StatusUnprocessableEntity {
+			if r := e.post(desk, "/checkin/desk", url.Values{"series_id": {g.ID}, "date": {"2026-11-23"}, "client_id": {o.ID}}); r.StatusCode != http.StatusUnprocessableEntity {
 				t.Errorf("checking in someone not in the group: %d", r.StatusCode)
 			}
 			break
 		}
 	}
-	if r := e.post(desk, "/checkin/desk", url.Values{"series_id": {g.ID}, "client_id": {roster[1].ClientID}}); r.StatusCode != http.StatusSeeOther {
+	if r := e.post(desk, "/checkin/desk", url.Values{"series_id": {g.ID}, "date": {"2026-11-23"}, "client_id": {roster[1].ClientID}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("desk check-in: %d", r.StatusCode)
 	}
 
@@ -117,7 +119,7 @@ func TestCheckInAtTheKioskAndTheDeskConfirmedByTheFacilitator(t *testing.T) {
 	if !checked(first.ID, "late") || !strings.Contains(sheet, `name="late_`+first.ID+`" value="7"`) || !checked(roster[1].ClientID, "late") {
 		t.Error("the check-ins do not fill in the attendance screen")
 	}
-	if strings.Contains(sheet, `name="status_`+roster[2].ClientID+`" value="present" checked`) || !strings.Contains(sheet, "2 of ") {
+	if strings.Contains(sheet, `name="status_`+roster[2].ClientID+`" value="present" checked`) || !strings.Contains(sheet, fmt.Sprintf("2 of %d checked in", len(roster))) {
 		t.Error("a client who did not check in is marked present")
 	}
 	confirm := url.Values{"client": {first.ID, roster[1].ClientID}, "status_" + first.ID: {"late"}, "late_" + first.ID: {"7"},
@@ -130,10 +132,51 @@ func TestCheckInAtTheKioskAndTheDeskConfirmedByTheFacilitator(t *testing.T) {
 		t.Fatalf("confirmed attendance %+v", marks)
 	}
 
+	// A meeting the program cancels takes no check-ins, at the kiosk or the desk.
+	second, _ := e.db.Client(ctx, roster[2].ClientID)
+	if err := e.db.SetException(ctx, schedule.Exception{SeriesID: g.ID, Date: model.Date{Year: 2026, Month: 11, Day: 23}, Cancelled: true,
+		Reason: "Facilitator ill"}, clinician.ID, audit.Record{At: e.clock.Now(), ActorID: clinician.ID, ActorRole: "clinician"}); err != nil {
+		t.Fatal(err)
+	}
+	if r := try(code, second.LastName, second.DateOfBirth); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "was cancelled") {
+		t.Errorf("checking in to a cancelled meeting: %d", r.StatusCode)
+	}
+	if r := e.post(desk, "/checkin/desk", url.Values{"series_id": {g.ID}, "date": {"2026-11-23"}, "client_id": {second.ID}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("desk check-in to a cancelled meeting: %d", r.StatusCode)
+	}
+	if ins, _ := e.db.CheckIns(ctx, g.ID, model.Date{Year: 2026, Month: 11, Day: 23}); len(ins) != 2 {
+		t.Errorf("check-ins after the cancellation: %d, want the 2 before it", len(ins))
+	}
+	if sheet := e.get(c, path).Body; !strings.Contains(sheet, "This meeting was cancelled: Facilitator ill") || strings.Contains(sheet, "Check-in code for today") {
+		t.Error("the cancelled meeting's sheet should say so and offer no code")
+	}
+	if err := e.db.SetException(ctx, schedule.Exception{SeriesID: g.ID, Date: model.Date{Year: 2026, Month: 11, Day: 23}, Reason: "restored",
+		NewDate: model.Date{Year: 2026, Month: 11, Day: 23}, NewStart: g.Start}, clinician.ID, audit.Record{At: e.clock.Now(), ActorID: clinician.ID, ActorRole: "clinician"}); err != nil {
+		t.Fatal(err)
+	}
+
 	// After the meeting the code no longer checks anyone in.
 	e.clock.Advance(4 * time.Hour)
-	second, _ := e.db.Client(ctx, roster[2].ClientID)
 	if r := try(code, second.LastName, second.DateOfBirth); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "closes when it ends") {
 		t.Fatalf("checking in after the meeting: %d", r.StatusCode)
+	}
+
+	// Next Monday's meeting has not started: nobody is marked, and an
+	// absence announced ahead is recorded on its own.
+	c = e.signIn(model.RoleClinician) // hours have passed: a new session
+	next := "/program/groups/" + g.ID + "/attendance?date=2026-11-30"
+	if sheet := e.get(c, next).Body; strings.Contains(sheet, " checked>") {
+		t.Error("a meeting ahead starts with statuses filled in")
+	}
+	blank := url.Values{"client": {roster[0].ClientID, roster[2].ClientID}}
+	if r := e.post(c, next, blank); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Choose a status for at least one client") {
+		t.Errorf("a sheet with no status: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	blank.Set("status_"+roster[2].ClientID, "absent_excused")
+	if r := e.post(c, next, blank); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("an absence announced ahead: %d %s", r.StatusCode, r.Body)
+	}
+	if marks, _ := e.db.Attendance(ctx, g.ID, model.Date{Year: 2026, Month: 11, Day: 30}); len(marks) != 1 || marks[roster[2].ClientID].Status != "absent_excused" {
+		t.Errorf("marks ahead: %+v", marks)
 	}
 }

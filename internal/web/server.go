@@ -109,6 +109,7 @@ type Store interface {
 	SetCapacity(ctx context.Context, id string, min, max int, rec audit.Record) error
 	AddClosure(ctx context.Context, c schedule.Closure, byID string, rec audit.Record) error
 	Closures(ctx context.Context) ([]schedule.Closure, error)
+	Exceptions(ctx context.Context) ([]schedule.Exception, error)
 	Occurrences(ctx context.Context, f store.SeriesFilter, from, to model.Date, loc *time.Location) ([]schedule.Occurrence, error)
 	Enrol(ctx context.Context, seriesID, clientID string, rec audit.Record) (string, error)
 	Unenrol(ctx context.Context, seriesID, clientID string, rec audit.Record) error
@@ -144,10 +145,10 @@ type Store interface {
 	ClientSessionNotes(ctx context.Context, clientID string) ([]store.SessionNoteSummary, error)
 	PendingSessionNotes(ctx context.Context, clinicianID string, since time.Time) ([]store.PendingSession, error)
 	SignedSessionMinutes(ctx context.Context, from, to time.Time) (map[string]int, error)
-	PerDiemByClient(ctx context.Context, from, to model.Date) (map[string]int, error)
+	PerDiemSpans(ctx context.Context, from, to model.Date) (map[string][]intensity.PerDiemSpan, error)
 	SetAccountability(ctx context.Context, programID string, minWeekly int, a model.Accountability, rec audit.Record) error
 	MeetingCode(ctx context.Context, seriesID string, date model.Date) (string, error)
-	MeetingForCode(ctx context.Context, code string, date model.Date) (string, error)
+	MeetingsForCode(ctx context.Context, code string, from, to model.Date) ([]store.CodedMeeting, error)
 	KioskCheckIn(ctx context.Context, seriesID string, date model.Date, lastName string, born model.Date, rec audit.Record) error
 	DeskCheckIn(ctx context.Context, seriesID string, date model.Date, clientID, byID string, rec audit.Record) error
 	CheckIns(ctx context.Context, seriesID string, date model.Date) (map[string]intensity.CheckIn, error)

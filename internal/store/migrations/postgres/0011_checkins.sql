@@ -1,9 +1,9 @@
--- Check-in and per-program accountability settings for PostgreSQL. Keep in step with sqlite/0011_checkins.sql (only the types differ).
+-- Check-in and per-program accountability settings for PostgreSQL. Keep in step with sqlite/0011_checkins.sql (only the types differ: dates are DATE here).
 
 -- A short code for one meeting of a group, shown to the group, that clients type at the check-in kiosk.
 CREATE TABLE meeting_codes (
     series_id        TEXT NOT NULL REFERENCES group_series(id),
-    occurrence_date  TEXT NOT NULL,
+    occurrence_date  DATE NOT NULL,
     code             TEXT NOT NULL,
     created_at       TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (series_id, occurrence_date),
@@ -13,7 +13,7 @@ CREATE TABLE meeting_codes (
 -- A client's arrival, at the kiosk or the front desk; the facilitator confirms it by taking attendance.
 CREATE TABLE checkins (
     series_id        TEXT NOT NULL REFERENCES group_series(id),
-    occurrence_date  TEXT NOT NULL,
+    occurrence_date  DATE NOT NULL,
     client_id        TEXT NOT NULL REFERENCES clients(id),
     checked_in_at    TIMESTAMPTZ NOT NULL,
     via              TEXT NOT NULL CHECK (via IN ('kiosk', 'desk')),
