@@ -58,13 +58,7 @@ func RenderBars(c Bars) template.HTML {
 		`" width="100%" preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="` + id + `-title ` + id + `-desc">`)
 	b.WriteString(`<title id="` + id + `-title">` + esc(title) + `</title>`)
 	b.WriteString(`<desc id="` + id + `-desc">` + esc(describeBars(title, c)) + `</desc>`)
-	for _, v := range gridValues(axis) {
-		y := num(yOf(float64(v)))
-		b.WriteString(`<line class="chart-grid" x1="` + num(gridLeft) + `" y1="` + y + `" x2="` + num(gridRight) + `" y2="` + y +
-			`" stroke="` + grid + `" stroke-width="1"/>`)
-		b.WriteString(`<text class="chart-axis-label" x="` + num(valueX) + `" y="` + num(yOf(float64(v))+4) +
-			`" text-anchor="end" font-size="` + fontSize + `" fill="` + muted + `">` + strconv.Itoa(v) + `</text>`)
-	}
+	writeGrid(&b, axis, yOf)
 	for i, bar := range c.Bars {
 		x := gridLeft + slot*float64(i) + (slot-barWidth)/2
 		y := yOf(bar.Value)
@@ -82,10 +76,7 @@ func RenderBars(c Bars) template.HTML {
 			fontSize + `" fill="` + muted + `">` + esc(clean(bar.Label)) + `</text>`)
 	}
 	if c.Target > 0 {
-		y := num(yOf(c.Target))
-		b.WriteString(`<line class="chart-threshold" x1="` + num(gridLeft) + `" y1="` + y + `" x2="` + num(gridRight) + `" y2="` + y +
-			`" stroke="` + ink + `" stroke-width="1.5" stroke-dasharray="6 4"><title>Target: ` +
-			esc(strconv.FormatFloat(c.Target, 'f', -1, 64)+" "+c.Unit) + `</title></line>`)
+		writeThreshold(&b, yOf(c.Target), "Target: "+strconv.FormatFloat(c.Target, 'f', -1, 64)+" "+c.Unit)
 	}
 	b.WriteString(`</svg>`)
 	// #nosec G203 -- built here; every dynamic string went through esc, numbers through strconv

@@ -141,19 +141,9 @@ func Render(l Line) template.HTML {
 		b.WriteString(`</rect>`)
 	}
 
-	for _, v := range gridValues(top) {
-		y := num(yOf(float64(v)))
-		b.WriteString(`<line class="chart-grid" x1="` + num(gridLeft) + `" y1="` + y + `" x2="` + num(gridRight) + `" y2="` + y +
-			`" stroke="` + grid + `" stroke-width="1"/>`)
-		b.WriteString(`<text class="chart-axis-label" x="` + num(valueX) + `" y="` + num(yOf(float64(v))+4) +
-			`" text-anchor="end" font-size="` + fontSize + `" fill="` + muted + `">` + strconv.Itoa(v) + `</text>`)
-	}
-
+	writeGrid(&b, top, yOf)
 	if l.Threshold > 0 && l.Threshold <= top {
-		y := num(yOf(float64(l.Threshold)))
-		b.WriteString(`<line class="chart-threshold" x1="` + num(gridLeft) + `" y1="` + y + `" x2="` + num(gridRight) + `" y2="` + y +
-			`" stroke="` + ink + `" stroke-width="1.5" stroke-dasharray="6 4"><title>Threshold: ` +
-			strconv.Itoa(l.Threshold) + `</title></line>`)
+		writeThreshold(&b, yOf(float64(l.Threshold)), "Threshold: "+strconv.Itoa(l.Threshold))
 	}
 
 	for _, i := range dateLabels(pts, xOf) {
@@ -187,6 +177,23 @@ func Render(l Line) template.HTML {
 	b.WriteString(`</svg>`)
 	// #nosec G203 -- built here; every dynamic string went through esc, numbers through strconv
 	return template.HTML(b.String())
+}
+
+// writeGrid draws the labelled horizontal gridlines from 0 to top.
+func writeGrid(b *strings.Builder, top int, yOf func(float64) float64) {
+	for _, v := range gridValues(top) {
+		y := num(yOf(float64(v)))
+		b.WriteString(`<line class="chart-grid" x1="` + num(gridLeft) + `" y1="` + y + `" x2="` + num(gridRight) + `" y2="` + y +
+			`" stroke="` + grid + `" stroke-width="1"/>`)
+		b.WriteString(`<text class="chart-axis-label" x="` + num(valueX) + `" y="` + num(yOf(float64(v))+4) +
+			`" text-anchor="end" font-size="` + fontSize + `" fill="` + muted + `">` + strconv.Itoa(v) + `</text>`)
+	}
+}
+
+// writeThreshold draws the dashed reference line at y with its tooltip.
+func writeThreshold(b *strings.Builder, y float64, title string) {
+	b.WriteString(`<line class="chart-threshold" x1="` + num(gridLeft) + `" y1="` + num(y) + `" x2="` + num(gridRight) + `" y2="` + num(y) +
+		`" stroke="` + ink + `" stroke-width="1.5" stroke-dasharray="6 4"><title>` + esc(title) + `</title></line>`)
 }
 
 // describe summarises the series in words for screen readers, e.g.
