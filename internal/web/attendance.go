@@ -456,32 +456,32 @@ func (s *Server) caseloadAlerts(r *http.Request, list []model.Client, today mode
 	return rows, nil
 }
 
-// alertCounts is how many open alerts each client of a counselor's caseload
-// has, for the home page. It is kept a minute per counselor: the home page
-// is opened far more often than attendance changes, and the alerts page
-// itself is always current.
-func (s *Server) alertCounts(r *http.Request, userID string, list []model.Client, today model.Date) (map[string]int, error) {
+// caseloadAlertsCached is the open alerts of each client of a counselor's
+// caseload, for the home page. They are kept a minute per counselor: the
+// home page is opened far more often than attendance changes, and the
+// alerts page itself is always current.
+func (s *Server) caseloadAlertsCached(r *http.Request, userID string, list []model.Client, today model.Date) (map[string][]intensity.Alert, error) {
 	s.alertsMu.Lock()
 	c, ok := s.alertsCache[userID]
 	s.alertsMu.Unlock()
 	if ok && s.Now().Sub(c.at) < time.Minute {
-		return c.counts, nil
+		return c.alerts, nil
 	}
 	rows, err := s.caseloadAlerts(r, list, today)
 	if err != nil {
 		return nil, err
 	}
-	counts := map[string]int{}
+	alerts := map[string][]intensity.Alert{}
 	for _, row := range rows {
-		counts[row.Client.ID] = len(row.Alerts)
+		alerts[row.Client.ID] = row.Alerts
 	}
 	s.alertsMu.Lock()
 	if s.alertsCache == nil {
 		s.alertsCache = map[string]cachedAlerts{}
 	}
-	s.alertsCache[userID] = cachedAlerts{at: s.Now(), counts: counts}
+	s.alertsCache[userID] = cachedAlerts{at: s.Now(), alerts: alerts}
 	s.alertsMu.Unlock()
-	return counts, nil
+	return alerts, nil
 }
 
 // forgetAlerts drops the cached alert counts after an alert changes.
@@ -493,7 +493,7 @@ func (s *Server) forgetAlerts() {
 
 type cachedAlerts struct {
 	at     time.Time
-	counts map[string]int
+	alerts map[string][]intensity.Alert // by client
 }
 
 // screenCreate records a drug or alcohol screen from the chart.

@@ -127,7 +127,7 @@ func TestAttendanceIntensityAlertsAndBillableDays(t *testing.T) {
 	if !strings.Contains(alerts, e.client.DisplayName()) || !strings.Contains(alerts, "2 unexcused absences in a row, the latest on Mon Nov 23") {
 		t.Fatal("the counselor's alerts do not show the absences")
 	}
-	if home := e.get(c, "/home").Body; !strings.Contains(home, "See the alerts") || !strings.Contains(home, `<a class="badge badge-warn" href="/alerts">2 alerts</a>`) {
+	if home := e.get(c, "/home").Body; !strings.Contains(home, "See and acknowledge the alerts") || !strings.Contains(home, "2 unexcused absences in a row") || !strings.Contains(home, `<a class="badge badge-warn" href="/alerts">2 alerts</a>`) {
 		t.Error("the home page does not show the client's alerts")
 	}
 	if r := e.post(c, "/clients/"+e.client.ID+"/alerts/ack", url.Values{"kind": {"absences"}, "key": {"2026-11-23"}, "note": {""}}); r.StatusCode != http.StatusUnprocessableEntity {

@@ -77,13 +77,22 @@ type homeData struct {
 	CaseloadTotal int
 	// Continued-stay reviews of my caseload: counts only, the names are on /reviews.
 	ReviewsOverdue, ReviewsDueSoon int
-	// Clients of my caseload with open attendance or screen alerts.
+	// Clients of my caseload with open attendance or screen alerts, and the
+	// first few alerts in words.
 	AlertClients int
+	AlertLines   []homeAlert
 	// Open admissions inquiries and how many are past their next step.
 	ShowInquiries                   bool
 	Notices                         []store.Notice // unread in-app notices (schedule changes)
 	InquiriesOpen, InquiriesOverdue int
 }
+
+// homeAlertLines is how many alerts the home page spells out; the rest are
+// on the alerts page.
+const homeAlertLines = 5
+
+// homeAlert is one alert on the home page.
+type homeAlert struct{ ClientID, Name, Message string }
 
 // caseloadRow is a client on the caseload, flattened for the template.
 type caseloadRow struct {
@@ -130,15 +139,21 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if v.Can(string(auth.RecordAttendance)) && len(list) > 0 {
-			counts, err := s.alertCounts(r, v.User.ID, list, v.Today)
+			alerts, err := s.caseloadAlertsCached(r, v.User.ID, list, v.Today)
 			if err != nil {
 				return err
 			}
 			var ids []string
 			for i := range d.Caseload {
-				if n := counts[d.Caseload[i].ID]; n > 0 {
-					d.Caseload[i].Alerts, d.AlertClients = n, d.AlertClients+1
-					ids = append(ids, d.Caseload[i].ID)
+				row := &d.Caseload[i]
+				if n := len(alerts[row.ID]); n > 0 {
+					row.Alerts, d.AlertClients = n, d.AlertClients+1
+					ids = append(ids, row.ID)
+					for _, a := range alerts[row.ID] {
+						if len(d.AlertLines) < homeAlertLines {
+							d.AlertLines = append(d.AlertLines, homeAlert{ClientID: row.ID, Name: row.Name, Message: a.Message})
+						}
+					}
 				}
 			}
 			if len(ids) > 0 {
