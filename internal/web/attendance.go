@@ -322,8 +322,8 @@ func (s *Server) alertAck(w http.ResponseWriter, r *http.Request) error {
 }
 
 // billableDays exports, for a date range, each client's services per day
-// and whether the day meets their program's per-diem rule (by default 3
-// hours of services), as CSV.
+// (groups attended, sessions documented by a signed note) and whether the
+// day meets their program's per-diem rule (by default 3 hours), as CSV.
 func (s *Server) billableDays(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	from, err1 := model.ParseDate(q.Get("from"))
@@ -351,15 +351,12 @@ func (s *Server) billableDays(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	now := s.Now()
 	for _, a := range appts {
-		if a.Cancelled || a.End.After(now) {
-			continue // only kept appointments that have happened
-		}
-		// The signed note's minutes are what was documented; until then, the booking's length.
-		minutes := int(a.End.Sub(a.Start) / time.Minute)
-		if m, ok := documented[a.ID]; ok {
-			minutes = m
+		// A session is a service once its note is signed, at the minutes
+		// documented; until then it waits on the notes-to-sign list.
+		minutes, ok := documented[a.ID]
+		if a.Cancelled || !ok {
+			continue
 		}
 		services = append(services, intensity.Service{ClientID: a.ClientID, Name: a.ClientName, Date: model.DateOf(a.Start.In(loc)),
 			Minutes: minutes, What: "appointment:" + string(a.Kind)})

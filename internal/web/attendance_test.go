@@ -363,6 +363,11 @@ func TestSessionNoteInEachFormatSignedAndLocked(t *testing.T) {
 	birp.Set("minutes", "45")
 	birp.Set("response", "Both named one thing they would try this week.")
 	birp.Set("action", "sign")
+	// Before its note is signed the session is not a billable service.
+	export := e.get(e.signIn(model.RoleBiller), "/reports/billable-days?from=2026-11-23&to=2026-11-23").Body
+	if rows, _ := csv.NewReader(strings.NewReader(export)).ReadAll(); len(rows) != 1 {
+		t.Errorf("an undocumented session is billed: %v", rows)
+	}
 	if r := e.post(c, path, birp); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("signing: %d %s", r.StatusCode, r.Body)
 	}
@@ -393,7 +398,7 @@ func TestSessionNoteInEachFormatSignedAndLocked(t *testing.T) {
 		t.Error("the signed session is still on the notes-to-sign list")
 	}
 	// The day bills at the note's 45 documented minutes, not the 50 booked.
-	export := e.get(e.signIn(model.RoleBiller), "/reports/billable-days?from=2026-11-23&to=2026-11-23").Body
+	export = e.get(e.signIn(model.RoleBiller), "/reports/billable-days?from=2026-11-23&to=2026-11-23").Body
 	if rows, _ := csv.NewReader(strings.NewReader(export)).ReadAll(); !hasRow(rows, e.client.ID, "2026-11-23", "45", "false", "180") {
 		t.Errorf("the documented minutes are not what bills: %v", rows)
 	}
