@@ -215,6 +215,7 @@ type Service struct {
 	Date                model.Date
 	Minutes             int
 	What                string // e.g. "group:process", "appointment:individual"
+	Documented          bool   // its note is signed: payers want the note before the claim
 }
 
 // Day is a client's services on one date and whether they meet the
@@ -226,6 +227,7 @@ type Day struct {
 	Services            []string
 	Rule                int // the per-diem minutes the day was held to
 	Billable            bool
+	Undocumented        []string // services of the day whose note is not signed yet
 }
 
 // PerDiemSpan is the per-diem rule of one episode of care: from admission
@@ -267,6 +269,9 @@ func Days(services []Service, perDiem func(clientID string, date model.Date) int
 		}
 		out[i].Minutes += s.Minutes
 		out[i].Services = append(out[i].Services, s.What)
+		if !s.Documented {
+			out[i].Undocumented = append(out[i].Undocumented, s.What)
+		}
 	}
 	for i := range out {
 		rule := perDiem(out[i].ClientID, out[i].Date)

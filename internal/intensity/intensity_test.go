@@ -104,7 +104,7 @@ func TestAlerts(t *testing.T) {
 func TestBillableDays(t *testing.T) {
 	d1, d2 := model.Date{Year: 2026, Month: 11, Day: 23}, model.Date{Year: 2026, Month: 11, Day: 24}
 	days := intensity.Days([]intensity.Service{
-		{ClientID: "a", Date: d1, Minutes: 120, What: "group:process"},
+		{ClientID: "a", Date: d1, Minutes: 120, What: "group:process", Documented: true},
 		{ClientID: "a", Date: d1, Minutes: 60, What: "appointment:individual"},
 		{ClientID: "a", Date: d2, Minutes: 150, What: "group:skills"},
 		{ClientID: "b", Date: d1, Minutes: 180, What: "group:process"},
@@ -113,7 +113,8 @@ func TestBillableDays(t *testing.T) {
 	if len(days) != 4 {
 		t.Fatalf("%d days, want 4", len(days))
 	}
-	if !days[0].Billable || days[0].Minutes != 180 || len(days[0].Services) != 2 {
+	if !days[0].Billable || days[0].Minutes != 180 || len(days[0].Services) != 2 || len(days[0].Undocumented) != 1 ||
+		days[0].Undocumented[0] != "appointment:individual" {
 		t.Errorf("a on the 23rd: %+v (2 hours of group and 1 of counseling meets 3 hours)", days[0])
 	}
 	if days[1].Billable {

@@ -154,7 +154,9 @@ func (db *DB) Acked(ctx context.Context, clientID string) (map[string]bool, erro
 
 // GroupServices lists attended group minutes per client and meeting date.
 func (db *DB) GroupServices(ctx context.Context, from, to model.Date) ([]intensity.Service, error) {
-	rows, err := db.query(ctx, `SELECT a.client_id, c.mrn, c.first_name, c.last_name, c.preferred_name, a.occurrence_date, a.minutes, g.type, a.telehealth
+	rows, err := db.query(ctx, `SELECT a.client_id, c.mrn, c.first_name, c.last_name, c.preferred_name, a.occurrence_date, a.minutes, g.type, a.telehealth,
+			EXISTS (SELECT 1 FROM group_notes n JOIN group_note_sections x ON x.note_id = n.id
+				WHERE n.series_id = a.series_id AND n.occurrence_date = a.occurrence_date AND n.signed_at IS NOT NULL AND x.client_id = a.client_id)
 		FROM attendance a JOIN clients c ON c.id = a.client_id JOIN group_series g ON g.id = a.series_id
 		WHERE a.occurrence_date BETWEEN $1 AND $2 AND a.minutes > 0 ORDER BY c.last_name, c.first_name, a.client_id, a.occurrence_date`, from, to)
 	out, err := collect(rows, err, func(s scanner) (intensity.Service, error) {
@@ -162,7 +164,7 @@ func (db *DB) GroupServices(ctx context.Context, from, to model.Date) ([]intensi
 		var c model.Client
 		var typ string
 		var tele bool
-		err := s.Scan(&m.ClientID, &m.MRN, &c.FirstName, &c.LastName, &c.PreferredName, &m.Date, &m.Minutes, &typ, &tele)
+		err := s.Scan(&m.ClientID, &m.MRN, &c.FirstName, &c.LastName, &c.PreferredName, &m.Date, &m.Minutes, &typ, &tele, &m.Documented)
 		m.Name, m.What = c.FirstName+" "+c.LastName, "group:"+typ
 		if tele {
 			m.What += " (telehealth)"

@@ -322,8 +322,9 @@ func (s *Server) alertAck(w http.ResponseWriter, r *http.Request) error {
 }
 
 // billableDays exports, for a date range, each client's services per day
-// (groups attended, sessions documented by a signed note) and whether the
-// day meets their program's per-diem rule (by default 3 hours), as CSV.
+// (groups attended, sessions kept), whether the day meets their program's
+// per-diem rule (by default 3 hours), and which services still wait for a
+// signed note, as CSV.
 func (s *Server) billableDays(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	from, err1 := model.ParseDate(q.Get("from"))
@@ -351,15 +352,18 @@ func (s *Server) billableDays(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	now := s.Now()
 	for _, a := range appts {
-		// A session is a service once its note is signed, at the minutes
-		// documented; until then it waits on the notes-to-sign list.
+		if a.Cancelled || a.End.After(now) {
+			continue // only kept appointments that have happened
+		}
+		// The signed note's minutes are what was documented; until then, the booking's length.
 		minutes, ok := documented[a.ID]
-		if a.Cancelled || !ok {
-			continue
+		if !ok {
+			minutes = int(a.End.Sub(a.Start) / time.Minute)
 		}
 		services = append(services, intensity.Service{ClientID: a.ClientID, Name: a.ClientName, Date: model.DateOf(a.Start.In(loc)),
-			Minutes: minutes, What: "appointment:" + string(a.Kind)})
+			Minutes: minutes, What: "appointment:" + string(a.Kind), Documented: ok})
 	}
 	slices.SortStableFunc(services, func(a, b intensity.Service) int {
 		if c := strings.Compare(a.ClientID, b.ClientID); c != 0 {
@@ -383,10 +387,10 @@ func (s *Server) billableDays(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="billable-days-`+from.String()+`-`+to.String()+`.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"client_id", "record_number", "client", "date", "minutes", "billable", "services", "rule_minutes"})
+	_ = cw.Write([]string{"client_id", "record_number", "client", "date", "minutes", "billable", "services", "rule_minutes", "awaiting_notes"})
 	for _, d := range days {
 		_ = cw.Write([]string{d.ClientID, d.MRN, csvSafe(d.Name), d.Date.String(), strconv.Itoa(d.Minutes), strconv.FormatBool(d.Billable),
-			strings.Join(d.Services, "; "), strconv.Itoa(d.Rule)})
+			strings.Join(d.Services, "; "), strconv.Itoa(d.Rule), strings.Join(d.Undocumented, "; ")})
 	}
 	cw.Flush()
 	return cw.Error()

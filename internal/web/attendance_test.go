@@ -156,6 +156,9 @@ func TestAttendanceIntensityAlertsAndBillableDays(t *testing.T) {
 	for _, row := range rows[1:] {
 		if row[0] == e.client.ID {
 			got[row[3]] = row[4] + " " + row[5]
+			if !strings.HasPrefix(row[8], "group:") {
+				t.Errorf("the %s's groups have no signed note, yet awaiting_notes is %q", row[3], row[8])
+			}
 		}
 	}
 	if got["2026-11-16"] != "180 true" || got["2026-11-17"] != "150 false" || len(got) != 2 {
@@ -309,6 +312,21 @@ func TestGroupNoteWrittenOnceIndividualizedAndLocked(t *testing.T) {
 	if p := e.get(c, "/notes/pending").Body; strings.Contains(p, "note?date="+date) {
 		t.Error("a signed note is still to sign")
 	}
+	// With the note signed, the billing export no longer waits on it.
+	export := e.get(e.signIn(model.RoleBiller), "/reports/billable-days?from="+date+"&to="+date).Body
+	rows, _ := csv.NewReader(strings.NewReader(export)).ReadAll()
+	found := false
+	for _, row := range rows[1:] {
+		if row[0] == a.ClientID {
+			found = true
+			if row[8] != "" {
+				t.Errorf("A's day still awaits notes: %q", row[8])
+			}
+		}
+	}
+	if !found {
+		t.Error("A's day is missing from the billing export")
+	}
 }
 
 func TestSessionNoteInEachFormatSignedAndLocked(t *testing.T) {
@@ -363,10 +381,11 @@ func TestSessionNoteInEachFormatSignedAndLocked(t *testing.T) {
 	birp.Set("minutes", "45")
 	birp.Set("response", "Both named one thing they would try this week.")
 	birp.Set("action", "sign")
-	// Before its note is signed the session is not a billable service.
+	// Before its note is signed the session counts at its booked length, waiting for the note.
 	export := e.get(e.signIn(model.RoleBiller), "/reports/billable-days?from=2026-11-23&to=2026-11-23").Body
-	if rows, _ := csv.NewReader(strings.NewReader(export)).ReadAll(); len(rows) != 1 {
-		t.Errorf("an undocumented session is billed: %v", rows)
+	if rows, _ := csv.NewReader(strings.NewReader(export)).ReadAll(); !hasRow(rows, e.client.ID, "2026-11-23", "50", "false", "180") ||
+		rows[1][8] != "appointment:family" {
+		t.Errorf("an undocumented session: %v", rows)
 	}
 	if r := e.post(c, path, birp); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("signing: %d %s", r.StatusCode, r.Body)
@@ -399,7 +418,7 @@ func TestSessionNoteInEachFormatSignedAndLocked(t *testing.T) {
 	}
 	// The day bills at the note's 45 documented minutes, not the 50 booked.
 	export = e.get(e.signIn(model.RoleBiller), "/reports/billable-days?from=2026-11-23&to=2026-11-23").Body
-	if rows, _ := csv.NewReader(strings.NewReader(export)).ReadAll(); !hasRow(rows, e.client.ID, "2026-11-23", "45", "false", "180") {
+	if rows, _ := csv.NewReader(strings.NewReader(export)).ReadAll(); !hasRow(rows, e.client.ID, "2026-11-23", "45", "false", "180") || rows[1][8] != "" {
 		t.Errorf("the documented minutes are not what bills: %v", rows)
 	}
 	// The session ahead cannot be documented yet, and another client's path finds nothing.
