@@ -45,14 +45,14 @@ type Line struct {
 // The drawing area, in viewBox units. The data are inset from the grid so
 // points at the ends are not cut off and their date labels fit.
 const (
-	width      = 600
+	width      = 420
 	height     = 220
 	gridLeft   = 44.0
-	gridRight  = 580.0
+	gridRight  = 400.0
 	plotTop    = 14.0
 	plotBottom = 186.0
 	dataLeft   = 64.0
-	dataRight  = 556.0
+	dataRight  = 376.0
 	dateY      = 206.0
 	valueX     = 38.0
 	fontSize   = "13"

@@ -132,7 +132,7 @@ func TestStructure(t *testing.T) {
 	h := Render(phq9())
 	svg := parse(t, h)
 	for name, want := range map[string]string{
-		"viewBox": "0 0 600 220", "width": "100%", "role": "img", "preserveAspectRatio": "xMidYMid meet",
+		"viewBox": "0 0 420 220", "width": "100%", "role": "img", "preserveAspectRatio": "xMidYMid meet",
 	} {
 		if got := svg.attr(name); got != want {
 			t.Errorf("svg %s = %q, want %q", name, got, want)
@@ -319,7 +319,7 @@ func TestClamp(t *testing.T) {
 	}
 	for _, n := range []string{"cy", "cx"} {
 		for _, p := range c {
-			if v := float(t, p.attr(n)); v < 0 || v > 600 {
+			if v := float(t, p.attr(n)); v < 0 || v > 420 {
 				t.Errorf("%s=%v outside the viewBox", n, v)
 			}
 		}
