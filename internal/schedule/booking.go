@@ -43,6 +43,7 @@ type Appointment struct {
 	Family        string // who from the family takes part, for family sessions
 	Note          string
 	Cancelled     bool
+	NoShow        bool // the client did not come
 	Version       int
 
 	ClientName    string // filled in by queries, for display

@@ -181,3 +181,43 @@ func TestSessionNoteFollowsTheAppointmentAndTheSigningRules(t *testing.T) {
 		}
 	})
 }
+
+func TestNoShowRulesOnBothEngines(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, _, u := fixture(t, db)
+		a := newClient("Ana", "Ruiz")
+		if err := db.CreateClient(ctx, a, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		chicago, _ := time.LoadLocation("America/Chicago")
+		book := func(start time.Time) schedule.Appointment {
+			t.Helper()
+			ap := schedule.Appointment{ClientID: a.ID, ClinicianID: u.ID, Kind: "individual", Start: start, End: start.Add(50 * time.Minute), Room: "Office 1"}
+			if err := db.BookAppointment(ctx, &ap, chicago, true, rec(u.ID)); err != nil {
+				t.Fatal(err)
+			}
+			return ap
+		}
+		past, future := book(time.Now().Add(-3*time.Hour).Truncate(time.Minute)), book(time.Now().Add(48*time.Hour).Truncate(time.Minute))
+		if err := db.SetNoShow(ctx, a.ID, future.ID, true, u.ID, rec(u.ID)); model.FieldsOf(err)["appointment"] == "" {
+			t.Fatalf("a no-show ahead: %v", err)
+		}
+		if err := db.SetNoShow(ctx, a.ID, past.ID, true, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.Appointments(ctx, store.AppointmentFilter{From: past.Start, To: past.End, ClientID: a.ID})
+		if len(got) != 1 || !got[0].NoShow || got[0].Version != 2 {
+			t.Fatalf("after the no-show: %+v", got)
+		}
+		if pending, _ := db.PendingSessionNotes(ctx, u.ID, time.Now().Add(-24*time.Hour)); len(pending) != 0 {
+			t.Fatalf("a no-show is pending: %+v", pending)
+		}
+		if err := db.SetNoShow(ctx, a.ID, past.ID, false, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.Appointments(ctx, store.AppointmentFilter{From: past.Start, To: past.End, ClientID: a.ID}); got[0].NoShow {
+			t.Fatal("the no-show was not taken back")
+		}
+	})
+}

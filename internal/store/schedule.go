@@ -483,7 +483,7 @@ func (db *DB) SetAvailability(ctx context.Context, clientID string, av schedule.
 }
 
 const appointmentColumns = `SELECT a.id, a.client_id, a.clinician_id, a.kind, a.starts_at, a.ends_at, a.room, a.telehealth_url, a.family,
-		a.note, a.cancelled_at, a.version, c.first_name, c.last_name, c.preferred_name, u.name
+		a.note, a.cancelled_at, a.version, c.first_name, c.last_name, c.preferred_name, u.name, a.no_show_at IS NOT NULL
 	FROM appointments a JOIN clients c ON c.id = a.client_id JOIN users u ON u.id = a.clinician_id`
 
 func loadAppointments(ctx context.Context, q querier, where string, args ...any) ([]schedule.Appointment, error) {
@@ -499,7 +499,7 @@ func loadAppointments(ctx context.Context, q querier, where string, args ...any)
 		var cancelled sql.NullTime
 		var c model.Client
 		if err := rows.Scan(&a.ID, &a.ClientID, &a.ClinicianID, &kind, &a.Start, &a.End, &a.Room, &a.TelehealthURL, &a.Family,
-			&a.Note, &cancelled, &a.Version, &c.FirstName, &c.LastName, &c.PreferredName, &a.ClinicianName); err != nil {
+			&a.Note, &cancelled, &a.Version, &c.FirstName, &c.LastName, &c.PreferredName, &a.ClinicianName, &a.NoShow); err != nil {
 			return nil, err
 		}
 		a.Kind, a.Cancelled, a.ClientName = schedule.AppointmentKind(kind), cancelled.Valid, c.DisplayName()

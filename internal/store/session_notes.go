@@ -79,9 +79,9 @@ func (db *DB) SaveSessionNote(ctx context.Context, n *notes.SessionNote, sign bo
 		}
 		var kind string
 		var start time.Time
-		var cancelled sql.NullTime
-		err := tx.QueryRowContext(ctx, `SELECT kind, starts_at, cancelled_at FROM appointments WHERE id = $1 AND client_id = $2`,
-			n.AppointmentID, n.ClientID).Scan(&kind, &start, &cancelled)
+		var cancelled, noShow sql.NullTime
+		err := tx.QueryRowContext(ctx, `SELECT kind, starts_at, cancelled_at, no_show_at FROM appointments WHERE id = $1 AND client_id = $2`,
+			n.AppointmentID, n.ClientID).Scan(&kind, &start, &cancelled, &noShow)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return model.NotFound(op, "appointment")
@@ -89,6 +89,8 @@ func (db *DB) SaveSessionNote(ctx context.Context, n *notes.SessionNote, sign bo
 			return err
 		case cancelled.Valid:
 			return model.Invalid(op, map[string]string{"appointment": "This appointment was cancelled: there is no session to document."})
+		case noShow.Valid:
+			return model.Invalid(op, map[string]string{"appointment": "The client did not come to this appointment: there is no session to document."})
 		case start.After(now):
 			return model.Invalid(op, map[string]string{"appointment": "This session has not started yet: write its note after it takes place."})
 		}
@@ -171,7 +173,7 @@ type PendingSession struct {
 func (db *DB) PendingSessionNotes(ctx context.Context, clinicianID string, since time.Time) ([]PendingSession, error) {
 	q := `SELECT a.id, a.client_id, c.first_name, c.last_name, c.preferred_name, a.clinician_id, u.name, a.kind, a.ends_at
 		FROM appointments a JOIN users u ON u.id = a.clinician_id JOIN clients c ON c.id = a.client_id
-		WHERE a.cancelled_at IS NULL AND a.ends_at >= $1 AND a.ends_at <= $2
+		WHERE a.cancelled_at IS NULL AND a.no_show_at IS NULL AND a.ends_at >= $1 AND a.ends_at <= $2
 		AND NOT EXISTS (SELECT 1 FROM session_notes n WHERE n.appointment_id = a.id AND n.signed_at IS NOT NULL)`
 	args := []any{since.UTC(), db.Now().UTC()}
 	if clinicianID != "" {
@@ -196,4 +198,37 @@ func (db *DB) SignedSessionMinutes(ctx context.Context, from, to time.Time) (map
 	return db.countsByID(ctx, "store.SignedSessionMinutes", `SELECT n.appointment_id, n.minutes FROM session_notes n
 		JOIN appointments a ON a.id = n.appointment_id WHERE n.signed_at IS NOT NULL AND a.starts_at >= $1 AND a.starts_at < $2`,
 		from.UTC(), to.UTC())
+}
+
+// SetNoShow records that the client did not come to an appointment that has
+// begun and has no note, or (noShow false) takes that back.
+func (db *DB) SetNoShow(ctx context.Context, clientID, id string, noShow bool, byID string, rec audit.Record) error {
+	const op = "store.SetNoShow"
+	rec.Category, rec.Action, rec.ClientID, rec.EntityID = "client.schedule", audit.ActionUpdate, clientID, id
+	rec.Detail = map[bool]string{true: "no-show", false: "no-show taken back"}[noShow]
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		var start time.Time
+		var cancelled sql.NullTime
+		var noted bool
+		err := tx.QueryRowContext(ctx, `SELECT a.starts_at, a.cancelled_at, EXISTS (SELECT 1 FROM session_notes n WHERE n.appointment_id = a.id)
+			FROM appointments a WHERE a.id = $1 AND a.client_id = $2`, id, clientID).Scan(&start, &cancelled, &noted)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return model.NotFound(op, "appointment")
+		case err != nil:
+			return err
+		case cancelled.Valid:
+			return model.Invalid(op, map[string]string{"appointment": "This appointment was cancelled."})
+		case noShow && start.After(db.Now()):
+			return model.Invalid(op, map[string]string{"appointment": "This appointment has not started yet: a no-show is recorded after its start."})
+		case noShow && noted:
+			return model.Invalid(op, map[string]string{"appointment": "This session has a note: it took place."})
+		}
+		var at, by any
+		if noShow {
+			at, by = db.Now(), byID
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE appointments SET no_show_at = $1, no_show_by = $2, version = version + 1 WHERE id = $3`, at, by, id)
+		return err
+	}, &rec)
 }

@@ -354,7 +354,7 @@ func (s *Server) billableDays(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.Now()
 	for _, a := range appts {
-		if a.Cancelled || a.End.After(now) {
+		if a.Cancelled || a.NoShow || a.End.After(now) {
 			continue // only kept appointments that have happened
 		}
 		// The signed note's minutes are what was documented; until then, the booking's length.

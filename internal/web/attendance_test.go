@@ -463,3 +463,55 @@ func hasRow(rows [][]string, clientID, date, minutes, billable, rule string) boo
 	}
 	return false
 }
+
+func TestNoShowIsNeitherANoteToWriteNorAService(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := t.Context()
+	clinician, _ := e.db.UserByEmail(ctx, "clinician@demo.openiop.org")
+	chicago, _ := time.LoadLocation("America/Chicago")
+	ap := schedule.Appointment{ClientID: e.client.ID, ClinicianID: clinician.ID, Kind: "individual", Room: "Office 9",
+		Start: e.clock.Now().Add(-2 * time.Hour), End: e.clock.Now().Add(-70 * time.Minute)}
+	if err := e.db.BookAppointment(ctx, &ap, chicago, true, audit.Record{At: e.clock.Now(), ActorID: clinician.ID, ActorRole: "clinician"}); err != nil {
+		t.Fatal(err)
+	}
+	ahead := schedule.Appointment{ClientID: e.client.ID, ClinicianID: clinician.ID, Kind: "individual", Room: "Office 9",
+		Start: e.clock.Now().Add(46 * time.Hour), End: e.clock.Now().Add(47 * time.Hour)}
+	if err := e.db.BookAppointment(ctx, &ahead, chicago, true, audit.Record{At: e.clock.Now(), ActorID: clinician.ID, ActorRole: "clinician"}); err != nil {
+		t.Fatal(err)
+	}
+	desk, c := e.signIn(model.RoleFrontDesk), e.signIn(model.RoleClinician)
+	base := "/clients/" + e.client.ID + "/appointments/"
+	if r := e.post(desk, base+ahead.ID+"/no-show", url.Values{}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "has not started yet") {
+		t.Errorf("a no-show ahead of the session: %d", r.StatusCode)
+	}
+	if p := e.get(c, "/notes/pending").Body; !strings.Contains(p, "Individual counseling: "+html.EscapeString(e.client.DisplayName())) {
+		t.Fatal("the held session is not on the notes-to-sign list")
+	}
+	if r := e.post(desk, base+ap.ID+"/no-show", url.Values{}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("marking a no-show: %d %s", r.StatusCode, r.Body)
+	}
+	if sched := e.get(desk, "/clients/"+e.client.ID+"/schedule").Body; !strings.Contains(sched, "did not come") {
+		t.Error("the schedule does not show the no-show")
+	}
+	if p := e.get(c, "/notes/pending").Body; strings.Contains(p, "Individual counseling: ") {
+		t.Error("a no-show is still a note to write")
+	}
+	dap := url.Values{"format": {"DAP"}, "minutes": {"50"}, "data": {"x"}, "action": {"draft"}}
+	if r := e.post(c, base+ap.ID+"/note", dap); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "did not come") {
+		t.Errorf("a note for a no-show: %d", r.StatusCode)
+	}
+	export := e.get(e.signIn(model.RoleBiller), "/reports/billable-days?from=2026-11-23&to=2026-11-23").Body
+	if rows, _ := csv.NewReader(strings.NewReader(export)).ReadAll(); len(rows) != 1 {
+		t.Errorf("a no-show is billed: %v", rows)
+	}
+	// Taken back, the session is a note to write again; once written, it cannot be called a no-show.
+	if r := e.post(desk, base+ap.ID+"/no-show", url.Values{"undo": {"1"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("taking the no-show back: %d", r.StatusCode)
+	}
+	if r := e.post(c, base+ap.ID+"/note", dap); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a draft after the undo: %d %s", r.StatusCode, r.Body)
+	}
+	if r := e.post(desk, base+ap.ID+"/no-show", url.Values{}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "has a note") {
+		t.Errorf("a no-show for a documented session: %d", r.StatusCode)
+	}
+}

@@ -399,7 +399,7 @@ func (s *Server) renderClientSchedule(w http.ResponseWriter, r *http.Request, st
 	if d.Appointments, err = s.Store.Appointments(ctx, store.AppointmentFilter{From: now.Add(-24 * time.Hour), To: now.AddDate(0, 3, 0), ClientID: c.ID}); err != nil {
 		return err
 	}
-	if v.Can(string(auth.RecordClinical)) {
+	if v.Can(string(auth.RecordClinical)) || v.Can(string(auth.ManageSchedule)) {
 		if d.Recent, err = s.recentSessions(r, c.ID, now); err != nil {
 			return err
 		}
@@ -705,4 +705,23 @@ func (s *Server) recentSessions(r *http.Request, clientID string, now time.Time)
 		out = append(out, recentSession{Appointment: appts[i], Note: state[appts[i].ID]})
 	}
 	return out, nil
+}
+
+// appointmentNoShow records that the client did not come to a session that
+// has begun (or, with undo, takes that back): it is then neither a note to
+// write nor a service.
+func (s *Server) appointmentNoShow(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadClient(r)
+	if err != nil {
+		return err
+	}
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.appointmentNoShow", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	if err := s.Store.SetNoShow(r.Context(), c.ID, r.PathValue("apid"), f.String("undo", 3) != "1", sessionOf(r).User.ID, s.record(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/clients/"+c.ID+"/schedule#recent-title", http.StatusSeeOther)
+	return nil
 }

@@ -70,6 +70,7 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/clients/{id}/availability", Perm: auth.ManageSchedule, Handle: s.availabilitySave},
 		{Method: "POST", Pattern: "/clients/{id}/appointments", Perm: auth.ManageSchedule, Handle: s.appointmentCreate},
 		{Method: "POST", Pattern: "/clients/{id}/appointments/{apid}/cancel", Perm: auth.ManageSchedule, Handle: s.appointmentCancel},
+		{Method: "POST", Pattern: "/clients/{id}/appointments/{apid}/no-show", Perm: auth.ManageSchedule, Handle: s.appointmentNoShow},
 		{Method: "GET", Pattern: "/clients/{id}/appointments/{apid}/note", Perm: auth.RecordClinical, Handle: s.sessionNote},
 		{Method: "POST", Pattern: "/clients/{id}/appointments/{apid}/note", Perm: auth.RecordClinical, Handle: s.sessionNoteSave},
 		{Method: "POST", Pattern: "/clients/{id}/appointments/{apid}/note/addendum", Perm: auth.RecordClinical, Handle: s.sessionNoteAddendum},

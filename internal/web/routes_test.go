@@ -73,6 +73,7 @@ var reviewed = map[string][]model.Role{
 	"POST /clients/{id}/availability":                      scheduling,
 	"POST /clients/{id}/appointments":                      scheduling,
 	"POST /clients/{id}/appointments/{apid}/cancel":        scheduling,
+	"POST /clients/{id}/appointments/{apid}/no-show":       scheduling,
 	"GET /clients/{id}/appointments/{apid}/note":           clinical,
 	"POST /clients/{id}/appointments/{apid}/note":          clinical,
 	"POST /clients/{id}/appointments/{apid}/note/addendum": clinical,

@@ -10,7 +10,9 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -144,6 +146,7 @@ type Store interface {
 	CoSignSession(ctx context.Context, clientID, noteID, byID string, rec audit.Record) error
 	ClientSessionNotes(ctx context.Context, clientID string) ([]store.SessionNoteSummary, error)
 	PendingSessionNotes(ctx context.Context, clinicianID string, since time.Time) ([]store.PendingSession, error)
+	SetNoShow(ctx context.Context, clientID, id string, noShow bool, byID string, rec audit.Record) error
 	SignedSessionMinutes(ctx context.Context, from, to time.Time) (map[string]int, error)
 	PerDiemSpans(ctx context.Context, from, to model.Date) (map[string][]intensity.PerDiemSpan, error)
 	SetAccountability(ctx context.Context, programID string, minWeekly int, a model.Accountability, rec audit.Record) error
@@ -483,6 +486,16 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		title = "Something went wrong"
 	}
 	msg := model.UserMessage(err)
+	// A form answered on a page of its own has no fields to highlight: say
+	// what was wrong in words.
+	if fields := model.FieldsOf(err); len(fields) > 0 {
+		keys := slices.Sorted(maps.Keys(fields))
+		var words []string
+		for _, k := range keys {
+			words = append(words, fields[k])
+		}
+		msg = strings.Join(words, " ") + " Go back to change it."
+	}
 	if status == http.StatusNotFound {
 		msg = "There is no page at this address, or the record it points to does not exist."
 	}
