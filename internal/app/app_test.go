@@ -342,8 +342,10 @@ func TestServeWithoutAccountsSaysHowToCreateOne(t *testing.T) {
 		done <- app.Run(ctx, []string{"iop", "serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--log-level", "error"}, noEnv,
 			strings.NewReader(""), &out, io.Discard)
 	}()
+	// The hint follows the "is serving" line: wait for it (or the deadline)
+	// before stopping, or a busy machine stops the server in between.
 	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(out.String(), "is serving") && time.Now().Before(deadline) {
+	for !strings.Contains(out.String(), "--role admin") && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	cancel()
