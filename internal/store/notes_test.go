@@ -104,15 +104,7 @@ func TestSessionNoteFollowsTheAppointmentAndTheSigningRules(t *testing.T) {
 			CounselorID: u.ID}, u.ID, rec(u.ID)); err != nil {
 			t.Fatal(err)
 		}
-		chicago, _ := time.LoadLocation("America/Chicago")
-		book := func(start time.Time) schedule.Appointment {
-			t.Helper()
-			ap := schedule.Appointment{ClientID: a.ID, ClinicianID: u.ID, Kind: "individual", Start: start, End: start.Add(50 * time.Minute), Room: "Office 1"}
-			if err := db.BookAppointment(ctx, &ap, chicago, true, rec(u.ID)); err != nil {
-				t.Fatal(err)
-			}
-			return ap
-		}
+		book := func(start time.Time) schedule.Appointment { return bookSession(t, db, a.ID, u.ID, start) }
 		past := book(time.Now().Add(-3 * time.Hour).Truncate(time.Minute))
 		future := book(time.Now().Add(48 * time.Hour).Truncate(time.Minute))
 
@@ -190,15 +182,7 @@ func TestNoShowRulesOnBothEngines(t *testing.T) {
 		if err := db.CreateClient(ctx, a, rec(u.ID)); err != nil {
 			t.Fatal(err)
 		}
-		chicago, _ := time.LoadLocation("America/Chicago")
-		book := func(start time.Time) schedule.Appointment {
-			t.Helper()
-			ap := schedule.Appointment{ClientID: a.ID, ClinicianID: u.ID, Kind: "individual", Start: start, End: start.Add(50 * time.Minute), Room: "Office 1"}
-			if err := db.BookAppointment(ctx, &ap, chicago, true, rec(u.ID)); err != nil {
-				t.Fatal(err)
-			}
-			return ap
-		}
+		book := func(start time.Time) schedule.Appointment { return bookSession(t, db, a.ID, u.ID, start) }
 		past, future := book(time.Now().Add(-3*time.Hour).Truncate(time.Minute)), book(time.Now().Add(48*time.Hour).Truncate(time.Minute))
 		if err := db.SetNoShow(ctx, a.ID, future.ID, true, u.ID, rec(u.ID)); model.FieldsOf(err)["appointment"] == "" {
 			t.Fatalf("a no-show ahead: %v", err)
@@ -220,4 +204,15 @@ func TestNoShowRulesOnBothEngines(t *testing.T) {
 			t.Fatal("the no-show was not taken back")
 		}
 	})
+}
+
+// bookSession books a 50-minute individual session in Office 1.
+func bookSession(t *testing.T, db *store.DB, clientID, clinicianID string, start time.Time) schedule.Appointment {
+	t.Helper()
+	chicago, _ := time.LoadLocation("America/Chicago")
+	ap := schedule.Appointment{ClientID: clientID, ClinicianID: clinicianID, Kind: "individual", Start: start, End: start.Add(50 * time.Minute), Room: "Office 1"}
+	if err := db.BookAppointment(context.Background(), &ap, chicago, true, rec(clinicianID)); err != nil {
+		t.Fatal(err)
+	}
+	return ap
 }
