@@ -90,6 +90,9 @@ type Program struct {
 	// ReviewIntervalDays is how often a client's continued stay is reviewed
 	// (payers commonly ask every 30 days).
 	ReviewIntervalDays int
+	// PlanInitialDays is how many days after admission the first treatment
+	// plan is due; PlanReviewDays how often a signed plan is reviewed.
+	PlanInitialDays, PlanReviewDays int
 	Accountability
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/plan"
 )
 
 // Organization returns the center's settings, or a not-found error before
@@ -74,13 +75,21 @@ func (db *DB) CreateProgram(ctx context.Context, p *model.Program, rec audit.Rec
 	if p.Accountability == (model.Accountability{}) {
 		p.Accountability = model.DefaultAccountability
 	}
+	if p.PlanInitialDays == 0 {
+		p.PlanInitialDays = plan.DefaultInitialDays
+	}
+	if p.PlanReviewDays == 0 {
+		p.PlanReviewDays = plan.DefaultReviewDays
+	}
 	rec.Category, rec.Action, rec.EntityID = "program.program", audit.ActionCreate, p.ID
 	return db.write(ctx, "store.CreateProgram", func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO programs (id, site_id, name, population, level_of_care, min_weekly_minutes, description,
-				review_interval_days, absence_alert_count, idle_alert_days, per_diem_minutes, cosign_required, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+				review_interval_days, absence_alert_count, idle_alert_days, per_diem_minutes, cosign_required, created_at,
+				plan_initial_days, plan_review_days)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			p.ID, p.SiteID, p.Name, string(p.Population), string(p.LevelOfCare), p.MinWeeklyMinutes, p.Description,
-			p.ReviewIntervalDays, p.AbsenceAlerts, p.IdleAlertDays, p.PerDiemMinutes, p.CoSignRequired, db.Now())
+			p.ReviewIntervalDays, p.AbsenceAlerts, p.IdleAlertDays, p.PerDiemMinutes, p.CoSignRequired, db.Now(),
+			p.PlanInitialDays, p.PlanReviewDays)
 		return err
 	}, &rec)
 }
@@ -160,12 +169,12 @@ func (db *DB) Tracks(ctx context.Context) ([]TrackWithCount, error) {
 }
 
 const programColumns = `id, site_id, name, population, level_of_care, min_weekly_minutes, description, review_interval_days,
-	absence_alert_count, idle_alert_days, per_diem_minutes, cosign_required`
+	absence_alert_count, idle_alert_days, per_diem_minutes, cosign_required, plan_initial_days, plan_review_days`
 
 // programFields are the scan targets of programColumns.
 func programFields(p *model.Program, pop, loc *string) []any {
 	return []any{&p.ID, &p.SiteID, &p.Name, pop, loc, &p.MinWeeklyMinutes, &p.Description, &p.ReviewIntervalDays,
-		&p.AbsenceAlerts, &p.IdleAlertDays, &p.PerDiemMinutes, &p.CoSignRequired}
+		&p.AbsenceAlerts, &p.IdleAlertDays, &p.PerDiemMinutes, &p.CoSignRequired, &p.PlanInitialDays, &p.PlanReviewDays}
 }
 
 // SetAccountability changes a program's weekly minimum and what it counts

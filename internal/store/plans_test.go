@@ -1,0 +1,133 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/openiop/openiop/internal/care"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/plan"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/testutil"
+)
+
+func TestTreatmentPlanVersionsSignaturesAndReviews(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		prog, track, counselor := fixture(t, db)
+		supervisor := model.User{Email: "sup@example.org", Name: "Sam Supervisor", Role: model.RoleClinicalDirector, Active: true}
+		if err := db.CreateUser(ctx, &supervisor, rec("system:test")); err != nil {
+			t.Fatal(err)
+		}
+		c := newClient("Ana", "Ruiz")
+		if err := db.CreateClient(ctx, c, rec(counselor.ID)); err != nil {
+			t.Fatal(err)
+		}
+		ep, err := db.Admit(ctx, c.ID, care.Admit{ProgramID: prog.ID, TrackID: track.ID, Level: model.IntensiveOutpatient,
+			Date: day(1), CounselorID: counselor.ID, Diagnoses: []string{"F10.20"}}, counselor.ID, rec(counselor.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		due, err := db.PlansDue(ctx, day(8), counselor.ID)
+		if err != nil || len(due) != 1 || due[0].Kind != "initial" || due[0].Date != day(8) {
+			t.Fatalf("plans due before any plan: %+v, %v", due, err)
+		}
+
+		draft, err := db.StartPlan(ctx, c.ID, ep.ID, day(3), counselor.ID, rec(counselor.ID))
+		if err != nil || draft.Version != 1 {
+			t.Fatalf("start: %+v, %v", draft, err)
+		}
+		again, err := db.StartPlan(ctx, c.ID, ep.ID, day(3), counselor.ID, rec(counselor.ID))
+		if err != nil || again.ID != draft.ID {
+			t.Fatalf("starting twice made a second draft: %v / %v (%v)", draft.ID, again.ID, err)
+		}
+		p := plan.Plan{ID: draft.ID, ClientID: c.ID, Date: day(3), Problems: []plan.Problem{{
+			Statement: "Daily drinking", Diagnosis: "F10.20", Goal: "Stay sober for my kids",
+			Objectives:    []plan.Objective{{Text: "Attend 9 hours of groups a week", Target: day(30)}},
+			Interventions: []plan.Intervention{{Modality: "cbt", Provider: "primary counselor", Frequency: "3 groups a week"}},
+		}}}
+		// Bad input changes nothing.
+		bad := p
+		bad.Problems = []plan.Problem{p.Problems[0]}
+		bad.Problems[0].Objectives = []plan.Objective{{Text: "Too early", Target: day(2)}}
+		if err := db.SavePlan(ctx, &bad, false, nil, counselor.ID, rec(counselor.ID)); model.FieldsOf(err)["p0.o0.target"] == "" {
+			t.Fatalf("a target before the plan date: %v", err)
+		}
+		if got, _ := db.TreatmentPlan(ctx, c.ID, draft.ID); len(got.Problems) != 0 {
+			t.Fatalf("a refused save stored %+v", got.Problems)
+		}
+		if err := db.SavePlan(ctx, &p, true, nil, counselor.ID, rec(counselor.ID)); err != nil {
+			t.Fatal(err)
+		}
+		signed, err := db.TreatmentPlan(ctx, c.ID, draft.ID)
+		if err != nil || !signed.Signed() || signed.Clinician.Name != counselor.Name || len(signed.Objectives()) != 1 || signed.Problems[0].Objectives[0].ID == "" {
+			t.Fatalf("signed plan read back: %+v, %v", signed, err)
+		}
+		if err := db.SavePlan(ctx, &p, false, nil, counselor.ID, rec(counselor.ID)); model.KindOf(err) != model.KindConflict {
+			t.Fatalf("saving a signed version: %v, want a conflict", err)
+		}
+		// Another client's id does not reach the plan.
+		other := newClient("Ben", "Cole")
+		if err := db.CreateClient(ctx, other, rec(counselor.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.TreatmentPlan(ctx, other.ID, draft.ID); model.KindOf(err) != model.KindNotFound {
+			t.Fatalf("plan through another client: %v", err)
+		}
+		if err := db.SignPlanAsClient(ctx, other.ID, draft.ID, "Ben Cole", counselor.ID, rec(counselor.ID)); model.KindOf(err) != model.KindNotFound {
+			t.Fatalf("signing another client's plan: %v", err)
+		}
+		if err := db.SignPlanAsClient(ctx, c.ID, draft.ID, "  ", counselor.ID, rec(counselor.ID)); model.FieldsOf(err)["client_signature"] == "" {
+			t.Fatalf("an empty client signature: %v", err)
+		}
+		if err := db.SignPlanAsClient(ctx, c.ID, draft.ID, "Ana Ruiz", counselor.ID, rec(counselor.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SignPlanAsSupervisor(ctx, c.ID, draft.ID, supervisor.ID, rec(supervisor.ID)); model.FieldsOf(err)["supervisor"] == "" {
+			t.Fatalf("a supervisor signature the program does not require: %v", err)
+		}
+		signed, _ = db.TreatmentPlan(ctx, c.ID, draft.ID)
+		if !signed.Complete() || signed.Client.Name != "Ana Ruiz" || signed.Witness != counselor.Name {
+			t.Fatalf("after the client signed: %+v", signed)
+		}
+		due, _ = db.PlansDue(ctx, day(3).AddDays(29), counselor.ID)
+		if len(due) != 0 {
+			t.Fatalf("a review is due before its time: %+v", due)
+		}
+		due, _ = db.PlansDue(ctx, day(3).AddDays(30), "")
+		if len(due) != 1 || due[0].Kind != "review" || due[0].Date != day(3).AddDays(30) {
+			t.Fatalf("review due: %+v", due)
+		}
+
+		// A review records progress per objective and moves the next review to 30 days after it.
+		oid := signed.Problems[0].Objectives[0].ID
+		r := plan.Review{PlanID: signed.ID, ClientID: c.ID, Date: day(20), Entries: []plan.ReviewEntry{{ObjectiveID: oid, Progress: plan.Progressing}}}
+		if err := db.AddPlanReview(ctx, &r, day(20), counselor.ID, rec(counselor.ID)); err != nil {
+			t.Fatal(err)
+		}
+		due, _ = db.PlansDue(ctx, day(20).AddDays(29), "")
+		if len(due) != 0 {
+			t.Fatalf("after a review on day 20, due by day 40: %+v", due)
+		}
+		reviews, err := db.PlanReviews(ctx, c.ID)
+		if err != nil || len(reviews) != 1 || reviews[0].Entries[0].Progress != plan.Progressing {
+			t.Fatalf("reviews: %+v, %v", reviews, err)
+		}
+
+		// A revision starts version 2 with the same objective ids; version 1 stays as signed.
+		rev, err := db.StartPlan(ctx, c.ID, ep.ID, day(21), counselor.ID, rec(counselor.ID))
+		if err != nil || rev.Version != 2 || rev.Signed() || rev.Problems[0].Objectives[0].ID != oid {
+			t.Fatalf("revision: %+v, %v", rev, err)
+		}
+		all, _ := db.TreatmentPlans(ctx, c.ID)
+		if len(all) != 2 || all[0].Version != 2 || !all[1].Complete() {
+			t.Fatalf("versions: %+v", all)
+		}
+		if cur, ok, err := db.CurrentPlan(ctx, c.ID, ep.ID); err != nil || !ok || cur.Version != 1 {
+			t.Fatalf("current plan while revising: v%d %v %v", cur.Version, ok, err)
+		}
+		if rep := verifyChain(t, db); !rep.OK() {
+			t.Fatalf("audit chain: %+v", rep)
+		}
+	})
+}
