@@ -26,6 +26,9 @@ type Section struct {
 	Response      string // how they responded to the interventions
 	Progress      string // progress toward an objective of their plan
 	Plan          string // what comes next for them
+	// Objectives are the ids of the treatment-plan objectives the section
+	// addressed, from the client's current signed plan.
+	Objectives []string
 }
 
 // Empty reports whether nothing was written.
@@ -246,6 +249,7 @@ type SessionNote struct {
 	Parts         map[string]string
 	Minutes       int
 	ServiceType   string // the appointment's kind
+	Objectives    []string // treatment-plan objectives the session addressed
 	Signing
 }
 

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,7 +43,12 @@ func (db *DB) GroupNote(ctx context.Context, seriesID string, date model.Date) (
 	if err != nil {
 		return n, model.Wrap(op, model.KindInternal, err)
 	}
+	linked, err := db.noteObjectives(ctx, "group", n.ID)
+	if err != nil {
+		return n, err
+	}
 	for _, s := range list {
+		s.Objectives = linked[s.ClientID]
 		n.Sections[s.ClientID] = s
 	}
 	if n.Addenda, err = db.addenda(ctx, groupNoteTables, n.ID); err != nil {
@@ -110,12 +117,18 @@ func (db *DB) SaveGroupNote(ctx context.Context, n *notes.GroupNote, attended []
 		if _, err := tx.ExecContext(ctx, `DELETE FROM group_note_sections WHERE note_id = $1`, id); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM note_objectives WHERE note_kind = 'group' AND note_id = $1`, id); err != nil {
+			return err
+		}
 		for cid, s := range n.Sections {
 			if s.Empty() {
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO group_note_sections (note_id, client_id, participation, response, progress, plan)
 				VALUES ($1, $2, $3, $4, $5, $6)`, id, cid, s.Participation, s.Response, s.Progress, s.Plan); err != nil {
+				return err
+			}
+			if err := linkObjectives(ctx, tx, "group", id, cid, s.Objectives, "objectives_"+cid); err != nil {
 				return err
 			}
 		}
@@ -292,4 +305,113 @@ func (db *DB) SetCoSignRequired(ctx context.Context, programID string, required 
 // End is when a pending note's meeting ended, for its age.
 func (p PendingNote) End(loc *time.Location) time.Time {
 	return time.Date(p.Date.Year, p.Date.Month, p.Date.Day, 0, 0, 0, 0, loc).Add(time.Duration(p.EndMinute) * time.Minute)
+}
+
+// linkObjectives records which plan objectives a note addressed for a
+// client. Each must be an objective of that client's plan: a note cannot
+// point at another client's objective.
+func linkObjectives(ctx context.Context, tx *sql.Tx, kind, noteID, clientID string, objectiveIDs []string, field string) error {
+	seen := map[string]bool{}
+	for _, oid := range objectiveIDs {
+		if oid == "" || seen[oid] {
+			continue
+		}
+		seen[oid] = true
+		var ok bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM plan_objectives WHERE client_id = $1 AND objective_id = $2)`,
+			clientID, oid).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok {
+			return model.Invalid("store.linkObjectives", map[string]string{field: "Choose objectives from this client's own treatment plan."})
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO note_objectives (note_kind, note_id, client_id, objective_id) VALUES ($1, $2, $3, $4)`,
+			kind, noteID, clientID, oid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// noteObjectives returns the objectives a note addressed, by client.
+func (db *DB) noteObjectives(ctx context.Context, kind, noteID string) (map[string][]string, error) {
+	rows, err := db.query(ctx, `SELECT client_id, objective_id FROM note_objectives WHERE note_kind = $1 AND note_id = $2
+		ORDER BY client_id, objective_id`, kind, noteID)
+	pairs, err := collect(rows, err, func(s scanner) ([2]string, error) {
+		var p [2]string
+		return p, s.Scan(&p[0], &p[1])
+	})
+	if err != nil {
+		return nil, model.Wrap("store.noteObjectives", model.KindInternal, err)
+	}
+	out := map[string][]string{}
+	for _, p := range pairs {
+		out[p[0]] = append(out[p[0]], p[1])
+	}
+	return out, nil
+}
+
+// ObjectiveNote is a note that addressed one of a client's objectives: the
+// evidence a plan review shows beside it.
+type ObjectiveNote struct {
+	ObjectiveID string
+	Kind        string // "group" or "session"
+	When        time.Time
+	Date        model.Date
+	Title       string // the group's name, or the kind of session
+	Progress    string // what the note said about progress
+	Signed      bool
+	Link        string
+}
+
+// ObjectiveNotes lists the group-note sections and session notes that
+// addressed a client's objectives, newest first.
+func (db *DB) ObjectiveNotes(ctx context.Context, clientID string) ([]ObjectiveNote, error) {
+	rows, err := db.query(ctx, `SELECT o.objective_id, g.series_id, g.occurrence_date, s.name, gs.progress, g.signed_at IS NOT NULL
+		FROM note_objectives o JOIN group_notes g ON g.id = o.note_id JOIN group_series s ON s.id = g.series_id
+		JOIN group_note_sections gs ON gs.note_id = g.id AND gs.client_id = o.client_id
+		WHERE o.note_kind = 'group' AND o.client_id = $1`, clientID)
+	out, err := collect(rows, err, func(sc scanner) (ObjectiveNote, error) {
+		n := ObjectiveNote{Kind: "group"}
+		var series string
+		err := sc.Scan(&n.ObjectiveID, &series, &n.Date, &n.Title, &n.Progress, &n.Signed)
+		n.Link = "/program/groups/" + series + "/note?date=" + n.Date.String()
+		return n, err
+	})
+	if err != nil {
+		return nil, model.Wrap("store.ObjectiveNotes", model.KindInternal, err)
+	}
+	rows, err = db.query(ctx, `SELECT o.objective_id, n.appointment_id, a.starts_at, n.service_type, n.parts, n.signed_at IS NOT NULL
+		FROM note_objectives o JOIN session_notes n ON n.id = o.note_id JOIN appointments a ON a.id = n.appointment_id
+		WHERE o.note_kind = 'session' AND o.client_id = $1`, clientID)
+	sessions, err := collect(rows, err, func(sc scanner) (ObjectiveNote, error) {
+		n := ObjectiveNote{Kind: "session"}
+		var appt, parts string
+		err := sc.Scan(&n.ObjectiveID, &appt, &n.When, &n.Title, &parts, &n.Signed)
+		n.Date = model.DateOf(n.When)
+		n.Progress = sessionProgress(parts)
+		n.Link = "/clients/" + clientID + "/appointments/" + appt + "/note"
+		return n, err
+	})
+	if err != nil {
+		return nil, model.Wrap("store.ObjectiveNotes", model.KindInternal, err)
+	}
+	out = append(out, sessions...)
+	slices.SortFunc(out, func(a, b ObjectiveNote) int { return strings.Compare(b.Date.String(), a.Date.String()) })
+	return out, nil
+}
+
+// sessionProgress picks the part of a session note that speaks to progress
+// (assessment in DAP and SOAP, response in BIRP).
+func sessionProgress(parts string) string {
+	var m map[string]string
+	if json.Unmarshal([]byte(parts), &m) != nil {
+		return ""
+	}
+	for _, k := range []string{"assessment", "response", "progress"} {
+		if v := m[k]; v != "" {
+			return v
+		}
+	}
+	return ""
 }

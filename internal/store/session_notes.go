@@ -47,6 +47,11 @@ func (db *DB) SessionNote(ctx context.Context, clientID, appointmentID string) (
 	if err := json.Unmarshal([]byte(parts), &n.Parts); err != nil {
 		return a, n, model.Wrap(op, model.KindInternal, err)
 	}
+	linked, err := db.noteObjectives(ctx, "session", n.ID)
+	if err != nil {
+		return a, n, err
+	}
+	n.Objectives = linked[clientID]
 	n.Addenda, err = db.addenda(ctx, sessionNoteTables, n.ID)
 	return a, n, err
 }
@@ -121,6 +126,12 @@ func (db *DB) SaveSessionNote(ctx context.Context, n *notes.SessionNote, sign bo
 			}
 		}
 		n.ID, n.ServiceType = id, kind
+		if _, err := tx.ExecContext(ctx, `DELETE FROM note_objectives WHERE note_kind = 'session' AND note_id = $1`, id); err != nil {
+			return err
+		}
+		if err := linkObjectives(ctx, tx, "session", id, n.ClientID, n.Objectives, "objectives"); err != nil {
+			return err
+		}
 		if sign {
 			// Whether a co-signature is needed is the program's rule when the note is signed.
 			_, err := tx.ExecContext(ctx, `UPDATE session_notes SET signed_at = $1, signed_by = $2,

@@ -63,6 +63,17 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/clients/{id}/episodes/{eid}/summary", Perm: auth.ViewClinical, Handle: s.dischargeSummary},
 		{Method: "GET", Pattern: "/reviews", Perm: auth.ViewClinical, Handle: s.reviewsDue},
 
+		// Treatment plans: versions, signatures, reviews.
+		{Method: "GET", Pattern: "/clients/{id}/plans", Perm: auth.ViewClinical, Handle: s.plansHome},
+		{Method: "POST", Pattern: "/clients/{id}/plans", Perm: auth.RecordClinical, Handle: s.planStart},
+		{Method: "GET", Pattern: "/clients/{id}/plans/{plid}", Perm: auth.ViewClinical, Handle: s.planShow},
+		{Method: "POST", Pattern: "/clients/{id}/plans/{plid}", Perm: auth.RecordClinical, Handle: s.planSave},
+		{Method: "POST", Pattern: "/clients/{id}/plans/{plid}/client-signature", Perm: auth.RecordClinical, Handle: s.planClientSign},
+		{Method: "POST", Pattern: "/clients/{id}/plans/{plid}/supervisor-signature", Perm: auth.CoSignNotes, Handle: s.planSupervisorSign},
+		{Method: "POST", Pattern: "/clients/{id}/plans/{plid}/reviews", Perm: auth.RecordClinical, Handle: s.planReview},
+		{Method: "GET", Pattern: "/clients/{id}/plans/{plid}/changes", Perm: auth.ViewClinical, Handle: s.planChanges},
+		{Method: "GET", Pattern: "/plans", Perm: auth.ViewClinical, Handle: s.plansDue},
+
 		// A client's schedule: groups, availability, appointments, calendar feed.
 		{Method: "GET", Pattern: "/clients/{id}/schedule", Perm: auth.ViewClientHeader, Handle: s.clientSchedule},
 		{Method: "POST", Pattern: "/clients/{id}/enrolments", Perm: auth.ManageSchedule, Handle: s.enrolmentCreate},
@@ -90,6 +101,7 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/program", Perm: auth.ViewProgram, Handle: s.programShow},
 		{Method: "POST", Pattern: "/program/{pid}/review-interval", Perm: auth.ManagePrograms, Handle: s.programReviewInterval},
 		{Method: "POST", Pattern: "/program/{pid}/accountability", Perm: auth.ManagePrograms, Handle: s.programAccountability},
+		{Method: "POST", Pattern: "/program/{pid}/plan-cadence", Perm: auth.ManagePrograms, Handle: s.programPlanCadence},
 		{Method: "POST", Pattern: "/program/{pid}/tracks", Perm: auth.ManagePrograms, Handle: s.trackCreate},
 		{Method: "GET", Pattern: "/program/tracks/{tid}", Perm: auth.ViewProgram, Handle: s.trackShow},
 		{Method: "POST", Pattern: "/program/tracks/{tid}/groups", Perm: auth.ManagePrograms, Handle: s.seriesCreate},

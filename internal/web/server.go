@@ -24,6 +24,7 @@ import (
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notes"
+	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/platform/httpx"
 	"github.com/openiop/openiop/internal/platform/metrics"
 	"github.com/openiop/openiop/internal/schedule"
@@ -86,6 +87,20 @@ type Store interface {
 	OpenAssignments(ctx context.Context, clientID string) ([]care.Assignment, error)
 	CancelAssignment(ctx context.Context, clientID, id string, rec audit.Record) error
 	DisabledInstruments(ctx context.Context) (map[string]bool, error)
+
+	// Treatment plans.
+	TreatmentPlans(ctx context.Context, clientID string) ([]plan.Plan, error)
+	TreatmentPlan(ctx context.Context, clientID, id string) (plan.Plan, error)
+	CurrentPlan(ctx context.Context, clientID, episodeID string) (plan.Plan, bool, error)
+	StartPlan(ctx context.Context, clientID, episodeID string, today model.Date, byID string, rec audit.Record) (plan.Plan, error)
+	SavePlan(ctx context.Context, p *plan.Plan, sign bool, extra []plan.Modality, byID string, rec audit.Record) error
+	SignPlanAsClient(ctx context.Context, clientID, id, typedName, witnessID string, rec audit.Record) error
+	SignPlanAsSupervisor(ctx context.Context, clientID, id, byID string, rec audit.Record) error
+	AddPlanReview(ctx context.Context, r *plan.Review, today model.Date, byID string, rec audit.Record) error
+	PlanReviews(ctx context.Context, clientID string) ([]plan.Review, error)
+	PlansDue(ctx context.Context, by model.Date, counselorID string) ([]store.PlanDue, error)
+	SetPlanCadence(ctx context.Context, programID string, initialDays, reviewDays int, rec audit.Record) error
+	ObjectiveNotes(ctx context.Context, clientID string) ([]store.ObjectiveNote, error)
 	SetInstrumentEnabled(ctx context.Context, code string, enabled bool, byID string, rec audit.Record) error
 
 	// The public self-assessment and admissions.

@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/placement"
+	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/platform/httpx"
 	"github.com/openiop/openiop/internal/store"
 )
@@ -161,7 +163,30 @@ func (s *Server) funcs() template.FuncMap {
 		"levelLabel": func(l string) string { return placement.Level(l).Label() },
 		"roleLabel":  func(r model.Role) string { return r.Label() },
 		"roles":      func() []model.Role { return model.Roles },
+
+		// Treatment plans.
+		"modality":    func(code string) string { return plan.ModalityLabel(code, nil) },
+		"progresses":  func() []plan.Progress { return plan.Progresses },
+		"reviewField": plan.ReviewField,
+		"string":      func(p plan.Progress) string { return string(p) },
+		"objectiveText": func(p plan.Plan, id string) string {
+			if o, ok := p.Objective(id); ok {
+				return o.Text
+			}
+			return "An objective no longer in this version"
+		},
+		"reviewProgress": func(r plan.Review, id string) string { return string(reviewEntry(r, id).Progress) },
+		"reviewComment":  func(r plan.Review, id string) string { return reviewEntry(r, id).Comment },
 	}
+}
+
+func reviewEntry(r plan.Review, objectiveID string) plan.ReviewEntry {
+	for _, e := range r.Entries {
+		if e.ObjectiveID == objectiveID {
+			return e
+		}
+	}
+	return plan.ReviewEntry{}
 }
 
 // scoreName names a self-assessment score key.
@@ -188,11 +213,14 @@ func problemList(problems map[string]string) []problem {
 			seen[f] = true
 		}
 	}
+	rest := len(out)
 	for f, m := range problems {
 		if !seen[f] {
 			out = append(out, problem{f, m})
 		}
 	}
+	// Fields not in fieldOrder (numbered rows such as a plan's problems) in name order, which is form order.
+	slices.SortFunc(out[rest:], func(a, b problem) int { return strings.Compare(a.Field, b.Field) })
 	return out
 }
 
