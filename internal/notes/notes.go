@@ -248,7 +248,7 @@ type SessionNote struct {
 	Format        string
 	Parts         map[string]string
 	Minutes       int
-	ServiceType   string // the appointment's kind
+	ServiceType   string   // the appointment's kind
 	Objectives    []string // treatment-plan objectives the session addressed
 	Signing
 }
