@@ -411,3 +411,17 @@ func sortPlansDue(list []PlanDue) {
 		return strings.Compare(a.EpisodeID, b.EpisodeID)
 	})
 }
+
+// CurrentObjectives lists the objectives of a client's current plan: the
+// newest signed version for an open episode. Notes pick from these.
+func (db *DB) CurrentObjectives(ctx context.Context, clientID string) ([]plan.ObjectiveRef, error) {
+	p, err := scanPlan(db.queryRow(ctx, planSelect+` JOIN episodes e ON e.id = t.episode_id
+		WHERE t.client_id = $1 AND t.signed_at IS NOT NULL AND e.status = 'active' ORDER BY t.version DESC LIMIT 1`, clientID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, model.Wrap("store.CurrentObjectives", model.KindInternal, err)
+	}
+	return p.Objectives(), nil
+}

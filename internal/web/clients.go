@@ -9,6 +9,7 @@ import (
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/web/form"
 )
@@ -98,6 +99,7 @@ type clientShowData struct {
 	Substances  []struct{ Code, Label, LOINC string }
 	CanAdmit    bool
 	Flash       string
+	Plan        *plan.Plan // the newest version of the treatment plan, if any
 }
 
 // clientShow shows a client's chart header: who they are, how to reach
@@ -147,6 +149,13 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 		}
 		if d.Assessments, err = s.Store.Assessments(r.Context(), c.ID); err != nil {
 			return err
+		}
+		plans, err := s.Store.TreatmentPlans(r.Context(), c.ID)
+		if err != nil {
+			return err
+		}
+		if len(plans) > 0 {
+			d.Plan = &plans[0]
 		}
 		detail = "with clinical record"
 	}

@@ -77,6 +77,8 @@ type homeData struct {
 	CaseloadTotal int
 	// Continued-stay reviews of my caseload: counts only, the names are on /reviews.
 	ReviewsOverdue, ReviewsDueSoon int
+	// Treatment plans and plan reviews of my caseload: counts only, the names are on /plans.
+	PlansOverdue, PlansDueSoon int
 	// Clients of my caseload with open attendance or screen alerts, and the
 	// first few alerts in words.
 	AlertClients int
@@ -168,6 +170,17 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		d.ReviewsOverdue, d.ReviewsDueSoon, err = s.Store.CountReviewsDue(ctx, v.Today, v.Today.AddDays(7), v.User.ID)
 		if err != nil {
 			return err
+		}
+		plans, err := s.Store.PlansDue(ctx, v.Today.AddDays(7), v.User.ID)
+		if err != nil {
+			return err
+		}
+		for _, p := range plans {
+			if p.Date.Before(v.Today) {
+				d.PlansOverdue++
+			} else {
+				d.PlansDueSoon++
+			}
 		}
 	}
 	var err error

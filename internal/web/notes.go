@@ -11,6 +11,7 @@ import (
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notes"
+	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/web/form"
@@ -18,8 +19,23 @@ import (
 
 type noteClient struct {
 	store.Roster
-	Section notes.Section
-	Problem string
+	Section    notes.Section
+	Problem    string
+	Objectives []objectiveChoice // from the client's current signed plan
+}
+
+// objectiveChoice is a plan objective a note may say it addressed.
+type objectiveChoice struct {
+	plan.ObjectiveRef
+	Checked bool
+}
+
+func objectiveChoices(refs []plan.ObjectiveRef, checked []string) []objectiveChoice {
+	out := make([]objectiveChoice, len(refs))
+	for i, o := range refs {
+		out[i] = objectiveChoice{ObjectiveRef: o, Checked: slices.Contains(checked, o.ID)}
+	}
+	return out
 }
 
 type groupNoteData struct {
@@ -90,7 +106,16 @@ func (s *Server) renderGroupNote(w http.ResponseWriter, r *http.Request, status 
 	var ids []string
 	for _, c := range roster {
 		if in[c.ClientID] {
-			d.Clients = append(d.Clients, noteClient{Roster: c, Section: n.Sections[c.ClientID], Problem: problems["section_"+c.ClientID]})
+			refs, err := s.Store.CurrentObjectives(r.Context(), c.ClientID)
+			if err != nil {
+				return err
+			}
+			sec := n.Sections[c.ClientID]
+			problem := problems["section_"+c.ClientID]
+			if p := problems["objectives_"+c.ClientID]; p != "" {
+				problem = p
+			}
+			d.Clients = append(d.Clients, noteClient{Roster: c, Section: sec, Problem: problem, Objectives: objectiveChoices(refs, sec.Objectives)})
 			ids = append(ids, c.ClientID)
 		} else {
 			d.Absent = append(d.Absent, c.Name)
@@ -120,7 +145,7 @@ func (s *Server) groupNoteSave(w http.ResponseWriter, r *http.Request) error {
 		Dynamics: f.String("dynamics", 4000), Sections: map[string]notes.Section{}}
 	for _, id := range f.Values("client", 200, 40) {
 		n.Sections[id] = notes.Section{ClientID: id, Participation: f.String("participation_"+id, 4000), Response: f.String("response_"+id, 4000),
-			Progress: f.String("progress_"+id, 4000), Plan: f.String("plan_"+id, 4000)}
+			Progress: f.String("progress_"+id, 4000), Plan: f.String("plan_"+id, 4000), Objectives: f.Values("objective_"+id, plan.MaxProblems*plan.MaxObjectives, 40)}
 	}
 	sign := f.String("action", 10) == "sign"
 	if !f.OK() {

@@ -101,6 +101,7 @@ type Store interface {
 	PlansDue(ctx context.Context, by model.Date, counselorID string) ([]store.PlanDue, error)
 	SetPlanCadence(ctx context.Context, programID string, initialDays, reviewDays int, rec audit.Record) error
 	ObjectiveNotes(ctx context.Context, clientID string) ([]store.ObjectiveNote, error)
+	CurrentObjectives(ctx context.Context, clientID string) ([]plan.ObjectiveRef, error)
 	SetInstrumentEnabled(ctx context.Context, code string, enabled bool, byID string, rec audit.Record) error
 
 	// The public self-assessment and admissions.

@@ -7,6 +7,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notes"
+	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/web/form"
 )
@@ -20,6 +21,7 @@ type sessionNoteData struct {
 	Problems    map[string]string
 	Saved       string
 	Started     bool // notes are written about sessions that took place
+	Objectives  []objectiveChoice
 }
 
 // sessionNote is the note of an individual, family, intake or medication
@@ -56,6 +58,11 @@ func (s *Server) renderSessionNote(w http.ResponseWriter, r *http.Request, statu
 	for _, f := range notes.Formats {
 		d.Formats = append(d.Formats, f.Code)
 	}
+	refs, err := s.Store.CurrentObjectives(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	d.Objectives = objectiveChoices(refs, n.Objectives)
 	v.Data = d
 	return s.pages.Page(w, status, "session_note", &v)
 }
@@ -72,7 +79,8 @@ func (s *Server) sessionNoteSave(w http.ResponseWriter, r *http.Request) error {
 		return model.Errorf("web.sessionNoteSave", model.KindInvalid, "The form could not be read: %v", err)
 	}
 	n := notes.SessionNote{ClientID: c.ID, AppointmentID: r.PathValue("apid"), Parts: map[string]string{},
-		Format: f.OneOf("format", []string{"DAP", "BIRP", "SOAP"}, false, "Choose DAP, BIRP or SOAP."), Minutes: f.Int("minutes", 0)}
+		Format: f.OneOf("format", []string{"DAP", "BIRP", "SOAP"}, false, "Choose DAP, BIRP or SOAP."), Minutes: f.Int("minutes", 0),
+		Objectives: f.Values("objective", plan.MaxProblems*plan.MaxObjectives, 40)}
 	for _, fd := range notes.FieldsOf(n.Format) {
 		n.Parts[fd.Key] = f.String(fd.Key, 4000)
 	}
