@@ -12,6 +12,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notes"
+	"github.com/openiop/openiop/internal/schedule"
 )
 
 var errSigned = &model.Error{Op: "store", Kind: model.KindConflict, Msg: "this note is signed and cannot change; add a dated addendum instead"}
@@ -367,7 +368,7 @@ type ObjectiveNote struct {
 // ObjectiveNotes lists the group-note sections and session notes that
 // addressed a client's objectives, newest first.
 func (db *DB) ObjectiveNotes(ctx context.Context, clientID string) ([]ObjectiveNote, error) {
-	rows, err := db.query(ctx, `SELECT o.objective_id, g.series_id, g.occurrence_date, s.name, gs.progress, g.signed_at IS NOT NULL
+	rows, err := db.query(ctx, `SELECT o.objective_id, g.series_id, g.occurrence_date, s.title, gs.progress, g.signed_at IS NOT NULL
 		FROM note_objectives o JOIN group_notes g ON g.id = o.note_id JOIN group_series s ON s.id = g.series_id
 		JOIN group_note_sections gs ON gs.note_id = g.id AND gs.client_id = o.client_id
 		WHERE o.note_kind = 'group' AND o.client_id = $1`, clientID)
@@ -387,7 +388,9 @@ func (db *DB) ObjectiveNotes(ctx context.Context, clientID string) ([]ObjectiveN
 	sessions, err := collect(rows, err, func(sc scanner) (ObjectiveNote, error) {
 		n := ObjectiveNote{Kind: "session"}
 		var appt, parts string
-		err := sc.Scan(&n.ObjectiveID, &appt, &n.When, &n.Title, &parts, &n.Signed)
+		var kind string
+		err := sc.Scan(&n.ObjectiveID, &appt, &n.When, &kind, &parts, &n.Signed)
+		n.Title = schedule.AppointmentKind(kind).Label() + " session"
 		n.Date = model.DateOf(n.When)
 		n.Progress = sessionProgress(parts)
 		n.Link = "/clients/" + clientID + "/appointments/" + appt + "/note"

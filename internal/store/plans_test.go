@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/model"
@@ -128,6 +129,68 @@ func TestTreatmentPlanVersionsSignaturesAndReviews(t *testing.T) {
 		}
 		if rep := verifyChain(t, db); !rep.OK() {
 			t.Fatalf("audit chain: %+v", rep)
+		}
+	})
+}
+
+func TestNotesPointOnlyAtTheClientsOwnObjectives(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		prog, _, u := fixture(t, db)
+		a, b := newClient("Ana", "Ruiz"), newClient("Ben", "Cole")
+		today := model.DateOf(time.Now())
+		var objective = map[string]string{}
+		for _, c := range []*model.Client{a, b} {
+			if err := db.CreateClient(ctx, c, rec(u.ID)); err != nil {
+				t.Fatal(err)
+			}
+			ep, err := db.Admit(ctx, c.ID, care.Admit{ProgramID: prog.ID, Level: model.IntensiveOutpatient, Date: today.AddDays(-10),
+				CounselorID: u.ID}, u.ID, rec(u.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			draft, err := db.StartPlan(ctx, c.ID, ep.ID, today.AddDays(-9), u.ID, rec(u.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			draft.Problems = []plan.Problem{{Statement: "Cannabis use most days", Goal: "Sleep without using",
+				Objectives:    []plan.Objective{{Text: "Use sleep-hygiene steps 5 nights a week", Target: today.AddDays(20)}},
+				Interventions: []plan.Intervention{{Modality: "cbt", Provider: "counselor", Frequency: "weekly"}}}}
+			if err := db.SavePlan(ctx, &draft, true, nil, u.ID, rec(u.ID)); err != nil {
+				t.Fatal(err)
+			}
+			refs, err := db.CurrentObjectives(ctx, c.ID)
+			if err != nil || len(refs) != 1 {
+				t.Fatalf("current objectives: %+v, %v", refs, err)
+			}
+			objective[c.ID] = refs[0].ID
+		}
+		past := bookSession(t, db, a.ID, u.ID, time.Now().Add(-3*time.Hour).Truncate(time.Minute))
+		_, n, err := db.SessionNote(ctx, a.ID, past.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.Format, n.Parts = "DAP", map[string]string{"data": "Slept 6 hours four nights.", "assessment": "Progress on sleep", "plan": "Continue"}
+		n.Objectives = []string{objective[b.ID]}
+		if err := db.SaveSessionNote(ctx, &n, false, u.ID, rec(u.ID)); model.FieldsOf(err)["objectives"] == "" {
+			t.Fatalf("a note pointing at another client's objective: %v", err)
+		}
+		if _, got, _ := db.SessionNote(ctx, a.ID, past.ID); got.ID != "" {
+			t.Fatal("the refused note was stored")
+		}
+		n.Objectives = []string{objective[a.ID]}
+		if err := db.SaveSessionNote(ctx, &n, true, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if _, got, _ := db.SessionNote(ctx, a.ID, past.ID); len(got.Objectives) != 1 || got.Objectives[0] != objective[a.ID] {
+			t.Fatalf("objectives read back: %v", got.Objectives)
+		}
+		ev, err := db.ObjectiveNotes(ctx, a.ID)
+		if err != nil || len(ev) != 1 || ev[0].ObjectiveID != objective[a.ID] || ev[0].Progress != "Progress on sleep" || !ev[0].Signed {
+			t.Fatalf("evidence: %+v, %v", ev, err)
+		}
+		if ev, _ := db.ObjectiveNotes(ctx, b.ID); len(ev) != 0 {
+			t.Fatalf("the other client has evidence: %+v", ev)
 		}
 	})
 }
