@@ -1,0 +1,128 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/testutil"
+)
+
+// planForm is a complete one-problem plan dated the test clock's day.
+func planForm(action string) url.Values {
+	return url.Values{"action": {action}, "date": {"2026-11-23"}, "client_statement": {"I want my family to trust me again"},
+		"p0.statement": {"Daily alcohol use with failed attempts to cut down"}, "p0.goal": {"Stay sober so I can keep my job"},
+		"p0.o0.text": {"Attend 9 hours of groups each week"}, "p0.o0.target": {"2026-12-21"},
+		"p0.i0.modality": {"cbt"}, "p0.i0.provider": {"Primary counselor"}, "p0.i0.frequency": {"3 groups a week"}}
+}
+
+func TestTreatmentPlanWrittenSignedByClinicianAndClientThenRevised(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		c := e.signIn(model.RoleClinician)
+		base := "/clients/" + e.client.ID + "/plans"
+		before, err := e.db.TreatmentPlans(t.Context(), e.client.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := e.post(c, base, url.Values{})
+		if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), base+"/") {
+			t.Fatalf("start: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+		planPath := r.Header.Get("Location")
+		if r := e.get(c, planPath); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Sign and lock") {
+			t.Fatalf("draft page: %d", r.StatusCode)
+		}
+
+		// Bad input: a target date before the plan, an objective without a goal, a made-up modality.
+		bad := planForm("sign")
+		bad.Set("p0.o0.target", "2026-11-01")
+		bad.Set("p0.goal", "")
+		bad.Set("p0.i0.modality", "astrology")
+		r = e.post(c, planPath, bad)
+		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "cannot be before the plan&#39;s date") ||
+			!strings.Contains(r.Body, "own words") || !strings.Contains(r.Body, "Choose a modality") {
+			t.Fatalf("bad plan: %d\n%s", r.StatusCode, r.Body)
+		}
+		id := planPath[strings.LastIndex(planPath, "/")+1:]
+		if p, _ := e.db.TreatmentPlan(t.Context(), e.client.ID, id); p.Signed() || (len(before) == 0 && len(p.Problems) != 0) {
+			t.Fatalf("a refused plan was stored: %+v", p)
+		}
+
+		// Another client's id does not reach the plan; front desk cannot read it.
+		other, _, _ := e.db.SearchClients(t.Context(), store.ClientQuery{Text: "", Limit: 5})
+		for _, o := range other {
+			if o.ID != e.client.ID {
+				if r := e.get(c, "/clients/"+o.ID+"/plans/"+id); r.StatusCode != http.StatusNotFound {
+					t.Fatalf("plan through another client: %d", r.StatusCode)
+				}
+				break
+			}
+		}
+		if r := e.get(e.signIn(model.RoleFrontDesk), planPath); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("front desk reading a plan: %d", r.StatusCode)
+		}
+
+		r = e.post(c, planPath, planForm("sign"))
+		if r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign: %d %s", r.StatusCode, r.Body)
+		}
+		page := e.get(c, planPath)
+		if !strings.Contains(page.Body, "Awaiting the client") || !strings.Contains(page.Body, "Attend 9 hours of groups each week") {
+			t.Fatalf("signed plan page lacks its state or objective")
+		}
+		if r := e.post(c, planPath, planForm("draft")); r.StatusCode != http.StatusConflict {
+			t.Fatalf("editing a signed version: %d", r.StatusCode)
+		}
+		if r := e.post(c, planPath+"/client-signature", url.Values{"client_signature": {"Client Name"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.Body, "is here with you") {
+			t.Fatalf("client signature without the witness confirmation: %d", r.StatusCode)
+		}
+		if r := e.post(c, planPath+"/client-signature", url.Values{"client_signature": {e.client.FirstName + " " + e.client.LastName}, "present": {"on"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("client signature: %d %s", r.StatusCode, r.Body)
+		}
+		p, err := e.db.TreatmentPlan(t.Context(), e.client.ID, id)
+		if err != nil || !p.Signed() || p.Client.Name != e.client.FirstName+" "+e.client.LastName || p.Witness == "" {
+			t.Fatalf("after signatures: %+v %v", p, err)
+		}
+		if !p.SupervisorNeeded && !p.Complete() {
+			t.Fatalf("plan not complete after both signatures: %s", p.Status())
+		}
+
+		// A review records progress per objective; a review missing one is refused.
+		oid := p.Problems[0].Objectives[0].ID
+		if r := e.post(c, planPath+"/reviews", url.Values{"date": {"2026-11-23"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.Body, "Choose the progress") {
+			t.Fatalf("review without progress: %d", r.StatusCode)
+		}
+		if r := e.post(c, planPath+"/reviews", url.Values{"date": {"2026-11-23"}, "o." + oid + ".progress": {"progressing"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("review: %d %s", r.StatusCode, r.Body)
+		}
+
+		// A revision is a new version with the same objective; the changes page names what changed.
+		r = e.post(c, base, url.Values{})
+		rev := r.Header.Get("Location")
+		if rev == planPath {
+			t.Fatal("revising reopened the signed version")
+		}
+		changed := planForm("draft")
+		changed.Set("p0.o0.id", oid)
+		changed.Set("p0.o0.text", "Attend 12 hours of groups each week")
+		if r := e.post(c, rev, changed); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("saving the revision: %d %s", r.StatusCode, r.Body)
+		}
+		diff := e.get(c, rev+"/changes")
+		if diff.StatusCode != http.StatusOK || !strings.Contains(diff.Body, "<del>Attend 9 hours") || !strings.Contains(diff.Body, "<ins>Attend 12 hours") {
+			t.Fatalf("changes page: %d\n%s", diff.StatusCode, diff.Body)
+		}
+		if p, _ := e.db.TreatmentPlan(t.Context(), e.client.ID, id); p.Problems[0].Objectives[0].Text != "Attend 9 hours of groups each week" {
+			t.Fatal("the revision changed the signed version")
+		}
+		if home := e.get(c, "/plans?all=1"); home.StatusCode != http.StatusOK {
+			t.Fatalf("plans due: %d", home.StatusCode)
+		}
+	})
+}
