@@ -84,6 +84,8 @@ func TestEveryPageAtDesktopAndPhoneSize(t *testing.T) {
 		{"measure-picker", caseChart + "/measures/new", ".picker"},
 		{"measure-form", caseChart + "/measures/new?instrument=gad-7", "#q1"},
 		{"reviews", "/reviews?all=1", "h1"},
+		{"plan", caseChart + "/plans", "h1"},
+		{"plans-due", "/plans?all=1", "h1"},
 		{"client-schedule", caseChart + "/schedule", "#hours-title"},
 		{"week", "/schedule", ".week"},
 		{"day", "/schedule?view=day", ".week"},

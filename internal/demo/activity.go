@@ -20,6 +20,8 @@ type careOf struct {
 	admitted  model.Date
 	counselor string
 	teen      bool
+	episode   string
+	diagnoses []string
 }
 
 // activity writes the days before today as the center lived them: attendance
@@ -108,7 +110,11 @@ func (g *gen) activity(ctx context.Context, db Store, series []schedule.Series, 
 			n.SignedAt = end.Add(time.Duration(2+g.rng.IntN(18)) * time.Hour)
 			for _, c := range clients {
 				if who[c] {
-					n.Sections[c] = g.section()
+					sec := g.section()
+					if obj := g.objectives[c]; len(obj) > 0 && g.rng.IntN(3) > 0 {
+						sec.Objectives = []string{obj[g.rng.IntN(len(obj))].ID}
+					}
+					n.Sections[c] = sec
 				}
 			}
 			a.GroupNotes = append(a.GroupNotes, n)
@@ -145,6 +151,9 @@ func (g *gen) activity(ctx context.Context, db Store, series []schedule.Series, 
 			n := g.sessionNote(past)
 			if n.SignedAt.After(a.RecordedAt) {
 				n.SignedAt = a.RecordedAt
+			}
+			if obj := g.objectives[c]; len(obj) > 0 {
+				n.Objectives = []string{obj[0].ID}
 			}
 			a.SessionNotes = append(a.SessionNotes, n)
 		}
@@ -217,7 +226,7 @@ var (
 		"Objective 3 (build a sober support network): contacted a peer twice.", "Objective 2: reports fewer cravings than at admission.",
 		"Objective 1: missed one session; re-committed.", "Objective 3: went to a mutual-help meeting.",
 	}
-	plan = []string{
+	nextSteps = []string{
 		"Log cravings daily; review next group.", "Practise the skill twice before Thursday.", "Call sponsor or peer before the weekend.",
 		"Bring the relapse-prevention plan to individual session.", "Try one new mutual-help meeting this week.",
 	}
@@ -225,7 +234,7 @@ var (
 
 // section is one client's part of a group note, drawn from the phrases.
 func (g *gen) section() notes.Section {
-	return notes.Section{Participation: g.pick(participation), Response: g.pick(response), Progress: g.pick(progress), Plan: g.pick(plan)}
+	return notes.Section{Participation: g.pick(participation), Response: g.pick(response), Progress: g.pick(progress), Plan: g.pick(nextSteps)}
 }
 
 // sessionNote is a signed note of a past session, in one of the formats.
@@ -235,7 +244,7 @@ func (g *gen) sessionNote(ap schedule.Appointment) notes.SessionNote {
 	text := map[string]string{
 		"data":         "Reports " + g.pick([]string{"two cravings", "a stressful week at work", "better sleep", "a family argument"}) + "; used coping skills.",
 		"assessment":   g.pick([]string{"Engaged and motivated; risk low.", "Ambivalent about one relationship; no safety concerns.", "Progressing toward plan goals."}),
-		"plan":         g.pick(plan),
+		"plan":         g.pick(nextSteps),
 		"behavior":     g.pick([]string{"On time, engaged, good eye contact.", "Tired but attentive.", "Tearful when discussing family; calmer by the end."}),
 		"intervention": g.pick([]string{"Motivational interviewing; reviewed the relapse-prevention plan.", "CBT thought record; safety check.", "Family communication skills; reflective listening."}),
 		"response":     g.pick([]string{"Identified one change to try this week.", "Agreed to call a peer before weekends.", "Both named one thing they would do differently."}),

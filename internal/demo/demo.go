@@ -16,6 +16,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/store"
 )
 
@@ -67,6 +68,7 @@ type Store interface {
 	InquiryStore
 	GroupStore
 	ImportActivity(ctx context.Context, a store.Activity, rec audit.Record) error
+	ImportPlans(ctx context.Context, plans []store.PlanImport, rec audit.Record) error
 }
 
 // Organization is the demo center.
@@ -223,6 +225,8 @@ func Generate(ctx context.Context, db Store, o Options) error {
 	adultsMade, teensMade := 0, 0
 	members := map[string][]string{} // track id -> clients in treatment there
 	inCare := map[string]careOf{}    // client id -> their current episode, for the history
+	var inCareOrder []string
+	names := map[string]string{}
 	for i := range o.Clients {
 		teenClient := (i*53)%100 >= 85 // 15% adolescents, spread evenly at every size
 		c := g.client(teenClient)
@@ -251,11 +255,13 @@ func Generate(ctx context.Context, db Store, o Options) error {
 				LevelOfCare: model.IntensiveOutpatient, AdmissionDate: o.Today.AddDays(-g.rng.IntN(84)),
 				Status: model.EpisodeActive, PrimaryCounselorID: counselor.ID}
 			members[t.ID] = append(members[t.ID], c.ID)
-			inCare[c.ID] = careOf{admitted: ep.AdmissionDate, counselor: counselor.ID, teen: teenClient}
 			as, ms, err := g.clinicalHistory(&ep, teenClient)
 			if err != nil {
 				return err
 			}
+			inCare[c.ID] = careOf{admitted: ep.AdmissionDate, counselor: counselor.ID, teen: teenClient, episode: ep.ID, diagnoses: ep.Diagnoses}
+			inCareOrder = append(inCareOrder, c.ID)
+			names[c.ID] = c.FirstName + " " + c.LastName
 			episodes = append(episodes, ep)
 			assessments, measures = append(assessments, as...), append(measures, ms...)
 		case stageDischarged:
@@ -280,6 +286,11 @@ func Generate(ctx context.Context, db Store, o Options) error {
 	if err != nil {
 		return err
 	}
+	treatmentPlans, objectives := g.plans(inCare, inCareOrder, names)
+	if err := db.ImportPlans(ctx, treatmentPlans, rec); err != nil {
+		return err
+	}
+	g.objectives = objectives
 	if o.HistoryDays > 0 {
 		// The demo clinician is behind on group notes, so their notes-to-sign list has work on it.
 		if err := g.activity(ctx, db, series, enrolled, inCare, clinicians[0].ID, rec); err != nil {
@@ -301,6 +312,8 @@ type gen struct {
 	rng   *rand.Rand
 	opts  Options
 	names map[string]bool // full names used, to keep them distinct while the lists allow
+	// objectives are each client's current plan objectives, for notes to point at.
+	objectives map[string][]plan.Objective
 }
 
 // stage spreads clients over the stages of care: 78% in treatment, 17%

@@ -83,6 +83,9 @@ func (db *DB) ImportActivity(ctx context.Context, a Activity, rec audit.Record) 
 					VALUES ($1, $2, $3, $4, $5, $6)`, n.ID, id, s.Participation, s.Response, s.Progress, s.Plan); err != nil {
 					return err
 				}
+				if err := linkObjectives(ctx, tx, "group", n.ID, id, s.Objectives, "objectives"); err != nil {
+					return err
+				}
 			}
 		}
 		for _, ap := range a.Appointments {
@@ -104,6 +107,9 @@ func (db *DB) ImportActivity(ctx context.Context, a Activity, rec audit.Record) 
 					author_id, signed_at, signed_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
 				n.ID, n.ClientID, n.AppointmentID, n.Format, string(parts), n.Minutes, string(ap.Kind), ap.ClinicianID, nullTime(n.SignedAt),
 				signer(n.SignedAt, ap.ClinicianID), writtenAt(n.SignedAt, a.RecordedAt)); err != nil {
+				return err
+			}
+			if err := linkObjectives(ctx, tx, "session", n.ID, n.ClientID, n.Objectives, "objectives"); err != nil {
 				return err
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/model"
@@ -424,4 +425,66 @@ func (db *DB) CurrentObjectives(ctx context.Context, clientID string) ([]plan.Ob
 		return nil, model.Wrap("store.CurrentObjectives", model.KindInternal, err)
 	}
 	return p.Objectives(), nil
+}
+
+// PlanImport is a plan version written as it happened, for the demo and
+// for migrating records from another system: its clinician, and its
+// reviews with who gave them.
+type PlanImport struct {
+	Plan        plan.Plan
+	ClinicianID string
+	Reviews     []plan.Review
+}
+
+// ImportPlans writes plan versions with their signatures and reviews in
+// one transaction. Each version is checked as a signed plan would be.
+func (db *DB) ImportPlans(ctx context.Context, plans []PlanImport, rec audit.Record) error {
+	const op = "store.ImportPlans"
+	var recs []*audit.Record
+	for _, pi := range plans {
+		r := rec
+		r.Category, r.Action, r.ClientID, r.EntityID, r.Detail = "client.plan", audit.ActionCreate, pi.Plan.ClientID, pi.Plan.ID, "treatment plan imported"
+		recs = append(recs, &r)
+	}
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		for _, pi := range plans {
+			p := pi.Plan
+			var c plan.Context
+			var diagnoses string
+			if err := tx.QueryRowContext(ctx, `SELECT admission_date, diagnoses FROM episodes WHERE id = $1 AND client_id = $2`,
+				p.EpisodeID, p.ClientID).Scan(&c.Admission, &diagnoses); err != nil {
+				return err
+			}
+			c.Diagnoses = strings.Fields(diagnoses)
+			if err := model.Invalid(op, p.Check(c, p.Signed())); err != nil {
+				return err
+			}
+			if err := insertPlanVersion(ctx, tx, p, pi.ClinicianID, p.Date.In(time.UTC)); err != nil {
+				return err
+			}
+			if p.Signed() {
+				if _, err := tx.ExecContext(ctx, `UPDATE treatment_plans SET signed_at = $1, signed_by = $2, updated_at = $1 WHERE id = $3`,
+					p.Clinician.At.UTC(), pi.ClinicianID, p.ID); err != nil {
+					return err
+				}
+			}
+			if p.Client.Signed() {
+				if _, err := tx.ExecContext(ctx, `UPDATE treatment_plans SET client_signed_at = $1, client_signature = $2, client_witness_id = $3
+					WHERE id = $4`, p.Client.At.UTC(), p.Client.Name, pi.ClinicianID, p.ID); err != nil {
+					return err
+				}
+			}
+			for _, rv := range pi.Reviews {
+				entries, err := json.Marshal(rv.Entries)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO plan_reviews (id, plan_id, client_id, review_date, entries, summary, reviewed_by, reviewed_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, rv.ID, p.ID, p.ClientID, rv.Date, string(entries), rv.Summary, pi.ClinicianID, rv.At.UTC()); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}, recs...)
 }
