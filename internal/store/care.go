@@ -549,16 +549,7 @@ func (db *DB) SetReviewInterval(ctx context.Context, programID string, days int,
 	}
 	rec.Category, rec.Action, rec.EntityID = "program.program", audit.ActionUpdate, programID
 	rec.Detail = "review interval " + strconv.Itoa(days) + " days"
-	return db.write(ctx, op, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE programs SET review_interval_days = $1 WHERE id = $2`, days, programID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return model.NotFound(op, "program")
-		}
-		return nil
-	}, &rec)
+	return db.updateProgram(ctx, op, rec, `UPDATE programs SET review_interval_days = $1 WHERE id = $2`, days, programID)
 }
 
 // CountReviewsDue counts a counselor's open episodes whose review is overdue

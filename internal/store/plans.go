@@ -389,16 +389,8 @@ func (db *DB) SetPlanCadence(ctx context.Context, programID string, initialDays,
 	}
 	rec.Category, rec.Action, rec.EntityID = "program.program", audit.ActionUpdate, programID
 	rec.Detail = "treatment plan due " + strconv.Itoa(initialDays) + " days after admission, reviewed every " + strconv.Itoa(reviewDays) + " days"
-	return db.write(ctx, op, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE programs SET plan_initial_days = $1, plan_review_days = $2 WHERE id = $3`, initialDays, reviewDays, programID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return model.NotFound(op, "program")
-		}
-		return nil
-	}, &rec)
+	return db.updateProgram(ctx, op, rec, `UPDATE programs SET plan_initial_days = $1, plan_review_days = $2 WHERE id = $3`,
+		initialDays, reviewDays, programID)
 }
 
 func sortPlansDue(list []PlanDue) {

@@ -188,9 +188,15 @@ func (db *DB) SetAccountability(ctx context.Context, programID string, minWeekly
 	rec.Category, rec.Action, rec.EntityID = "program.program", audit.ActionUpdate, programID
 	rec.Detail = fmt.Sprintf("weekly minimum %d min; alerts after %d absences or %d idle days; billable day %d min; co-signature %t",
 		minWeekly, a.AbsenceAlerts, a.IdleAlertDays, a.PerDiemMinutes, a.CoSignRequired)
-	return db.write(ctx, op, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE programs SET min_weekly_minutes = $1, absence_alert_count = $2, idle_alert_days = $3,
+	return db.updateProgram(ctx, op, rec, `UPDATE programs SET min_weekly_minutes = $1, absence_alert_count = $2, idle_alert_days = $3,
 			per_diem_minutes = $4, cosign_required = $5 WHERE id = $6`, minWeekly, a.AbsenceAlerts, a.IdleAlertDays, a.PerDiemMinutes, a.CoSignRequired, programID)
+}
+
+// updateProgram runs one UPDATE of a program's settings with its audit
+// record; a program that does not exist is not found.
+func (db *DB) updateProgram(ctx context.Context, op string, rec audit.Record, query string, args ...any) error {
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}

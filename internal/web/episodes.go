@@ -495,25 +495,37 @@ type reviewsData struct {
 // week: the signed-in clinician's own by default, everyone's on request.
 func (s *Server) reviewsDue(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, "Continued-stay reviews", "reviews")
-	mine := r.URL.Query().Get("all") != "1"
-	counselor := ""
-	if mine {
-		counselor = v.User.ID
-	}
-	horizon := v.Today.AddDays(7)
+	mine, counselor, horizon := dueListScope(r, v)
 	due, err := s.Store.ReviewsDue(r.Context(), horizon, counselor)
 	if err != nil {
 		return err
 	}
-	if len(due) > 0 {
-		ids := make([]string, len(due))
-		for i, d := range due {
-			ids[i] = d.Client.ID
-		}
-		if err := s.auditRead(r, audit.ActionQuery, "client.episode", "", "reviews due; shown="+strings.Join(ids, ",")); err != nil {
-			return err
-		}
+	if err := auditShown(s, r, "client.episode", "reviews due", due, func(d store.DueReview) string { return d.Client.ID }); err != nil {
+		return err
 	}
 	v.Data = reviewsData{Due: due, Mine: mine, Horizon: horizon, Today: v.Today}
 	return s.pages.Page(w, http.StatusOK, "reviews", &v)
+}
+
+// dueListScope is what a due list shows: the viewer's caseload unless
+// all=1 asks for everyone's (counselor is then empty), up to a week ahead.
+func dueListScope(r *http.Request, v view) (mine bool, counselor string, horizon model.Date) {
+	mine = r.URL.Query().Get("all") != "1"
+	if mine {
+		counselor = v.User.ID
+	}
+	return mine, counselor, v.Today.AddDays(7)
+}
+
+// auditShown records a query that showed clients' records, naming every
+// client shown; nothing is recorded when the list was empty.
+func auditShown[T any](s *Server, r *http.Request, category, what string, rows []T, clientID func(T) string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]string, len(rows))
+	for i, x := range rows {
+		ids[i] = clientID(x)
+	}
+	return s.auditRead(r, audit.ActionQuery, category, "", what+"; shown="+strings.Join(ids, ","))
 }

@@ -507,24 +507,13 @@ type plansDueData struct {
 // week, for the viewer's caseload or everyone's.
 func (s *Server) plansDue(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, "Treatment plans due", "plans")
-	mine := r.URL.Query().Get("all") != "1"
-	counselor := ""
-	if mine {
-		counselor = v.User.ID
-	}
-	horizon := v.Today.AddDays(7)
+	mine, counselor, horizon := dueListScope(r, v)
 	due, err := s.Store.PlansDue(r.Context(), horizon, counselor)
 	if err != nil {
 		return err
 	}
-	if len(due) > 0 {
-		ids := make([]string, len(due))
-		for i, d := range due {
-			ids[i] = d.Client.ID
-		}
-		if err := s.auditRead(r, audit.ActionQuery, "client.plan", "", "plans due; shown="+strings.Join(ids, ",")); err != nil {
-			return err
-		}
+	if err := auditShown(s, r, "client.plan", "plans due", due, func(d store.PlanDue) string { return d.Client.ID }); err != nil {
+		return err
 	}
 	v.Data = plansDueData{Due: due, Mine: mine, Horizon: horizon, Today: v.Today}
 	return s.pages.Page(w, http.StatusOK, "plans_due", &v)
