@@ -168,11 +168,11 @@ func (db *DB) SavePlan(ctx context.Context, p *plan.Plan, sign bool, extra []pla
 		rec.Detail = "treatment plan signed by clinician"
 	}
 	return db.write(ctx, op, func(tx *sql.Tx) error {
-		var episodeID string
+		var episodeID, stored string
 		var version int
 		var signed sql.NullTime
-		err := tx.QueryRowContext(ctx, `SELECT episode_id, version, signed_at FROM treatment_plans WHERE id = $1 AND client_id = $2`,
-			p.ID, p.ClientID).Scan(&episodeID, &version, &signed)
+		err := tx.QueryRowContext(ctx, `SELECT episode_id, version, signed_at, content FROM treatment_plans WHERE id = $1 AND client_id = $2`,
+			p.ID, p.ClientID).Scan(&episodeID, &version, &signed, &stored)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return model.NotFound(op, "treatment plan")
@@ -196,6 +196,11 @@ func (db *DB) SavePlan(ctx context.Context, p *plan.Plan, sign bool, extra []pla
 		if err := model.Invalid(op, p.Check(c, sign)); err != nil {
 			return err
 		}
+		var before planContent
+		if err := json.Unmarshal([]byte(stored), &before); err != nil {
+			return err
+		}
+		keepKnownIDs(p, before.Problems)
 		p.AssignIDs(model.NewID)
 		content, err := json.Marshal(planContent{ClientStatement: p.ClientStatement, Problems: nonNilProblems(p.Problems)})
 		if err != nil {
@@ -479,4 +484,32 @@ func (db *DB) ImportPlans(ctx context.Context, plans []PlanImport, rec audit.Rec
 		}
 		return nil
 	}, recs...)
+}
+
+// keepKnownIDs keeps the problem and objective ids a form sent back only
+// where the draft already has them, once each; any other id (typed in, or
+// copied from another row) is cleared so a new one is assigned. Ids are
+// what notes and reviews point at, so they must never be chosen by a form.
+func keepKnownIDs(p *plan.Plan, stored []plan.Problem) {
+	known := map[string]bool{}
+	for _, pr := range stored {
+		known["p"+pr.ID] = true
+		for _, o := range pr.Objectives {
+			known["o"+o.ID] = true
+		}
+	}
+	used := map[string]bool{}
+	keep := func(kind, id string) string {
+		if id == "" || !known[kind+id] || used[kind+id] {
+			return ""
+		}
+		used[kind+id] = true
+		return id
+	}
+	for i := range p.Problems {
+		p.Problems[i].ID = keep("p", p.Problems[i].ID)
+		for j := range p.Problems[i].Objectives {
+			p.Problems[i].Objectives[j].ID = keep("o", p.Problems[i].Objectives[j].ID)
+		}
+	}
 }

@@ -57,11 +57,18 @@ func TestTreatmentPlanVersionsSignaturesAndReviews(t *testing.T) {
 		if got, _ := db.TreatmentPlan(ctx, c.ID, draft.ID); len(got.Problems) != 0 {
 			t.Fatalf("a refused save stored %+v", got.Problems)
 		}
+		// Ids a form makes up, or repeats, are replaced: notes and reviews point at them.
+		p.Problems[0].ID = "made-up"
+		p.Problems[0].Objectives = append(p.Problems[0].Objectives, plan.Objective{ID: "made-up", Text: "Call a peer daily", Target: day(20)})
+		p.Problems[0].Objectives[0].ID = "made-up"
 		if err := db.SavePlan(ctx, &p, true, nil, counselor.ID, rec(counselor.ID)); err != nil {
 			t.Fatal(err)
 		}
 		signed, err := db.TreatmentPlan(ctx, c.ID, draft.ID)
-		if err != nil || !signed.Signed() || signed.Clinician.Name != counselor.Name || len(signed.Objectives()) != 1 || signed.Problems[0].Objectives[0].ID == "" {
+		if o := signed.Objectives(); len(o) != 2 || o[0].ID == "made-up" || o[1].ID == "made-up" || o[0].ID == o[1].ID || signed.Problems[0].ID == "made-up" {
+			t.Fatalf("form-chosen ids were kept: %+v", o)
+		}
+		if err != nil || !signed.Signed() || signed.Clinician.Name != counselor.Name || signed.Problems[0].Objectives[0].ID == "" {
 			t.Fatalf("signed plan read back: %+v, %v", signed, err)
 		}
 		if err := db.SavePlan(ctx, &p, false, nil, counselor.ID, rec(counselor.ID)); model.KindOf(err) != model.KindConflict {
@@ -102,7 +109,10 @@ func TestTreatmentPlanVersionsSignaturesAndReviews(t *testing.T) {
 
 		// A review records progress per objective and moves the next review to 30 days after it.
 		oid := signed.Problems[0].Objectives[0].ID
-		r := plan.Review{PlanID: signed.ID, ClientID: c.ID, Date: day(20), Entries: []plan.ReviewEntry{{ObjectiveID: oid, Progress: plan.Progressing}}}
+		r := plan.Review{PlanID: signed.ID, ClientID: c.ID, Date: day(20)}
+		for _, o := range signed.Objectives() {
+			r.Entries = append(r.Entries, plan.ReviewEntry{ObjectiveID: o.ID, Progress: plan.Progressing})
+		}
 		if err := db.AddPlanReview(ctx, &r, day(20), counselor.ID, rec(counselor.ID)); err != nil {
 			t.Fatal(err)
 		}
