@@ -118,9 +118,14 @@ type Report struct {
 	Checked  int64  // records read
 	FirstBad int64  // sequence number of the first broken record; 0 if none
 	Problem  string // what is wrong with it
+
+	// Set by VerifyAnchored only.
+	Anchors    int   // signed anchors that matched the chain
+	AnchoredTo int64 // the furthest record a matching anchor names
 }
 
-// OK reports whether the chain verified.
+// OK reports whether the chain verified. With anchors, a problem with an
+// anchor alone (FirstBad 0, Problem set) is not OK either.
 func (r Report) OK() bool { return r.FirstBad == 0 && r.Problem == "" }
 
 // Verify walks records in sequence order and checks that each follows the
