@@ -32,7 +32,26 @@ type Config struct {
 	ShutdownTimeout time.Duration // how long to let in-flight requests finish on stop
 	SMTPURL         string        // smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; empty: no email
 	MailFrom        string        // the From address of notices
+
+	AuditKey            AuditKey      // signs anchors of the audit chain's head; none: no anchors
+	AuditAnchorLog      string        // file each anchor is also appended to, ideally on other (WORM) storage
+	AuditAnchorInterval time.Duration // how often to anchor the head while it moves
 }
+
+// AuditKeyEnv holds the audit anchor signing key itself, for deployments that
+// hand secrets over in the environment. There is deliberately no flag: a
+// command line is visible to every local user.
+const AuditKeyEnv = "IOP_AUDIT_KEY"
+
+// AuditKey says where the audit anchor signing key comes from: a file, or
+// the key itself in IOP_AUDIT_KEY. At most one is set.
+type AuditKey struct {
+	File string // --audit-key-file, IOP_AUDIT_KEY_FILE
+	Text string // IOP_AUDIT_KEY
+}
+
+// Set reports whether a key was given.
+func (k AuditKey) Set() bool { return k.File != "" || k.Text != "" }
 
 // Env names each setting's environment variable.
 var Env = map[string]string{
@@ -40,6 +59,8 @@ var Env = map[string]string{
 	"demo": "IOP_DEMO", "demo-clients": "IOP_DEMO_CLIENTS", "log-format": "IOP_LOG_FORMAT", "log-level": "IOP_LOG_LEVEL",
 	"session-idle": "IOP_SESSION_IDLE", "session-max": "IOP_SESSION_MAX", "trust-proxy": "IOP_TRUST_PROXY",
 	"shutdown-timeout": "IOP_SHUTDOWN_TIMEOUT", "smtp-url": "IOP_SMTP_URL", "mail-from": "IOP_MAIL_FROM",
+	"audit-key-file": "IOP_AUDIT_KEY_FILE", "audit-anchor-log": "IOP_AUDIT_ANCHOR_LOG",
+	"audit-anchor-interval": "IOP_AUDIT_ANCHOR_INTERVAL", "audit-public-key": "IOP_AUDIT_PUBLIC_KEY",
 }
 
 // Database holds the settings that choose the database, shared by every
@@ -55,6 +76,7 @@ type FlagSet struct {
 	*flag.FlagSet
 	getenv   func(string) string
 	problems []string
+	checks   []func() string // run after parsing; a non-empty result is a problem
 }
 
 // NewFlagSet returns a FlagSet for a subcommand that writes usage to out.
@@ -132,14 +154,49 @@ func (f *FlagSet) Database(d *Database) {
 	f.String(&d.DatabaseURL, "database-url", "", "PostgreSQL URL (postgres://user:pass@host:5432/db); empty means SQLite in the data directory")
 }
 
+// AuditKey defines --audit-key-file and reads IOP_AUDIT_KEY into k.
+func (f *FlagSet) AuditKey(k *AuditKey) {
+	f.String(&k.File, "audit-key-file", "", "file holding the audit anchor signing key, from 'iop audit keygen' (or the key itself in "+AuditKeyEnv+")")
+	k.Text = strings.TrimSpace(f.getenv(AuditKeyEnv))
+	f.checks = append(f.checks, func() string {
+		if k.File != "" && k.Text != "" {
+			return "give the audit anchor signing key once: --audit-key-file (or IOP_AUDIT_KEY_FILE) or " + AuditKeyEnv + ", not both"
+		}
+		return ""
+	})
+}
+
+// AuditAnchorLog defines --audit-anchor-log.
+func (f *FlagSet) AuditAnchorLog(p *string, usage string) {
+	f.String(p, "audit-anchor-log", "", usage)
+}
+
+// AuditPublicKey defines --audit-public-key, which checks anchors without the
+// signing key.
+func (f *FlagSet) AuditPublicKey(p *string) {
+	f.String(p, "audit-public-key", "", "public key the audit anchors are checked with, as 'iop audit keygen' printed it")
+}
+
+// parsed returns the problems from variables and from the checks run now
+// that the flags are parsed.
+func (f *FlagSet) parsed() []string {
+	out := append([]string(nil), f.problems...)
+	for _, check := range f.checks {
+		if p := check(); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Parse parses args and returns every problem found, from variables and
 // flags, as one error.
 func (f *FlagSet) Parse(args []string) error {
 	if err := f.FlagSet.Parse(args); err != nil {
 		return err
 	}
-	if len(f.problems) > 0 {
-		return errors.New(strings.Join(f.problems, "; "))
+	if problems := f.parsed(); len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
 	}
 	return nil
 }
@@ -162,6 +219,9 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (Confi
 	fs.Duration(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long to let requests finish when stopping")
 	fs.String(&c.SMTPURL, "smtp-url", "", "email staff notices through this server: smtp://user:pass@host:587 or smtps://user:pass@host:465")
 	fs.String(&c.MailFrom, "mail-from", "", "From address of notice emails (required with --smtp-url)")
+	fs.AuditKey(&c.AuditKey)
+	fs.AuditAnchorLog(&c.AuditAnchorLog, "append every audit anchor to this file as well, fsynced (keep it on other storage than the database)")
+	fs.Duration(&c.AuditAnchorInterval, "audit-anchor-interval", 10*time.Minute, "how often to sign an anchor of the audit log while it grows (with a signing key)")
 	// Flag syntax errors stop here; problems with values, from variables
 	// or flags, are all collected and reported together.
 	if err := fs.FlagSet.Parse(args); err != nil {
@@ -170,7 +230,7 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (Confi
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	problems := append([]string(nil), fs.problems...)
+	problems := fs.parsed()
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		problems = append(problems, fmt.Sprintf("--addr must be host:port such as 127.0.0.1:8080, not %q", c.Addr))
 	}
@@ -209,6 +269,12 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (Confi
 		if c.MailFrom == "" || !strings.Contains(c.MailFrom, "@") {
 			problems = append(problems, "--mail-from must be an email address when --smtp-url is set")
 		}
+	}
+	if c.AuditAnchorInterval < time.Minute || c.AuditAnchorInterval > 24*time.Hour {
+		problems = append(problems, fmt.Sprintf("--audit-anchor-interval must be between 1m and 24h, not %s", c.AuditAnchorInterval))
+	}
+	if c.AuditAnchorLog != "" && !c.AuditKey.Set() {
+		problems = append(problems, "--audit-anchor-log needs a signing key: --audit-key-file (or IOP_AUDIT_KEY_FILE) or "+AuditKeyEnv)
 	}
 	if len(problems) > 0 {
 		return c, errors.New(strings.Join(problems, "; "))

@@ -42,6 +42,8 @@ func TestParseServeDefaults(t *testing.T) {
 		SessionIdle:     15 * time.Minute,
 		SessionMax:      12 * time.Hour,
 		ShutdownTimeout: 20 * time.Second,
+
+		AuditAnchorInterval: 10 * time.Minute,
 	}
 	if c != want {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
@@ -65,6 +67,10 @@ func TestParseServeEnv(t *testing.T) {
 		"IOP_LOG_LEVEL":        "debug",
 		"IOP_TRUST_PROXY":      "1",
 		"IOP_SHUTDOWN_TIMEOUT": "45s",
+
+		"IOP_AUDIT_KEY_FILE":        "/etc/iop/audit.key",
+		"IOP_AUDIT_ANCHOR_LOG":      "/mnt/worm/iop-anchors.jsonl",
+		"IOP_AUDIT_ANCHOR_INTERVAL": "1h",
 	})
 	want := config.Config{
 		Database:        config.Database{DataDir: "/var/lib/iop", DatabaseURL: "postgres://iop@db:5432/iop"},
@@ -78,6 +84,10 @@ func TestParseServeEnv(t *testing.T) {
 		SessionMax:      10 * time.Hour,
 		TrustProxy:      true,
 		ShutdownTimeout: 45 * time.Second,
+
+		AuditKey:            config.AuditKey{File: "/etc/iop/audit.key"},
+		AuditAnchorLog:      "/mnt/worm/iop-anchors.jsonl",
+		AuditAnchorInterval: time.Hour,
 	}
 	if c != want {
 		t.Errorf("from env:\n got %+v\nwant %+v", c, want)
@@ -155,6 +165,11 @@ func TestParseServeBadValues(t *testing.T) {
 		{"smtp without from", []string{"--smtp-url", "smtp://mail.example.org:587"}, nil, []string{"--mail-from", "email address"}},
 		{"flag of the wrong type", []string{"--demo-clients", "lots"}, nil, []string{"demo-clients"}},
 		{"unknown flag", []string{"--colour"}, nil, []string{"colour"}},
+		{"anchor interval too short", []string{"--audit-anchor-interval", "30s"}, nil, []string{"--audit-anchor-interval", "between 1m and 24h", "30s"}},
+		{"anchor interval too long", []string{"--audit-anchor-interval", "25h"}, nil, []string{"--audit-anchor-interval", "between 1m and 24h", "25h0m0s"}},
+		{"IOP_AUDIT_ANCHOR_INTERVAL not a duration", nil, map[string]string{"IOP_AUDIT_ANCHOR_INTERVAL": "hourly"}, []string{"IOP_AUDIT_ANCHOR_INTERVAL", "duration", `"hourly"`}},
+		{"audit key given twice", []string{"--audit-key-file", "/etc/iop/audit.key"}, map[string]string{"IOP_AUDIT_KEY": "c2VlZA=="}, []string{"--audit-key-file", "IOP_AUDIT_KEY", "not both"}},
+		{"anchor log without a key", []string{"--audit-anchor-log", "/mnt/worm/anchors.jsonl"}, nil, []string{"--audit-anchor-log", "needs a signing key"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,6 +197,8 @@ func TestParseServeBoundaries(t *testing.T) {
 		{"--addr", "[::1]:8080"},
 		{"--log-level", "WARN"},
 		{"--log-level", "error"},
+		{"--audit-anchor-interval", "1m"},
+		{"--audit-anchor-interval", "24h"},
 	} {
 		if _, err := config.ParseServe(args, env(nil), io.Discard); err != nil {
 			t.Errorf("ParseServe(%q): %v", args, err)
@@ -260,6 +277,9 @@ func TestParseServeHelp(t *testing.T) {
 		t.Fatalf("err = %v, want flag.ErrHelp", err)
 	}
 	for name, key := range config.Env {
+		if name == "audit-public-key" { // only `iop audit verify` takes it
+			continue
+		}
 		if !strings.Contains(out.String(), "-"+name) {
 			t.Errorf("usage does not list -%s", name)
 		}
@@ -360,5 +380,34 @@ func TestBadVariableRefusedEvenWithFlag(t *testing.T) {
 	_, err := config.ParseServe([]string{"--demo=true"}, env(map[string]string{"IOP_DEMO": "maybe"}), io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "IOP_DEMO") {
 		t.Errorf("err = %v, want one naming IOP_DEMO", err)
+	}
+}
+
+// TestAuditKeyFlags: the commands that sign or check anchors read the key
+// from a file or IOP_AUDIT_KEY (never both), and the public key from its
+// flag or variable.
+func TestAuditKeyFlags(t *testing.T) {
+	parseKey := func(args []string, vars map[string]string) (config.AuditKey, string, error) {
+		var k config.AuditKey
+		var pub string
+		fs := config.NewFlagSet("audit verify", env(vars), io.Discard)
+		fs.AuditKey(&k)
+		fs.AuditPublicKey(&pub)
+		return k, pub, fs.Parse(args)
+	}
+	k, pub, err := parseKey(nil, map[string]string{"IOP_AUDIT_KEY": " c2VlZA==\n", "IOP_AUDIT_PUBLIC_KEY": "cHVi"})
+	if err != nil || k != (config.AuditKey{Text: "c2VlZA=="}) || !k.Set() || pub != "cHVi" {
+		t.Errorf("from env: %+v %q %v", k, pub, err)
+	}
+	k, _, err = parseKey([]string{"--audit-key-file", "/etc/iop/audit.key"}, nil)
+	if err != nil || k != (config.AuditKey{File: "/etc/iop/audit.key"}) {
+		t.Errorf("from a flag: %+v %v", k, err)
+	}
+	if k, _, _ := parseKey(nil, nil); k.Set() {
+		t.Errorf("no key given, but Set: %+v", k)
+	}
+	_, _, err = parseKey(nil, map[string]string{"IOP_AUDIT_KEY": "c2VlZA==", "IOP_AUDIT_KEY_FILE": "/etc/iop/audit.key"})
+	if err == nil || !strings.Contains(err.Error(), "not both") {
+		t.Errorf("key twice from env: %v", err)
 	}
 }
