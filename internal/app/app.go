@@ -45,8 +45,16 @@ Commands:
   migrate       bring the database schema up to date
   demo          fill an empty database with a fictional demo center (--clients N, --seed S)
   user add      add a staff account (--email, --name, --role)
-  audit verify  check that the audit log's hash chain is intact
+  audit verify  check that the audit log's hash chain is intact (and, with
+                --audit-public-key, that it matches its signed anchors)
+  audit keygen  write a new audit anchor signing key to a file (--out FILE)
+  audit anchor  sign an anchor of the audit log's head now (--audit-key-file)
   version       print the version
+
+Audit anchors: with a signing key (--audit-key-file or IOP_AUDIT_KEY_FILE, or the key in
+IOP_AUDIT_KEY), iop serve signs the audit log's head at start, every
+--audit-anchor-interval (default 10m) and at stop, and appends each anchor to
+--audit-anchor-log if given. Keep the key and the anchor log off the database host.
 
 Every command that opens the database takes --data-dir (SQLite, default ./data) or
 --database-url postgres://... (also IOP_DATA_DIR and IOP_DATABASE_URL).
@@ -73,10 +81,21 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return userAdd(ctx, rest[1:], getenv, stdin, stdout, stderr)
 	case "audit":
-		if len(rest) == 0 || rest[0] != "verify" {
-			return UsageError{"usage: iop audit verify [--data-dir DIR | --database-url URL]"}
+		sub := ""
+		if len(rest) > 0 {
+			sub = rest[0]
 		}
-		return auditVerify(ctx, rest[1:], getenv, stdout, stderr)
+		switch sub {
+		case "verify":
+			return auditVerify(ctx, rest[1:], getenv, stdout, stderr)
+		case "keygen":
+			return auditKeygen(rest[1:], getenv, stdout, stderr)
+		case "anchor":
+			return auditAnchor(ctx, rest[1:], getenv, stdout, stderr)
+		}
+		return UsageError{"usage: iop audit verify [--data-dir DIR | --database-url URL] [--audit-public-key KEY [--audit-anchor-log FILE]]\n" +
+			"       iop audit keygen --out FILE\n" +
+			"       iop audit anchor --audit-key-file FILE [--audit-anchor-log FILE] [--data-dir DIR | --database-url URL]"}
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionLine())
 		return nil

@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
@@ -180,11 +181,34 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 }
 
 // auditVerify recomputes the audit log's hash chain and reports the first
-// broken record. A broken chain is an error (exit status 1).
+// broken record. With the anchor public key (or the signing key) it also
+// checks the chain against the signed anchors in the database and in the
+// anchor log, which shows a chain rebuilt by someone who controls the
+// database, or records cut off its end. A broken chain is an error (exit
+// status 1).
 func auditVerify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	d, err := parseCommand("audit verify", args, getenv, stderr, nil)
+	var key config.AuditKey
+	var pubText, logPath string
+	d, err := parseCommand("audit verify", args, getenv, stderr, func(fs *config.FlagSet) {
+		fs.AuditPublicKey(&pubText)
+		fs.AuditKey(&key)
+		fs.AuditAnchorLog(&logPath, "also check the anchors in this anchor log, as iop serve --audit-anchor-log writes it")
+	})
 	if err != nil {
 		return err
+	}
+	pub, err := verifyKey(key, pubText)
+	if err != nil {
+		return err
+	}
+	if logPath != "" && pub == nil {
+		return UsageError{"--audit-anchor-log needs --audit-public-key (or the signing key) to check the anchors in it"}
+	}
+	var logged []audit.Anchor
+	if logPath != "" {
+		if logged, err = readAnchorLog(logPath); err != nil {
+			return err
+		}
 	}
 	db, err := openExistingStore(ctx, d)
 	if err != nil {
@@ -195,28 +219,85 @@ func auditVerify(ctx context.Context, args []string, getenv func(string) string,
 	if err != nil {
 		return fmt.Errorf("reading the audit log at %s (is it an OpenIOP database?): %w", db.Where(), err)
 	}
+	var stored []audit.Anchor
+	if pub != nil {
+		if stored, err = db.AuditAnchors(ctx); err != nil {
+			return fmt.Errorf("reading the audit anchors at %s (run iop migrate first if this database predates anchors): %w", db.Where(), err)
+		}
+	} else if stored, err = db.AuditAnchors(ctx); err != nil {
+		stored = nil // a database from before anchors has none to mention
+	}
 	var bar *progress
 	if head.Seq >= 50000 {
 		bar = newProgress(stderr, "Verifying audit records", int(head.Seq))
 	}
 	start := time.Now()
-	rep, err := audit.Verify(db.AuditRecords(ctx), head, func(n int64) {
+	onProgress := func(n int64) {
 		if bar != nil {
 			bar.Set(int(n), int(head.Seq))
 		}
-	})
+	}
+	var rep audit.Report
+	if pub != nil {
+		rep, err = audit.VerifyAnchored(db.AuditRecords(ctx), head, append(stored, logged...), pub, onProgress)
+	} else {
+		rep, err = audit.Verify(db.AuditRecords(ctx), head, onProgress)
+	}
 	if bar != nil {
 		bar.Done()
 	}
 	if err != nil {
 		return fmt.Errorf("reading the audit log: %w", err)
 	}
-	if !rep.OK() {
+	if pub == nil && len(stored) > 0 {
+		defer fmt.Fprintln(stdout, anchorsNote(len(stored)))
+	}
+	switch {
+	case rep.FirstBad != 0:
 		return fmt.Errorf("the audit log is BROKEN at record %d of %d: %s", rep.FirstBad, head.Seq, rep.Problem)
+	case !rep.OK():
+		return fmt.Errorf("the audit log's anchors do not check out (%s): %s", anchorSources(len(stored), len(logged), logPath), rep.Problem)
 	}
 	fmt.Fprintf(stdout, "The audit log is intact: %s verified in %s (last record %d, hash %s).\n",
 		plural(int(rep.Checked), "record"), time.Since(start).Round(time.Millisecond), head.Seq, head.Hash[:16])
+	if pub == nil {
+		return nil
+	}
+	if rep.Anchors == 0 {
+		fmt.Fprintf(stdout, "Warning: there are no signed anchors to check (%s). Anchor with iop audit anchor, or iop serve with the signing key.\n",
+			anchorSources(len(stored), len(logged), logPath))
+		return nil
+	}
+	fmt.Fprintf(stdout, "It matches its %s (%s), the furthest at record %d.\n",
+		plural(rep.Anchors, "signed anchor"), anchorSources(len(stored), len(logged), logPath), rep.AnchoredTo)
+	if rep.AnchoredTo < head.Seq {
+		fmt.Fprintf(stdout, "Records %d to %d are checked by the chain alone until the next anchor.\n", rep.AnchoredTo+1, head.Seq)
+	}
 	return nil
+}
+
+// verifyKey returns the public key anchors are checked with: the one given,
+// or the signing key's. Given both, they must belong together.
+func verifyKey(key config.AuditKey, pubText string) (ed25519.PublicKey, error) {
+	var pub ed25519.PublicKey
+	if pubText != "" {
+		var err error
+		if pub, err = audit.ParsePublicKey(pubText); err != nil {
+			return nil, UsageError{"--audit-public-key: " + err.Error()}
+		}
+	}
+	if !key.Set() {
+		return pub, nil
+	}
+	priv, _, err := loadAnchorKey(key)
+	if err != nil {
+		return nil, err
+	}
+	own, _ := priv.Public().(ed25519.PublicKey)
+	if pub != nil && !pub.Equal(own) {
+		return nil, UsageError{"--audit-public-key is not the public key of the signing key given; give one of them"}
+	}
+	return own, nil
 }
 
 // cliRecord is the audit record of a command-line action: the actor is the

@@ -25,7 +25,8 @@ import (
 
 // serve runs the web server until ctx is cancelled (SIGINT or SIGTERM), then
 // stops accepting connections, lets requests in flight finish, writes the
-// queued audit records and closes the database.
+// queued audit records, anchors the audit log (with a signing key) and closes
+// the database.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := config.ParseServe(args, getenv, stderr)
 	if err != nil {
@@ -52,6 +53,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
+	var anchors *anchorer
+	if cfg.AuditKey.Set() {
+		if anchors, err = newAnchorer(cfg, db, log); err != nil {
+			return err
+		}
+		if err := anchors.anchor(ctx, "start"); err != nil {
+			return fmt.Errorf("anchoring the audit log at start: %w", err)
+		}
+		// Deferred before the batcher's Close so that it runs after it: the
+		// final anchor covers the last read records, and the database is
+		// still open.
+		defer anchors.final()
+	}
 	batcher := audit.NewBatcher(db, 256)
 	defer batcher.Close() // after the HTTP server has stopped: writes what requests queued
 	reg := metrics.New()
@@ -108,6 +122,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	stopJobs := startHousekeeping(ctx, db, log, cfg.SessionIdle)
 	defer stopJobs()
+	if anchors != nil {
+		stopAnchoring := anchors.every(ctx, cfg.AuditAnchorInterval)
+		defer stopAnchoring() // before the final anchor: no interval anchor runs alongside it
+		log.Info("anchoring the audit log", "every", cfg.AuditAnchorInterval.String(), "anchor_log", cfg.AuditAnchorLog)
+	}
 	if cfg.SMTPURL != "" {
 		mailer, err := notify.NewMailer(cfg.SMTPURL, cfg.MailFrom, cfg.BaseURL, false)
 		if err != nil {

@@ -164,7 +164,8 @@ func ReadAnchorLines(r io.Reader) ([]Anchor, error) {
 }
 
 // VerifyAnchored verifies the chain as Verify does and also checks it
-// against anchors, which may come from several places and repeat:
+// against anchors, which may come from several places and repeat (an
+// anchor given twice counts once):
 //
 //   - every anchor must be signed by pub; one that is not was forged or
 //     altered (or pub is the wrong key);
@@ -180,7 +181,18 @@ func ReadAnchorLines(r io.Reader) ([]Anchor, error) {
 func VerifyAnchored(records iter.Seq2[Record, error], head Head, anchors []Anchor, pub ed25519.PublicKey,
 	progress func(checked int64)) (Report, error) {
 	var signed, forged []Anchor
+	type same struct {
+		seq       int64
+		hash, at  string
+		signature string
+	}
+	seen := map[same]bool{}
 	for _, a := range anchors {
+		k := same{a.Seq, a.Hash, a.At.UTC().Format(time.RFC3339Nano), a.Signature}
+		if seen[k] {
+			continue // the same anchor from the database and the log
+		}
+		seen[k] = true
 		if a.Valid(pub) {
 			signed = append(signed, a)
 		} else {
