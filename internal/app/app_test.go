@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/app"
+	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/demo"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
@@ -175,6 +177,253 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 				t.Fatalf("deleted record: got %v", err)
 			}
 		})
+	}
+}
+
+// keygen writes a signing key into a new folder and returns its path and
+// the public key printed.
+func keygen(t *testing.T) (keyFile, pub string) {
+	t.Helper()
+	keyFile = filepath.Join(t.TempDir(), "audit.key")
+	out, _, err := iop(t, "", "audit", "keygen", "--out", keyFile)
+	m := regexp.MustCompile(`Public key: (\S+)`).FindStringSubmatch(out)
+	if err != nil || m == nil || !strings.Contains(out, "off the database host") {
+		t.Fatalf("audit keygen: %v\n%s", err, out)
+	}
+	if fi, err := os.Stat(keyFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v, mode %v; want 0600", err, fi.Mode().Perm())
+	}
+	return keyFile, m[1]
+}
+
+// anchorNow runs `iop audit anchor` and returns the record it anchored.
+func anchorNow(t *testing.T, args []string, keyFile, anchorLog string) int64 {
+	t.Helper()
+	out, _, err := iop(t, "", append([]string{"audit", "anchor", "--audit-key-file", keyFile, "--audit-anchor-log", anchorLog}, args...)...)
+	m := regexp.MustCompile(`Anchored the audit log at record (\d+)`).FindStringSubmatch(out)
+	if err != nil || m == nil {
+		t.Fatalf("audit anchor: %v\n%s", err, out)
+	}
+	var seq int64
+	fmt.Sscan(m[1], &seq)
+	return seq
+}
+
+// anchoredDemo makes a demo database anchored twice, with two staff accounts
+// added in between, and returns its flags, the key, the anchor log and the
+// two anchored records.
+func anchoredDemo(t *testing.T, e store.Engine) (args []string, keyFile, pub, anchorLog string, first, second int64) {
+	t.Helper()
+	args = dbArgs(t, e)
+	keyFile, pub = keygen(t)
+	anchorLog = filepath.Join(t.TempDir(), "anchors.jsonl")
+	if _, _, err := iop(t, "", append([]string{"demo", "--clients", "5"}, args...)...); err != nil {
+		t.Fatal(err)
+	}
+	first = anchorNow(t, args, keyFile, anchorLog)
+	for _, who := range []string{"Ana Ruiz", "Ben Cole"} {
+		email := strings.ToLower(strings.ReplaceAll(who, " ", ".")) + "@example.org"
+		if _, _, err := iop(t, "", append([]string{"user", "add", "--email", email, "--name", who, "--role", "clinician"}, args...)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	second = anchorNow(t, args, keyFile, anchorLog)
+	if second < first+2 {
+		t.Fatalf("anchored records %d then %d: adding two accounts should have moved the head on", first, second)
+	}
+	out, _, err := iop(t, "", append([]string{"audit", "verify", "--audit-public-key", pub, "--audit-anchor-log", anchorLog}, args...)...)
+	if err != nil || !strings.Contains(out, "intact") || !strings.Contains(out, fmt.Sprintf("matches its 2 signed anchors (2 anchors in the database and 2 anchors in %s), the furthest at record %d", anchorLog, second)) {
+		t.Fatalf("verify with anchors: %v\n%s", err, out)
+	}
+	return args, keyFile, pub, anchorLog, first, second
+}
+
+// disableAuditGuards drops the append-only triggers, as someone who controls
+// the database can.
+func disableAuditGuards(t *testing.T, e store.Engine, raw *sql.DB) {
+	t.Helper()
+	mustExec(t, raw, map[store.Engine]string{
+		store.SQLite:   `DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete`,
+		store.Postgres: `ALTER TABLE audit_log DISABLE TRIGGER USER`,
+	}[e])
+}
+
+// rebuildChain alters record from and recomputes the hash of it and every
+// later record, and the head: the chain verifies again on its own.
+func rebuildChain(t *testing.T, raw *sql.DB, from int64) {
+	t.Helper()
+	var prev string
+	if err := raw.QueryRow(`SELECT hash FROM audit_log WHERE seq = $1`, from-1).Scan(&prev); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := raw.Query(`SELECT seq, at, actor_id, actor_role, action, category, client_id, entity_id, outcome, ip,
+		request_id, detail FROM audit_log WHERE seq >= $1 ORDER BY seq`, from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []audit.Record
+	for rows.Next() {
+		var r audit.Record
+		if err := rows.Scan(&r.Seq, &r.At, &r.ActorID, &r.ActorRole, &r.Action, &r.Category, &r.ClientID, &r.EntityID,
+			&r.Outcome, &r.IP, &r.RequestID, &r.Detail); err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	if err := rows.Err(); err != nil || len(recs) == 0 {
+		t.Fatalf("reading records from %d: %d, %v", from, len(recs), err)
+	}
+	rows.Close()
+	recs[0].Detail = "rewritten"
+	for _, r := range recs {
+		r.PrevHash = prev
+		r.Hash = audit.HashOf(r)
+		prev = r.Hash
+		if _, err := raw.Exec(`UPDATE audit_log SET detail = $1, prev_hash = $2, hash = $3 WHERE seq = $4`, r.Detail, r.PrevHash, r.Hash, r.Seq); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := raw.Exec(`UPDATE audit_head SET hash = $1 WHERE id = 1`, prev); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAuditAnchorsDetectARebuiltChain: someone who controls the database
+// rewrites a record and recomputes every hash after it. The chain verifies on
+// its own; the signed anchors show it rebuilt, and between which records.
+func TestAuditAnchorsDetectARebuiltChain(t *testing.T) {
+	for _, e := range testutil.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			args, keyFile, pub, anchorLog, first, second := anchoredDemo(t, e)
+			raw := rawDB(t, e, args)
+			disableAuditGuards(t, e, raw)
+			rebuildChain(t, raw, first+1)
+
+			out, _, err := iop(t, "", append([]string{"audit", "verify"}, args...)...)
+			if err != nil || !strings.Contains(out, "The audit log is intact") || !strings.Contains(out, "the 2 signed anchors in the database were not checked") {
+				t.Fatalf("verify without a key should pass the rebuilt chain and say the anchors were not checked: %v\n%s", err, out)
+			}
+			want := fmt.Sprintf("BROKEN at record %d of %d: record %d does not carry the hash its signed anchor", first+1, second, second)
+			wantRange := fmt.Sprintf("the chain was rebuilt from a record between %d and %d", first+1, second)
+			for _, with := range [][]string{
+				{"--audit-public-key", pub},
+				{"--audit-key-file", keyFile},
+				{"--audit-public-key", pub, "--audit-anchor-log", anchorLog},
+			} {
+				_, _, err = iop(t, "", append(append([]string{"audit", "verify"}, with...), args...)...)
+				if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), wantRange) || app.ExitCode(err) != 1 {
+					t.Fatalf("verify %v: got %v, want %q and %q with exit 1", with, err, want, wantRange)
+				}
+			}
+			// Another key's public key says so instead of vouching for anything.
+			_, otherPub := keygen(t)
+			_, _, err = iop(t, "", append([]string{"audit", "verify", "--audit-public-key", otherPub}, args...)...)
+			if err == nil || !strings.Contains(err.Error(), "none of the 2 anchors is signed by this public key") {
+				t.Fatalf("verify with the wrong public key: %v", err)
+			}
+		})
+	}
+}
+
+// TestAuditAnchorLogDetectsACutOffTail: records cut off the end with the head
+// moved back and the database's anchors deleted verify, unless the anchor log
+// kept outside the database is checked too.
+func TestAuditAnchorLogDetectsACutOffTail(t *testing.T) {
+	for _, e := range testutil.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			args, _, pub, anchorLog, first, second := anchoredDemo(t, e)
+			raw := rawDB(t, e, args)
+			disableAuditGuards(t, e, raw)
+			mustExec(t, raw, fmt.Sprintf(`DELETE FROM audit_log WHERE seq > %d;
+				UPDATE audit_head SET seq = %d, hash = (SELECT hash FROM audit_log WHERE seq = %d) WHERE id = 1;
+				DELETE FROM audit_anchors`, first, first, first))
+
+			out, _, err := iop(t, "", append([]string{"audit", "verify", "--audit-public-key", pub}, args...)...)
+			if err != nil || !strings.Contains(out, "intact") || !strings.Contains(out, "no signed anchors to check") {
+				t.Fatalf("without the anchor log the cut chain verifies, with a warning: %v\n%s", err, out)
+			}
+			_, _, err = iop(t, "", append([]string{"audit", "verify", "--audit-public-key", pub, "--audit-anchor-log", anchorLog}, args...)...)
+			want := fmt.Sprintf("BROKEN at record %d of %d: the chain ends at record %d, but a signed anchor", first+1, first, first)
+			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), fmt.Sprintf("shows record %d: records were removed from the end", second)) ||
+				app.ExitCode(err) != 1 {
+				t.Fatalf("with the anchor log: got %v, want %q", err, want)
+			}
+		})
+	}
+}
+
+// TestServeAnchorsTheAuditLog: with a signing key the server anchors the
+// head at start and once more at stop, after the last read records are
+// written, so the final anchor covers the whole chain.
+func TestServeAnchorsTheAuditLog(t *testing.T) {
+	args := dbArgs(t, store.SQLite)
+	keyFile, pub := keygen(t)
+	anchorLog := filepath.Join(t.TempDir(), "anchors.jsonl")
+	s := testserver.Start(t, append([]string{"--demo", "--demo-clients", "3", "--audit-key-file", keyFile, "--audit-anchor-log", anchorLog}, args...)...)
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	resp, err := client.PostForm(s.URL+"/login", url.Values{"email": {"director@demo.openiop.org"}, "password": {demo.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp, err = client.Get(s.URL + "/clients"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("client list: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	if err := s.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(anchorLog)
+	if err != nil || strings.Count(string(b), "\n") != 2 {
+		t.Fatalf("anchor log after a start and a stop with activity between: %v\n%s", err, b)
+	}
+	out, _, err := iop(t, "", append([]string{"audit", "verify", "--audit-public-key", pub, "--audit-anchor-log", anchorLog}, args...)...)
+	if err != nil || !strings.Contains(out, "matches its 2 signed anchors") || strings.Contains(out, "checked by the chain alone") {
+		t.Fatalf("verify after serving: the final anchor should cover the last record: %v\n%s", err, out)
+	}
+}
+
+// TestAuditAnchorCommandsSayWhatToFix: the anchor commands refuse what would
+// lose a key or check nothing.
+func TestAuditAnchorCommandsSayWhatToFix(t *testing.T) {
+	keyFile, _ := keygen(t)
+	args := dbArgs(t, store.SQLite)
+	if _, _, err := iop(t, "", append([]string{"demo", "--clients", "0"}, args...)...); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.key")
+	if err := os.WriteFile(bad, []byte("c2hvcnQ=\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args []string
+		want string
+		code int
+	}{
+		{[]string{"audit", "keygen"}, "usage: iop audit keygen --out FILE", 2},
+		{[]string{"audit", "keygen", "--out", keyFile}, "already exists: a signing key is never overwritten", 1},
+		{append([]string{"audit", "anchor"}, args...), "needs the signing key", 2},
+		{append([]string{"audit", "anchor", "--audit-key-file", bad}, args...), "wrong length: 5 bytes, want 32", 1},
+		{append([]string{"audit", "anchor", "--audit-key-file", filepath.Join(t.TempDir(), "none")}, args...), "reading the audit anchor key", 1},
+		{append([]string{"audit", "verify", "--audit-anchor-log", "anchors.jsonl"}, args...), "--audit-anchor-log needs --audit-public-key", 2},
+		{append([]string{"audit", "verify", "--audit-public-key", "not a key!"}, args...), "--audit-public-key: audit anchor public key: the key is not base64", 2},
+		{append([]string{"audit", "verify", "--audit-key-file", keyFile, "--audit-public-key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}, args...), "not the public key of the signing key", 2},
+		{[]string{"audit", "frobnicate"}, "iop audit keygen --out FILE", 2},
+	}
+	for _, c := range cases {
+		_, _, err := iop(t, "", c.args...)
+		if err == nil || !strings.Contains(err.Error(), c.want) || app.ExitCode(err) != c.code {
+			t.Errorf("iop %v: got %v (exit %d), want %q exit %d", c.args, err, app.ExitCode(err), c.want, c.code)
+		}
+	}
+	// A key file others can read still works, with a warning.
+	if err := os.Chmod(keyFile, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := iop(t, "", append([]string{"audit", "anchor", "--audit-key-file", keyFile}, args...)...)
+	if err != nil || !strings.Contains(errOut, "can be read by other users") || !strings.Contains(out, "Anchored the audit log at record") {
+		t.Fatalf("anchor with a readable key file: %v\n%s\n%s", err, out, errOut)
 	}
 }
 
