@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os/user"
+	"slices"
 	"strings"
 	"time"
 
@@ -197,11 +198,11 @@ func auditVerify(ctx context.Context, args []string, getenv func(string) string,
 	if err != nil {
 		return err
 	}
-	pub, err := verifyKey(key, pubText)
+	pubs, err := verifyKeys(key, pubText)
 	if err != nil {
 		return err
 	}
-	if logPath != "" && pub == nil {
+	if logPath != "" && len(pubs) == 0 {
 		return UsageError{"--audit-anchor-log needs --audit-public-key (or the signing key) to check the anchors in it"}
 	}
 	var logged []audit.Anchor
@@ -220,7 +221,7 @@ func auditVerify(ctx context.Context, args []string, getenv func(string) string,
 		return fmt.Errorf("reading the audit log at %s (is it an OpenIOP database?): %w", db.Where(), err)
 	}
 	var stored []audit.Anchor
-	if pub != nil {
+	if len(pubs) > 0 {
 		if stored, err = db.AuditAnchors(ctx); err != nil {
 			return fmt.Errorf("reading the audit anchors at %s (run iop migrate first if this database predates anchors): %w", db.Where(), err)
 		}
@@ -238,8 +239,8 @@ func auditVerify(ctx context.Context, args []string, getenv func(string) string,
 		}
 	}
 	var rep audit.Report
-	if pub != nil {
-		rep, err = audit.VerifyAnchored(db.AuditRecords(ctx), head, append(stored, logged...), pub, onProgress)
+	if len(pubs) > 0 {
+		rep, err = audit.VerifyAnchoredKeys(db.AuditRecords(ctx), head, append(stored, logged...), pubs, onProgress)
 	} else {
 		rep, err = audit.Verify(db.AuditRecords(ctx), head, onProgress)
 	}
@@ -249,7 +250,7 @@ func auditVerify(ctx context.Context, args []string, getenv func(string) string,
 	if err != nil {
 		return fmt.Errorf("reading the audit log: %w", err)
 	}
-	if pub == nil && len(stored) > 0 {
+	if len(pubs) == 0 && len(stored) > 0 {
 		defer fmt.Fprintln(stdout, anchorsNote(len(stored)))
 	}
 	switch {
@@ -260,7 +261,7 @@ func auditVerify(ctx context.Context, args []string, getenv func(string) string,
 	}
 	fmt.Fprintf(stdout, "The audit log is intact: %s verified in %s (last record %d, hash %s).\n",
 		plural(int(rep.Checked), "record"), time.Since(start).Round(time.Millisecond), head.Seq, head.Hash[:16])
-	if pub == nil {
+	if len(pubs) == 0 {
 		return nil
 	}
 	if rep.Anchors == 0 {
@@ -276,28 +277,32 @@ func auditVerify(ctx context.Context, args []string, getenv func(string) string,
 	return nil
 }
 
-// verifyKey returns the public key anchors are checked with: the one given,
-// or the signing key's. Given both, they must belong together.
-func verifyKey(key config.AuditKey, pubText string) (ed25519.PublicKey, error) {
-	var pub ed25519.PublicKey
-	if pubText != "" {
-		var err error
-		if pub, err = audit.ParsePublicKey(pubText); err != nil {
+// verifyKeys returns the public keys anchors are checked with: those given
+// (comma-separated, for anchors from before a key change) and the signing
+// key's, if it is given.
+func verifyKeys(key config.AuditKey, pubText string) ([]ed25519.PublicKey, error) {
+	var pubs []ed25519.PublicKey
+	for _, text := range strings.Split(pubText, ",") {
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		pub, err := audit.ParsePublicKey(text)
+		if err != nil {
 			return nil, UsageError{"--audit-public-key: " + err.Error()}
 		}
+		pubs = append(pubs, pub)
 	}
-	if !key.Set() {
-		return pub, nil
+	if key.Set() {
+		priv, _, err := loadAnchorKey(key)
+		if err != nil {
+			return nil, err
+		}
+		own, _ := priv.Public().(ed25519.PublicKey)
+		if !slices.ContainsFunc(pubs, func(p ed25519.PublicKey) bool { return p.Equal(own) }) {
+			pubs = append(pubs, own)
+		}
 	}
-	priv, _, err := loadAnchorKey(key)
-	if err != nil {
-		return nil, err
-	}
-	own, _ := priv.Public().(ed25519.PublicKey)
-	if pub != nil && !pub.Equal(own) {
-		return nil, UsageError{"--audit-public-key is not the public key of the signing key given; give one of them"}
-	}
-	return own, nil
+	return pubs, nil
 }
 
 // cliRecord is the audit record of a command-line action: the actor is the

@@ -180,6 +180,18 @@ func ReadAnchorLines(r io.Reader) ([]Anchor, error) {
 // of the chain are left to Verify, which names them precisely.
 func VerifyAnchored(records iter.Seq2[Record, error], head Head, anchors []Anchor, pub ed25519.PublicKey,
 	progress func(checked int64)) (Report, error) {
+	return VerifyAnchoredKeys(records, head, anchors, []ed25519.PublicKey{pub}, progress)
+}
+
+// VerifyAnchoredKeys is VerifyAnchored for anchors signed with any of
+// several keys: after a key change the older anchors need the older public
+// key, and the database holds anchors of both.
+func VerifyAnchoredKeys(records iter.Seq2[Record, error], head Head, anchors []Anchor, pubs []ed25519.PublicKey,
+	progress func(checked int64)) (Report, error) {
+	byKey := "this public key"
+	if len(pubs) > 1 {
+		byKey = "any of the public keys given"
+	}
 	var signed, forged []Anchor
 	type same struct {
 		seq       int64
@@ -193,7 +205,7 @@ func VerifyAnchored(records iter.Seq2[Record, error], head Head, anchors []Ancho
 			continue // the same anchor from the database and the log
 		}
 		seen[k] = true
-		if a.Valid(pub) {
+		if slices.ContainsFunc(pubs, func(pub ed25519.PublicKey) bool { return a.Valid(pub) }) {
 			signed = append(signed, a)
 		} else {
 			forged = append(forged, a)
@@ -288,11 +300,11 @@ func VerifyAnchored(records iter.Seq2[Record, error], head Head, anchors []Ancho
 		rep.FirstBad, rep.Problem = anchRep.FirstBad, anchRep.Problem
 	case rep.FirstBad != 0:
 	case len(forged) > 0 && len(signed) == 0:
-		rep.Problem = fmt.Sprintf("none of the %d anchors is signed by this public key: the key is wrong (anchors made before a key change need the old public key), or the anchors were forged", len(forged))
+		rep.Problem = fmt.Sprintf("none of the %d anchors is signed by %s: the key is wrong (anchors made before a key change need the old public key), or the anchors were forged", len(forged), byKey)
 	case len(forged) > 0:
 		a := forged[0]
-		rep.Problem = fmt.Sprintf("%d of %d anchors are not signed by this public key (the first names record %d, dated %s): they were forged or altered, or signed with another key",
-			len(forged), len(anchors), a.Seq, a.At.UTC().Format(time.RFC3339))
+		rep.Problem = fmt.Sprintf("%d of %d anchors are not signed by %s (the first names record %d, dated %s): they were forged or altered, or signed with another key",
+			len(forged), len(signed)+len(forged), byKey, a.Seq, a.At.UTC().Format(time.RFC3339))
 	}
 	rep.Anchors = matched
 	rep.AnchoredTo = lastGood

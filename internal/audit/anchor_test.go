@@ -201,6 +201,27 @@ func TestVerifyAnchoredForgedAnchor(t *testing.T) {
 	}
 }
 
+// TestVerifyAnchoredAfterAKeyChange: anchors signed before and after a key
+// change verify with both public keys, and not with either alone.
+func TestVerifyAnchoredAfterAKeyChange(t *testing.T) {
+	old, oldPub := key(t, 1)
+	cur, curPub := key(t, 2)
+	recs, head := chain(30)
+	anchors := []audit.Anchor{anchorAt(old, recs, 10), anchorAt(cur, recs, 20)}
+	rep, err := audit.VerifyAnchoredKeys(seq(recs), head, anchors, []ed25519.PublicKey{curPub, oldPub}, nil)
+	if err != nil || !rep.OK() || rep.Anchors != 2 || rep.AnchoredTo != 20 {
+		t.Fatalf("both keys: %+v %v", rep, err)
+	}
+	if rep := verifyAnchored(t, recs, head, anchors, curPub); rep.OK() || !strings.Contains(rep.Problem, "1 of 2 anchors are not signed by this public key") {
+		t.Fatalf("the new key alone: %+v", rep)
+	}
+	_, strangerPub := key(t, 3)
+	rep, _ = audit.VerifyAnchoredKeys(seq(recs), head, anchors, []ed25519.PublicKey{curPub, strangerPub}, nil)
+	if rep.OK() || !strings.Contains(rep.Problem, "not signed by any of the public keys given") {
+		t.Fatalf("the new key and a stranger's: %+v", rep)
+	}
+}
+
 func chainCopy(n int) []audit.Record { recs, _ := chain(n); return recs }
 
 func TestVerifyAnchoredWrongKey(t *testing.T) {

@@ -174,7 +174,7 @@ func (f *FlagSet) AuditAnchorLog(p *string, usage string) {
 // AuditPublicKey defines --audit-public-key, which checks anchors without the
 // signing key.
 func (f *FlagSet) AuditPublicKey(p *string) {
-	f.String(p, "audit-public-key", "", "public key the audit anchors are checked with, as 'iop audit keygen' printed it")
+	f.String(p, "audit-public-key", "", "public key the audit anchors are checked with, as 'iop audit keygen' printed it; after a key change, the new and old keys separated by a comma")
 }
 
 // parsed returns the problems from variables and from the checks run now
