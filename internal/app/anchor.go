@@ -283,8 +283,12 @@ func (a *anchorer) final() {
 // anchorsNote is what verify prints when the database holds anchors that
 // were not checked for want of a key.
 func anchorsNote(n int) string {
+	were := "were"
+	if n == 1 {
+		were = "was"
+	}
 	return fmt.Sprintf("Note: the %s in the database %s not checked. Give --audit-public-key (or the signing key) "+
-		"and --audit-anchor-log to check the log against them.", plural(n, "signed anchor"), map[bool]string{true: "was", false: "were"}[n == 1])
+		"and --audit-anchor-log to check the log against them.", plural(n, "signed anchor"), were)
 }
 
 // anchorSources says where the anchors came from, for verify's summary.
