@@ -80,3 +80,44 @@ func TestTreatmentPlanWrittenAndSigned(t *testing.T) {
 		})
 	}
 }
+
+// TestGroupNoteObjectiveIsReviewEvidence is a facilitator's group note
+// whose section for a client picks an objective of the client's signed
+// plan: the plan's review then shows that section beside the objective.
+func TestGroupNoteObjectiveIsReviewEvidence(t *testing.T) {
+	for _, e := range testutil.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			base := startServer(t, e)
+			ctx := newBrowser(t)
+			signIn(t, ctx, base, "clinician@demo.openiop.org", demo.Password)
+			do(t, ctx, chromedp.Navigate(base+"/notes/pending"), chromedp.WaitVisible(chromedp.CSS("h1")))
+			links := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#main td.primary a')].map(a => a.getAttribute('href')).filter(h => h.startsWith('/program/groups/'))`))
+			clientID := ""
+			for _, l := range links {
+				do(t, ctx, chromedp.Navigate(base+l), chromedp.WaitVisible(chromedp.CSS("h1")))
+				clientID = run(t, ctx, chromedp.Evaluate[string](`(() => { const c = document.querySelector('.objective-pick input[type=checkbox]');
+					if (!c) return ''; c.checked = true; return c.name.replace('objective_', ''); })()`))
+				if clientID != "" {
+					break
+				}
+			}
+			if clientID == "" {
+				t.Fatal("no pending group note has a client with a signed treatment plan")
+			}
+			progress := "Named two triggers and practised urge surfing in group"
+			typeInto(t, ctx, `#participation_`+clientID, "Took part throughout and offered feedback")
+			typeInto(t, ctx, `#progress_`+clientID, progress)
+			noCSPViolations(t, ctx)
+			shot(t, ctx, string(e)+"-group-note-objective")
+			submit(t, ctx, `button[value="draft"]`)
+			mustContain(t, ctx, "Draft saved")
+			if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('.objective-pick input:checked').length`)); n != 1 {
+				t.Fatalf("the saved draft shows %d objectives picked, want 1", n)
+			}
+
+			do(t, ctx, chromedp.Navigate(base+"/clients/"+clientID+"/plans"), chromedp.WaitVisible(chromedp.ID("review-title")))
+			mustContain(t, ctx, "Review progress", progress)
+			shot(t, ctx, string(e)+"-plan-review-evidence")
+		})
+	}
+}
