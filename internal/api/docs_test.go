@@ -51,9 +51,9 @@ func TestAPIDocExamples(t *testing.T) {
 		default:
 			t.Fatalf("example %s %s lacks its JSON blocks", method, path)
 		}
-		// The fixture's ids are new each run: the doc writes them as {series}, {client}, {clinician}, {track}.
+		// The fixture's ids are new each run: the doc writes them as {series}, {client}, {clinician}, {track}, {planned_client}.
 		ids := strings.NewReplacer("{series}", f.series.ID, "{client}", f.client.ID, "{clinician}", f.users[model.RoleClinician].ID,
-			"{track}", f.trackID)
+			"{track}", f.trackID, "{planned_client}", f.plannedClient.ID)
 		path, reqBody = ids.Replace(path), ids.Replace(reqBody)
 		req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(reqBody))
 		if reqBody != "" {

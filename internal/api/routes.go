@@ -18,5 +18,8 @@ func (h *Handler) routes() []route {
 		{Method: "GET", Pattern: "/api/v1/occurrences", Perm: auth.ViewSchedule, Handle: h.occurrenceList},
 		{Method: "POST", Pattern: "/api/v1/enrolments", Perm: auth.ManageSchedule, Handle: h.enrolmentCreate},
 		{Method: "POST", Pattern: "/api/v1/appointments", Perm: auth.ManageSchedule, Handle: h.appointmentCreate},
+
+		// The clinical record: the same permissions and audit as the pages.
+		{Method: "GET", Pattern: "/api/v1/clients/{id}/treatment-plans", Perm: auth.ViewClinical, Handle: h.treatmentPlans},
 	}
 }

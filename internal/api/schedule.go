@@ -10,6 +10,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
 )
@@ -23,6 +24,8 @@ type Store interface {
 	Appointments(ctx context.Context, f store.AppointmentFilter) ([]schedule.Appointment, error)
 	Enrol(ctx context.Context, seriesID, clientID string, rec audit.Record) (string, error)
 	BookAppointment(ctx context.Context, a *schedule.Appointment, loc *time.Location, override bool, rec audit.Record) error
+	TreatmentPlans(ctx context.Context, clientID string) ([]plan.Plan, error)
+	PlanReviews(ctx context.Context, clientID string) ([]plan.Review, error)
 }
 
 // maxRangeDays bounds a calendar query.

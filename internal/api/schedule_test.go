@@ -15,7 +15,9 @@ import (
 	"github.com/openiop/openiop/internal/api"
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
@@ -24,13 +26,15 @@ import (
 // calendarFixture is a center with one track, one Monday group, a client and
 // a token per role.
 type calendarFixture struct {
-	ts      *httptest.Server
-	db      *store.DB
-	tokens  map[model.Role]string
-	users   map[model.Role]model.User
-	client  model.Client
-	series  schedule.Series
-	trackID string
+	ts     *httptest.Server
+	db     *store.DB
+	tokens map[model.Role]string
+	users  map[model.Role]model.User
+	client model.Client
+	// plannedClient is admitted, with a signed treatment plan and a review.
+	plannedClient model.Client
+	series        schedule.Series
+	trackID       string
 }
 
 func rec() audit.Record {
@@ -69,6 +73,22 @@ func newCalendarFixture(t *testing.T, e store.Engine) *calendarFixture {
 	must(db.CreateSeries(ctx, &f.series, rec()))
 	f.client = model.Client{FirstName: "Ana", LastName: "Ruiz", DateOfBirth: model.Date{Year: 1990, Month: 5, Day: 1}}
 	must(db.CreateClient(ctx, &f.client, rec()))
+	f.plannedClient = model.Client{FirstName: "Ben", LastName: "Cole", DateOfBirth: model.Date{Year: 1985, Month: 3, Day: 9}}
+	must(db.CreateClient(ctx, &f.plannedClient, rec()))
+	clinician := f.users[model.RoleClinician]
+	ep, err := db.Admit(ctx, f.plannedClient.ID, care.Admit{ProgramID: prog.ID, Level: model.IntensiveOutpatient,
+		Date: model.Date{Year: 2026, Month: 11, Day: 2}, CounselorID: clinician.ID, Diagnoses: []string{"F10.20"}}, clinician.ID, rec())
+	must(err)
+	signed := time.Date(2026, 11, 6, 22, 0, 0, 0, time.UTC)
+	p := plan.Plan{ID: model.NewID(), ClientID: f.plannedClient.ID, EpisodeID: ep.ID, Version: 1, Date: model.Date{Year: 2026, Month: 11, Day: 6},
+		ClientStatement: "I want to keep my job.", Clinician: plan.Signature{At: signed}, Client: plan.Signature{Name: "Ben Cole", At: signed.Add(2 * time.Minute)},
+		Problems: []plan.Problem{{ID: model.NewID(), Statement: "Daily drinking", Diagnosis: "F10.20", Goal: "Stay sober for my kids",
+			Objectives:    []plan.Objective{{ID: model.NewID(), Text: "Attend 9 hours of groups each week", Target: model.Date{Year: 2026, Month: 12, Day: 4}}},
+			Interventions: []plan.Intervention{{Modality: "cbt", Provider: "Primary counselor", Frequency: "3 groups a week"}}}}}
+	review := plan.Review{ID: model.NewID(), PlanID: p.ID, ClientID: p.ClientID, Date: model.Date{Year: 2026, Month: 12, Day: 4},
+		At: time.Date(2026, 12, 4, 23, 0, 0, 0, time.UTC), Summary: "Attending every group.",
+		Entries: []plan.ReviewEntry{{ObjectiveID: p.Problems[0].Objectives[0].ID, Progress: plan.Met}}}
+	must(db.ImportPlans(ctx, []store.PlanImport{{Plan: p, ClinicianID: clinician.ID, Reviews: []plan.Review{review}}}, rec()))
 	batcher := audit.NewBatcher(db, 16)
 	t.Cleanup(batcher.Close)
 	f.ts = httptest.NewServer(api.NewHandler(api.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: db, Audit: batcher,

@@ -1,0 +1,47 @@
+package api_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/testutil"
+)
+
+func TestTreatmentPlansAPIReadsOnlyThatClientsPlansAndAuditsTheRead(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newCalendarFixture(t, db.Engine)
+		code, out := f.call(t, model.RoleClinician, "GET", "/api/v1/clients/"+f.plannedClient.ID+"/treatment-plans", "")
+		versions, _ := out["versions"].([]any)
+		if code != 200 || len(versions) != 1 {
+			t.Fatalf("the planned client's plans: %d %v", code, out)
+		}
+		// Another client sees none of them.
+		code, out = f.call(t, model.RoleClinician, "GET", "/api/v1/clients/"+f.client.ID+"/treatment-plans", "")
+		if versions, _ := out["versions"].([]any); code != 200 || len(versions) != 0 || out["client_id"] != f.client.ID {
+			t.Fatalf("a client without a plan: %d %v", code, out)
+		}
+		for _, bad := range []string{"not-an-id", "00000000-0000-7000-8000-000000000000"} {
+			if code, _ := f.call(t, model.RoleClinicalDirector, "GET", "/api/v1/clients/"+bad+"/treatment-plans", ""); code != 404 {
+				t.Errorf("client %s: %d, want 404", bad, code)
+			}
+		}
+		if code, _ := f.call(t, model.RoleBiller, "GET", "/api/v1/clients/"+f.plannedClient.ID+"/treatment-plans", ""); code != 403 {
+			t.Errorf("a biller reading plans: %d, want 403", code)
+		}
+		reads := 0
+		for r, err := range f.db.AuditRecords(context.Background()) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Category == "client.plan" && r.Action == audit.ActionRead && r.ClientID == f.plannedClient.ID && r.Outcome == audit.OutcomeSuccess {
+				reads++
+			}
+		}
+		if reads != 1 {
+			t.Errorf("%d audit records of the API read of the plans, want 1", reads)
+		}
+	})
+}
