@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
@@ -87,11 +88,17 @@ func TestAPIDocExamples(t *testing.T) {
 }
 
 // placeholders copies got, putting "<id>" wherever want has "<id>" and got
-// has a string, so that generated ids compare equal.
+// has a string, and "<time>" where got has a time, so that generated ids
+// and times compare equal.
 func placeholders(got, want any) any {
 	switch w := want.(type) {
 	case string:
-		if _, ok := got.(string); ok && w == "<id>" {
+		g, ok := got.(string)
+		if ok && w == "<id>" {
+			return w
+		}
+		// Times the server stamps itself are written "<time>": any RFC 3339 time matches.
+		if _, err := time.Parse(time.RFC3339Nano, g); ok && w == "<time>" && err == nil {
 			return w
 		}
 	case map[string]any:

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/instrument"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/plan"
 )
@@ -93,21 +94,8 @@ func planStatus(p plan.Plan) string {
 // audited as the page view is.
 func (h *Handler) treatmentPlans(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	u := userOf(r)
-	id := r.PathValue("id")
-	notFound := problem{Status: http.StatusNotFound, Title: "Not found", Detail: "There is no client with that id."}
-	if !model.ValidID(id) {
-		return notFound
-	}
-	rec := h.record(r, u)
-	rec.Action, rec.Category, rec.ClientID = audit.ActionRead, "client.plan", id
-	if _, err := h.Store.Client(ctx, id); model.KindOf(err) == model.KindNotFound {
-		rec.Outcome, rec.Detail = audit.OutcomeFailure, "api treatment plans; not found"
-		if err := h.Audit.Record(ctx, rec); err != nil {
-			return err
-		}
-		return notFound
-	} else if err != nil {
+	id, err := h.clinicalRead(r, "client.plan", "api treatment plans")
+	if err != nil {
 		return err
 	}
 	versions, err := h.Store.TreatmentPlans(ctx, id)
@@ -116,10 +104,6 @@ func (h *Handler) treatmentPlans(w http.ResponseWriter, r *http.Request) error {
 	}
 	reviews, err := h.Store.PlanReviews(ctx, id)
 	if err != nil {
-		return err
-	}
-	rec.Detail = "api treatment plans"
-	if err := h.Audit.Record(ctx, rec); err != nil {
 		return err
 	}
 	out := struct {
@@ -154,6 +138,76 @@ func (h *Handler) treatmentPlans(w http.ResponseWriter, r *http.Request) error {
 			pj.Reviews = append(pj.Reviews, rj)
 		}
 		out.Versions = append(out.Versions, pj)
+	}
+	return writeJSON(w, "no-store", out)
+}
+
+// clinicalRead checks the client named in the path and audits the read of
+// their record (category, detail) before anything is sent. An unknown or
+// malformed id is 404 like a missing client, and the failed lookup is
+// audited: a run of them is how probing for records shows up.
+func (h *Handler) clinicalRead(r *http.Request, category, detail string) (string, error) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	notFound := problem{Status: http.StatusNotFound, Title: "Not found", Detail: "There is no client with that id."}
+	if !model.ValidID(id) {
+		return "", notFound
+	}
+	rec := h.record(r, userOf(r))
+	rec.Action, rec.Category, rec.ClientID, rec.Detail = audit.ActionRead, category, id, detail
+	_, err := h.Store.Client(ctx, id)
+	switch {
+	case model.KindOf(err) == model.KindNotFound:
+		rec.Outcome, rec.Detail = audit.OutcomeFailure, detail+"; not found"
+		if err := h.Audit.Record(ctx, rec); err != nil {
+			return "", err
+		}
+		return "", notFound
+	case err != nil:
+		return "", err
+	}
+	return id, h.Audit.Record(ctx, rec)
+}
+
+type measureJSON struct {
+	ID         string            `json:"id"`
+	Instrument string            `json:"instrument"`
+	Title      string            `json:"title"`
+	Date       string            `json:"date"`
+	Total      int               `json:"total"`
+	Max        int               `json:"max"`
+	Band       string            `json:"band"`
+	Flags      []instrument.Flag `json:"flags"`
+	Subscales  map[string]int    `json:"subscales,omitempty"`
+	Answers    map[string]int    `json:"answers"`
+	By         string            `json:"by"`
+	RecordedAt time.Time         `json:"recorded_at"`
+}
+
+// measures answers GET /api/v1/clients/{id}/measures: every instrument the
+// client completed, newest first, with answers and the score as shown in
+// the chart (total, band, flags, subscales). Audited as the chart is.
+func (h *Handler) measures(w http.ResponseWriter, r *http.Request) error {
+	id, err := h.clinicalRead(r, "client.measure", "api measures")
+	if err != nil {
+		return err
+	}
+	list, err := h.Store.Measures(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		ClientID string        `json:"client_id"`
+		Measures []measureJSON `json:"measures"`
+	}{ClientID: id, Measures: []measureJSON{}}
+	for _, m := range list {
+		flags := m.Result.Flags
+		if flags == nil {
+			flags = []instrument.Flag{}
+		}
+		out.Measures = append(out.Measures, measureJSON{ID: m.ID, Instrument: m.Instrument, Title: m.Title(), Date: m.On.String(),
+			Total: m.Result.Total, Max: m.Result.Max, Band: m.Result.Band, Flags: flags, Subscales: m.Result.Subscales,
+			Answers: m.Answers, By: m.ByName, RecordedAt: m.At.UTC()})
 	}
 	return writeJSON(w, "no-store", out)
 }

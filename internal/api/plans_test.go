@@ -10,7 +10,7 @@ import (
 	"github.com/openiop/openiop/internal/testutil"
 )
 
-func TestTreatmentPlansAPIReadsOnlyThatClientsPlansAndAuditsTheRead(t *testing.T) {
+func TestClinicalAPIReadsOnlyThatClientsRecordAndAuditsTheRead(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		f := newCalendarFixture(t, db.Engine)
 		code, out := f.call(t, model.RoleClinician, "GET", "/api/v1/clients/"+f.plannedClient.ID+"/treatment-plans", "")
@@ -31,7 +31,18 @@ func TestTreatmentPlansAPIReadsOnlyThatClientsPlansAndAuditsTheRead(t *testing.T
 		if code, _ := f.call(t, model.RoleBiller, "GET", "/api/v1/clients/"+f.plannedClient.ID+"/treatment-plans", ""); code != 403 {
 			t.Errorf("a biller reading plans: %d, want 403", code)
 		}
-		reads := 0
+		code, out = f.call(t, model.RoleClinician, "GET", "/api/v1/clients/"+f.plannedClient.ID+"/measures", "")
+		if ms, _ := out["measures"].([]any); code != 200 || len(ms) != 1 || ms[0].(map[string]any)["band"] != "moderate" {
+			t.Fatalf("the planned client's measures: %d %v", code, out)
+		}
+		code, out = f.call(t, model.RoleClinician, "GET", "/api/v1/clients/"+f.client.ID+"/measures", "")
+		if ms, _ := out["measures"].([]any); code != 200 || len(ms) != 0 {
+			t.Fatalf("another client's measures: %d %v", code, out)
+		}
+		if code, _ := f.call(t, model.RoleAdmissions, "GET", "/api/v1/clients/"+f.plannedClient.ID+"/measures", ""); code != 403 {
+			t.Errorf("admissions reading measures: %d, want 403", code)
+		}
+		reads, measureReads := 0, 0
 		for r, err := range f.db.AuditRecords(context.Background()) {
 			if err != nil {
 				t.Fatal(err)
@@ -39,6 +50,12 @@ func TestTreatmentPlansAPIReadsOnlyThatClientsPlansAndAuditsTheRead(t *testing.T
 			if r.Category == "client.plan" && r.Action == audit.ActionRead && r.ClientID == f.plannedClient.ID && r.Outcome == audit.OutcomeSuccess {
 				reads++
 			}
+			if r.Category == "client.measure" && r.Action == audit.ActionRead && r.ClientID == f.plannedClient.ID {
+				measureReads++
+			}
+		}
+		if measureReads != 1 {
+			t.Errorf("%d audit records of the API read of the measures, want 1", measureReads)
 		}
 		if reads != 1 {
 			t.Errorf("%d audit records of the API read of the plans, want 1", reads)

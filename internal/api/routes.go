@@ -21,5 +21,6 @@ func (h *Handler) routes() []route {
 
 		// The clinical record: the same permissions and audit as the pages.
 		{Method: "GET", Pattern: "/api/v1/clients/{id}/treatment-plans", Perm: auth.ViewClinical, Handle: h.treatmentPlans},
+		{Method: "GET", Pattern: "/api/v1/clients/{id}/measures", Perm: auth.ViewClinical, Handle: h.measures},
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/schedule"
@@ -26,6 +27,7 @@ type Store interface {
 	BookAppointment(ctx context.Context, a *schedule.Appointment, loc *time.Location, override bool, rec audit.Record) error
 	TreatmentPlans(ctx context.Context, clientID string) ([]plan.Plan, error)
 	PlanReviews(ctx context.Context, clientID string) ([]plan.Review, error)
+	Measures(ctx context.Context, clientID string) ([]care.Measure, error)
 }
 
 // maxRangeDays bounds a calendar query.

@@ -89,6 +89,10 @@ func newCalendarFixture(t *testing.T, e store.Engine) *calendarFixture {
 		At: time.Date(2026, 12, 4, 23, 0, 0, 0, time.UTC), Summary: "Attending every group.",
 		Entries: []plan.ReviewEntry{{ObjectiveID: p.Problems[0].Objectives[0].ID, Progress: plan.Met}}}
 	must(db.ImportPlans(ctx, []store.PlanImport{{Plan: p, ClinicianID: clinician.ID, Reviews: []plan.Review{review}}}, rec()))
+	gad := care.Measure{ID: model.NewID(), ClientID: f.plannedClient.ID, EpisodeID: ep.ID, Instrument: "gad-7", On: model.Date{Year: 2026, Month: 11, Day: 2},
+		Answers: map[string]int{"q1": 2, "q2": 2, "q3": 1, "q4": 1, "q5": 1, "q6": 2, "q7": 1}, ByID: clinician.ID}
+	must(care.Score(&gad, true, gad.On))
+	must(db.ImportClinical(ctx, nil, []care.Measure{gad}, rec()))
 	batcher := audit.NewBatcher(db, 16)
 	t.Cleanup(batcher.Close)
 	f.ts = httptest.NewServer(api.NewHandler(api.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: db, Audit: batcher,
