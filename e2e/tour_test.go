@@ -86,6 +86,8 @@ func TestEveryPageAtDesktopAndPhoneSize(t *testing.T) {
 		{"reviews", "/reviews?all=1", "h1"},
 		{"plan", caseChart + "/plans", "h1"},
 		{"plans-due", "/plans?all=1", "h1"},
+		{"relapse-plan", caseChart + "/relapse-plan", "#crisis-title"},
+		{"relapse-card", caseChart + "/relapse-plan/card", "h1"},
 		{"client-schedule", caseChart + "/schedule", "#hours-title"},
 		{"week", "/schedule", ".week"},
 		{"day", "/schedule?view=day", ".week"},

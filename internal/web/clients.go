@@ -10,6 +10,7 @@ import (
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/plan"
+	"github.com/openiop/openiop/internal/relapse"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/web/form"
 )
@@ -100,6 +101,7 @@ type clientShowData struct {
 	CanAdmit    bool
 	Flash       string
 	Plan        *plan.Plan // the newest version of the treatment plan, if any
+	Relapse     *relapse.Plan
 }
 
 // clientShow shows a client's chart header: who they are, how to reach
@@ -156,6 +158,13 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 		}
 		if len(plans) > 0 {
 			d.Plan = &plans[0]
+		}
+		rpp, err := s.Store.RelapsePlans(r.Context(), c.ID)
+		if err != nil {
+			return err
+		}
+		if len(rpp) > 0 {
+			d.Relapse = &rpp[0]
 		}
 		detail = "with clinical record"
 	}

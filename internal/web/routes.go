@@ -73,6 +73,9 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/clients/{id}/plans/{plid}/reviews", Perm: auth.RecordClinical, Handle: s.planReview},
 		{Method: "GET", Pattern: "/clients/{id}/plans/{plid}/changes", Perm: auth.ViewClinical, Handle: s.planChanges},
 		{Method: "GET", Pattern: "/plans", Perm: auth.ViewClinical, Handle: s.plansDue},
+		{Method: "GET", Pattern: "/clients/{id}/relapse-plan", Perm: auth.ViewClinical, Handle: s.relapsePlan},
+		{Method: "POST", Pattern: "/clients/{id}/relapse-plan", Perm: auth.RecordClinical, Handle: s.relapseSave},
+		{Method: "GET", Pattern: "/clients/{id}/relapse-plan/card", Perm: auth.ViewClinical, Handle: s.relapseCard},
 
 		// A client's schedule: groups, availability, appointments, calendar feed.
 		{Method: "GET", Pattern: "/clients/{id}/schedule", Perm: auth.ViewClientHeader, Handle: s.clientSchedule},

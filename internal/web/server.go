@@ -25,6 +25,7 @@ import (
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notes"
 	"github.com/openiop/openiop/internal/plan"
+	"github.com/openiop/openiop/internal/relapse"
 	"github.com/openiop/openiop/internal/platform/httpx"
 	"github.com/openiop/openiop/internal/platform/metrics"
 	"github.com/openiop/openiop/internal/schedule"
@@ -102,6 +103,8 @@ type Store interface {
 	SetPlanCadence(ctx context.Context, programID string, initialDays, reviewDays int, rec audit.Record) error
 	ObjectiveNotes(ctx context.Context, clientID string) ([]store.ObjectiveNote, error)
 	CurrentObjectives(ctx context.Context, clientID string) ([]plan.ObjectiveRef, error)
+	RelapsePlans(ctx context.Context, clientID string) ([]relapse.Plan, error)
+	SaveRelapsePlan(ctx context.Context, p *relapse.Plan, baseVersion int, authorKind, authorID, authorName string, rec audit.Record) error
 	SetInstrumentEnabled(ctx context.Context, code string, enabled bool, byID string, rec audit.Record) error
 
 	// The public self-assessment and admissions.
