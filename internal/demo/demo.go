@@ -69,6 +69,7 @@ type Store interface {
 	GroupStore
 	ImportActivity(ctx context.Context, a store.Activity, rec audit.Record) error
 	ImportPlans(ctx context.Context, plans []store.PlanImport, rec audit.Record) error
+	ImportRelapsePlans(ctx context.Context, plans []store.RelapseImport, rec audit.Record) error
 }
 
 // Organization is the demo center.
@@ -291,6 +292,13 @@ func Generate(ctx context.Context, db Store, o Options) error {
 		return err
 	}
 	g.objectives = objectives
+	counselorNames := map[string]string{}
+	for _, u := range clinicians {
+		counselorNames[u.ID] = u.Name
+	}
+	if err := db.ImportRelapsePlans(ctx, g.relapsePlans(inCare, inCareOrder, names, counselorNames), rec); err != nil {
+		return err
+	}
 	if o.HistoryDays > 0 {
 		// The demo clinician is behind on group notes, so their notes-to-sign list has work on it.
 		if err := g.activity(ctx, db, series, enrolled, inCare, clinicians[0].ID, rec); err != nil {

@@ -77,3 +77,40 @@ func (db *DB) SaveRelapsePlan(ctx context.Context, p *relapse.Plan, baseVersion 
 		return err
 	}, &rec)
 }
+
+// RelapseImport is a relapse-prevention plan version written as it
+// happened (the demo, or records moved from another system).
+type RelapseImport struct {
+	Plan     relapse.Plan // with Version, AuthorKind, AuthorName and At set
+	AuthorID string
+}
+
+// ImportRelapsePlans writes versions with their own authors and times, in
+// one transaction; each is checked as a save would be.
+func (db *DB) ImportRelapsePlans(ctx context.Context, plans []RelapseImport, rec audit.Record) error {
+	const op = "store.ImportRelapsePlans"
+	var recs []*audit.Record
+	for _, pi := range plans {
+		if err := model.Invalid(op, pi.Plan.Check()); err != nil {
+			return err
+		}
+		r := rec
+		r.Category, r.Action, r.ClientID, r.Detail = "client.relapse_plan", audit.ActionCreate, pi.Plan.ClientID, "relapse-prevention plan imported"
+		recs = append(recs, &r)
+	}
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		for _, pi := range plans {
+			p := pi.Plan
+			content, err := json.Marshal(p)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO relapse_plans (id, client_id, version, content, author_kind, author_id, author_name, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, model.NewID(), p.ClientID, p.Version, string(content), p.AuthorKind, pi.AuthorID,
+				p.AuthorName, p.At.UTC()); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, recs...)
+}

@@ -27,7 +27,7 @@ func TestRelapsePlanWrittenChangedAndVersioned(t *testing.T) {
 			base = strings.TrimSpace(strings.Split(strings.Split(page.Body, `name="base_version" value="`)[1], `"`)[0])
 		}
 		form := url.Values{"base_version": {base}, "trigger0.text": {"Payday Fridays"}, "trigger0.coping": {"Give my card to my sister"},
-			"contact0.name": {"Maria"}, "contact0.relationship": {"sponsor"}, "contact0.phone": {"12"}, "reason0.text": {"My kids"}}
+			"contact0.name": {"Rosalind"}, "contact0.relationship": {"sponsor"}, "contact0.phone": {"12"}, "reason0.text": {"My kids"}}
 		r := e.post(c, path, form)
 		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "at least 7 digits") || !strings.Contains(r.Body, "Payday Fridays") {
 			t.Fatalf("a contact without a usable phone: %d", r.StatusCode)
@@ -44,7 +44,7 @@ func TestRelapsePlanWrittenChangedAndVersioned(t *testing.T) {
 			t.Fatalf("a save from a stale version: %d", r.StatusCode)
 		}
 		page = e.get(c, path)
-		if !strings.Contains(page.Body, "Payday Fridays") || !strings.Contains(page.Body, "<ins>Maria (sponsor), (312) 555-0188</ins>") {
+		if !strings.Contains(page.Body, "Payday Fridays") || !strings.Contains(page.Body, "<ins>Rosalind (sponsor), (312) 555-0188</ins>") {
 			t.Fatalf("the saved version or its changes are missing")
 		}
 		card := e.get(c, path+"/card")
