@@ -250,24 +250,11 @@ func (a *anchorer) anchor(ctx context.Context, when string) error {
 // every anchors the head every interval until ctx ends or the returned stop
 // is called; stop waits for an anchor in progress.
 func (a *anchorer) every(ctx context.Context, interval time.Duration) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := a.anchor(ctx, "interval"); err != nil && ctx.Err() == nil {
-					a.log.Error("anchoring the audit log", "error", err)
-				}
-			}
+	return repeat(ctx, interval, func(ctx context.Context) {
+		if err := a.anchor(ctx, "interval"); err != nil && ctx.Err() == nil {
+			a.log.Error("anchoring the audit log", "error", err)
 		}
-	}()
-	return func() { cancel(); <-done }
+	})
 }
 
 // final anchors the head at a graceful stop, after the last audit records

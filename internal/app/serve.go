@@ -183,22 +183,30 @@ func printDemoLogins(w io.Writer, created bool) {
 // startHousekeeping deletes expired sessions every ten minutes. Every
 // replica may run it; deleting what is already gone does no harm.
 func startHousekeeping(ctx context.Context, db *store.DB, log *slog.Logger, idle time.Duration) func() {
+	return repeat(ctx, 10*time.Minute, func(ctx context.Context) {
+		if n, err := db.PurgeSessions(ctx, time.Now(), idle); err != nil {
+			log.Warn("purging sessions", "error", err)
+		} else if n > 0 {
+			log.Debug("purged sessions", "count", n)
+		}
+	})
+}
+
+// repeat runs fn every interval until ctx ends or the returned stop is
+// called; stop waits for a run in progress to finish.
+func repeat(ctx context.Context, interval time.Duration, fn func(context.Context)) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(10 * time.Minute)
+		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if n, err := db.PurgeSessions(ctx, time.Now(), idle); err != nil {
-					log.Warn("purging sessions", "error", err)
-				} else if n > 0 {
-					log.Debug("purged sessions", "count", n)
-				}
+				fn(ctx)
 			}
 		}
 	}()
