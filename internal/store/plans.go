@@ -66,17 +66,6 @@ func (db *DB) TreatmentPlan(ctx context.Context, clientID, id string) (plan.Plan
 	return p, model.Wrap("store.TreatmentPlan", model.KindInternal, err)
 }
 
-// CurrentPlan returns the latest signed version of a client's plan for an
-// episode, and false if none is signed yet.
-func (db *DB) CurrentPlan(ctx context.Context, clientID, episodeID string) (plan.Plan, bool, error) {
-	p, err := scanPlan(db.queryRow(ctx, planSelect+` WHERE t.client_id = $1 AND t.episode_id = $2 AND t.signed_at IS NOT NULL
-		ORDER BY t.version DESC LIMIT 1`, clientID, episodeID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, false, nil
-	}
-	return p, err == nil, model.Wrap("store.CurrentPlan", model.KindInternal, err)
-}
-
 // StartPlan opens the draft of an open episode's plan: the draft already
 // started if there is one, else a revision of the latest signed version, or
 // an empty first version dated today.
@@ -207,8 +196,10 @@ func (db *DB) SavePlan(ctx context.Context, p *plan.Plan, sign bool, extra []pla
 			return err
 		}
 		now := db.Now()
-		if _, err := tx.ExecContext(ctx, `UPDATE treatment_plans SET plan_date = $1, content = $2, updated_at = $3 WHERE id = $4`,
-			p.Date, string(content), now, p.ID); err != nil {
+		// The signed check above read before the lock was held; the WHERE makes a
+		// concurrent signature win instead of being written over.
+		if err := updateOnce(ctx, tx, errPlanSigned, `UPDATE treatment_plans SET plan_date = $1, content = $2, updated_at = $3
+			WHERE id = $4 AND signed_at IS NULL`, p.Date, string(content), now, p.ID); err != nil {
 			return err
 		}
 		if err := writeObjectives(ctx, tx, *p); err != nil {
@@ -216,9 +207,8 @@ func (db *DB) SavePlan(ctx context.Context, p *plan.Plan, sign bool, extra []pla
 		}
 		if sign {
 			// Whether a supervisor must sign too is the program's rule at the time of signing.
-			_, err := tx.ExecContext(ctx, `UPDATE treatment_plans SET signed_at = $1, signed_by = $2, supervisor_needed = $3 WHERE id = $4`,
-				now, byID, cosign, p.ID)
-			return err
+			return updateOnce(ctx, tx, errPlanSigned, `UPDATE treatment_plans SET signed_at = $1, signed_by = $2, supervisor_needed = $3
+				WHERE id = $4 AND signed_at IS NULL`, now, byID, cosign, p.ID)
 		}
 		return nil
 	}, &rec)
@@ -249,9 +239,9 @@ func (db *DB) SignPlanAsClient(ctx context.Context, clientID, id, typedName, wit
 		case clientSigned.Valid:
 			return model.Errorf(op, model.KindConflict, "the client has already signed this version")
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE treatment_plans SET client_signed_at = $1, client_signature = $2, client_witness_id = $3 WHERE id = $4`,
-			db.Now(), typedName, witnessID, id)
-		return err
+		return updateOnce(ctx, tx, model.Errorf(op, model.KindConflict, "the client has already signed this version"),
+			`UPDATE treatment_plans SET client_signed_at = $1, client_signature = $2, client_witness_id = $3
+			WHERE id = $4 AND client_signed_at IS NULL`, db.Now(), typedName, witnessID, id)
 	}, &rec)
 }
 
@@ -281,9 +271,9 @@ func (db *DB) SignPlanAsSupervisor(ctx context.Context, clientID, id, byID strin
 		case signedBy.String == byID:
 			return model.Invalid(op, map[string]string{"supervisor": "The supervisor must be someone other than the clinician who signed."})
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE treatment_plans SET supervisor_signed_at = $1, supervisor_signed_by = $2 WHERE id = $3`,
+		return updateOnce(ctx, tx, model.Errorf(op, model.KindConflict, "a supervisor has already signed this version"),
+			`UPDATE treatment_plans SET supervisor_signed_at = $1, supervisor_signed_by = $2 WHERE id = $3 AND supervisor_signed_at IS NULL`,
 			db.Now(), byID, id)
-		return err
 	}, &rec)
 }
 
@@ -512,4 +502,19 @@ func keepKnownIDs(p *plan.Plan, stored []plan.Problem) {
 			p.Problems[i].Objectives[j].ID = keep("o", p.Problems[i].Objectives[j].ID)
 		}
 	}
+}
+
+// updateOnce runs an UPDATE that must change exactly one row; when its
+// condition no longer holds (someone got there first), it returns lost.
+func updateOnce(ctx context.Context, tx *sql.Tx, lost error, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return lost
+	}
+	return nil
 }

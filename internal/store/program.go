@@ -196,14 +196,7 @@ func (db *DB) SetAccountability(ctx context.Context, programID string, minWeekly
 // record; a program that does not exist is not found.
 func (db *DB) updateProgram(ctx context.Context, op string, rec audit.Record, query string, args ...any) error {
 	return db.write(ctx, op, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return model.NotFound(op, "program")
-		}
-		return nil
+		return updateOnce(ctx, tx, model.NotFound(op, "program"), query, args...)
 	}, &rec)
 }
 

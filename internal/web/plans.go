@@ -228,19 +228,20 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, status int, 
 	if !model.ValidID(id) {
 		return model.NotFound("web.planShow", "treatment plan")
 	}
-	p, err := s.Store.TreatmentPlan(ctx, c.ID, id)
+	all, err := s.Store.TreatmentPlans(ctx, c.ID)
 	if err != nil {
 		return err
 	}
+	i := slices.IndexFunc(all, func(x plan.Plan) bool { return x.ID == id })
+	if i < 0 {
+		return model.NotFound("web.planShow", "treatment plan")
+	}
+	p := all[i]
 	ep, err := s.Store.Episode(ctx, c.ID, p.EpisodeID)
 	if err != nil {
 		return err
 	}
 	if err := s.auditRead(r, audit.ActionRead, "client.plan", c.ID, "treatment plan version "+p.ID); err != nil {
-		return err
-	}
-	all, err := s.Store.TreatmentPlans(ctx, c.ID)
-	if err != nil {
 		return err
 	}
 	v := s.view(r, "Treatment plan: "+c.DisplayName(), "clients")

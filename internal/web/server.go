@@ -92,7 +92,6 @@ type Store interface {
 	// Treatment plans.
 	TreatmentPlans(ctx context.Context, clientID string) ([]plan.Plan, error)
 	TreatmentPlan(ctx context.Context, clientID, id string) (plan.Plan, error)
-	CurrentPlan(ctx context.Context, clientID, episodeID string) (plan.Plan, bool, error)
 	StartPlan(ctx context.Context, clientID, episodeID string, today model.Date, byID string, rec audit.Record) (plan.Plan, error)
 	SavePlan(ctx context.Context, p *plan.Plan, sign bool, extra []plan.Modality, byID string, rec audit.Record) error
 	SignPlanAsClient(ctx context.Context, clientID, id, typedName, witnessID string, rec audit.Record) error
