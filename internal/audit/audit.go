@@ -32,6 +32,8 @@ const (
 	ActionDenied      = "denied" // a request refused for lack of permission
 	ActionExport      = "export"
 	ActionPrint       = "print"
+	ActionDisclose    = "disclose"  // client data sent outside the program under a consent
+	ActionEmergency   = "emergency" // break-glass access
 )
 
 // Outcomes recorded.

@@ -1,0 +1,141 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/consent"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/testutil"
+)
+
+func signedConsent(clientID string) consent.Consent {
+	return consent.Consent{ClientID: clientID, ClientName: "Ana Ruiz", Discloser: "Harbor Recovery IOP",
+		Recipient: consent.Recipient{Kind: consent.RecipientOrganization, Name: "Riverside Clinic", Detail: "Dr. Lee, 12 Elm St"},
+		Purpose:   consent.PurposeTreatment, Categories: []string{consent.CatEnrollment, consent.CatDischarge},
+		Expiry: consent.ExpiresOnDate, ExpiresOn: model.Date{Year: 2027, Month: 6, Day: 1},
+		SignerName: "Ana Ruiz", SignerAuthority: consent.SignerClient, SignedOn: model.Date{Year: 2026, Month: 11, Day: 2},
+		StatementsGiven: true}
+}
+
+func TestConsentsGateDisclosuresOnBothEngines(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		today := model.Date{Year: 2026, Month: 12, Day: 6}
+		_, _, u := fixture(t, db)
+		c := newClient("Ana", "Ruiz")
+		if err := db.CreateClient(ctx, c, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		other := newClient("Ben", "Ode")
+		if err := db.CreateClient(ctx, other, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+
+		// A consent lacking an element is refused naming it, and nothing is stored.
+		bad := signedConsent(c.ID)
+		bad.Purpose = ""
+		if err := db.SaveConsent(ctx, &bad, today, u.ID, rec(u.ID)); model.FieldsOf(err)["purpose"] == "" {
+			t.Fatalf("a consent without a purpose: %v", err)
+		}
+		if list, _ := db.Consents(ctx, c.ID); len(list) != 0 {
+			t.Fatalf("a refused consent was stored: %+v", list)
+		}
+		ghost := signedConsent(model.NewID())
+		if err := db.SaveConsent(ctx, &ghost, today, u.ID, rec(u.ID)); model.KindOf(err) != model.KindNotFound {
+			t.Fatalf("a consent for no client: %v", err)
+		}
+
+		k := signedConsent(c.ID)
+		if err := db.SaveConsent(ctx, &k, today, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Consent(ctx, c.ID, k.ID)
+		if err != nil || got.Recipient.Name != "Riverside Clinic" || got.Purpose != consent.PurposeTreatment ||
+			len(got.Categories) != 2 || got.ExpiresOn != k.ExpiresOn || got.RecordedByName != u.Name || !got.StatementsGiven {
+			t.Fatalf("stored consent: %+v, %v", got, err)
+		}
+		if _, err := db.Consent(ctx, other.ID, k.ID); model.KindOf(err) != model.KindNotFound {
+			t.Fatalf("another client's consent: %v", err)
+		}
+
+		disclose := func(clientID, recipient string, cats ...string) (consent.Disclosure, error) {
+			d := consent.Disclosure{ClientID: clientID, Channel: consent.ChannelPrint, Description: "discharge packet", ByID: u.ID, ByName: u.Name}
+			_, err := db.Disclose(ctx, &d, consent.Request{Recipient: recipient, Categories: cats}, today, rec(u.ID))
+			return d, err
+		}
+		// Named recipient and covered information: disclosed, with the notice.
+		d, err := disclose(c.ID, "  riverside   clinic ", consent.CatDischarge)
+		if err != nil || d.ConsentID != k.ID || d.Notice != consent.NoticeVersion {
+			t.Fatalf("a covered disclosure: %+v, %v", d, err)
+		}
+		// Information the consent does not name, a recipient it does not
+		// name, and another client's consent: each refused with its reason.
+		if _, err := disclose(c.ID, "Riverside Clinic", consent.CatScreens); model.KindOf(err) != model.KindForbidden || !strings.Contains(err.Error(), "does not cover drug and alcohol test results") {
+			t.Fatalf("uncovered information: %v", err)
+		}
+		if _, err := disclose(c.ID, "Acme Staffing", consent.CatDischarge); model.KindOf(err) != model.KindForbidden || !strings.Contains(err.Error(), "No consent on file names Acme Staffing") {
+			t.Fatalf("an unnamed recipient: %v", err)
+		}
+		if _, err := disclose(other.ID, "Riverside Clinic", consent.CatDischarge); model.KindOf(err) != model.KindForbidden {
+			t.Fatalf("another client's consent lent: %v", err)
+		}
+
+		// Revocation needs a note, is effective at once, and happens once.
+		if err := db.RevokeConsent(ctx, c.ID, k.ID, " ", u.ID, rec(u.ID)); model.FieldsOf(err)["note"] == "" {
+			t.Fatalf("a revocation without a note: %v", err)
+		}
+		if err := db.RevokeConsent(ctx, other.ID, k.ID, "letter", u.ID, rec(u.ID)); model.KindOf(err) != model.KindNotFound {
+			t.Fatalf("revoking through another client: %v", err)
+		}
+		if err := db.RevokeConsent(ctx, c.ID, k.ID, "Signed letter received at the front desk", u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RevokeConsent(ctx, c.ID, k.ID, "again", u.ID, rec(u.ID)); model.KindOf(err) != model.KindConflict {
+			t.Fatalf("revoking twice: %v", err)
+		}
+		if _, err := disclose(c.ID, "Riverside Clinic", consent.CatDischarge); model.KindOf(err) != model.KindForbidden || !strings.Contains(err.Error(), "revoked") {
+			t.Fatalf("a disclosure after revocation: %v", err)
+		}
+		got, _ = db.Consent(ctx, c.ID, k.ID)
+		if got.StateOn(today, consent.Care{}) != consent.StateRevoked || got.RevokedByName != u.Name || got.RevocationNote == "" {
+			t.Fatalf("revoked consent: %+v", got)
+		}
+
+		// The accounting holds the one disclosure made, and cannot be edited.
+		list, err := db.Disclosures(ctx, c.ID)
+		if err != nil || len(list) != 1 || list[0].ID != d.ID || list[0].ConsentID != k.ID || list[0].Categories[0] != consent.CatDischarge {
+			t.Fatalf("accounting: %+v, %v", list, err)
+		}
+		if none, _ := db.Disclosures(ctx, other.ID); len(none) != 0 {
+			t.Fatalf("another client's accounting: %+v", none)
+		}
+		for _, stmt := range []string{`UPDATE disclosures SET recipient = 'someone else'`, `DELETE FROM disclosures`} {
+			if err := db.ExecForTest(ctx, stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Fatalf("%s: %v, want the append-only trigger to refuse", stmt, err)
+			}
+		}
+
+		// Each refusal left a denied disclosure record; the one made left a disclose record.
+		var made, refused int
+		for r, err := range db.AuditRecords(ctx) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Category == "client.disclosure" && r.Action == audit.ActionDisclose {
+				if r.Outcome == audit.OutcomeDenied {
+					refused++
+				} else {
+					made++
+				}
+			}
+		}
+		if made != 1 || refused != 4 {
+			t.Fatalf("audit: %d disclosures, %d refusals; want 1 and 4", made, refused)
+		}
+		verifyChain(t, db)
+	})
+}
