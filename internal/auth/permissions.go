@@ -41,6 +41,8 @@ const (
 	ViewBilling       Permission = "billing.view"       // billable-days export
 	CheckIn           Permission = "attendance.checkin" // check clients in at the front desk; see meetings' check-in codes
 	CoSignNotes       Permission = "notes.cosign"       // co-sign other clinicians' signed notes as their supervisor
+	ManageConsents    Permission = "consents.manage"    // record and revoke Part 2 consents; read the accounting of disclosures
+	DiscloseRecords   Permission = "records.disclose"   // release records outside the program under a consent on file
 )
 
 // rolePermissions is the single source of truth for what each role may do.
@@ -53,16 +55,18 @@ var rolePermissions = map[model.Role][]Permission{
 	model.RoleClinicalDirector: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, ViewAuditLog,
 		ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule,
-		RecordAttendance, ViewBilling, CheckIn, CoSignNotes,
+		RecordAttendance, ViewBilling, CheckIn, CoSignNotes, ManageConsents, DiscloseRecords,
 	},
 	model.RoleClinician: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, EditClient, ViewProgram,
-		ViewClinical, RecordClinical, AdmitClient, ManageSchedule, RecordAttendance, CheckIn,
+		ViewClinical, RecordClinical, AdmitClient, ManageSchedule, RecordAttendance, CheckIn, ManageConsents, DiscloseRecords,
 	},
-	// Admissions staff admit clients at intake; the clinical record itself
-	// (assessments, measures, discharge) is for clinicians.
+	// Admissions staff admit clients at intake and take their consents; the
+	// clinical record itself (assessments, measures, discharge), and so its
+	// release, is for clinicians.
 	model.RoleAdmissions: {
 		ViewSchedule, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, AdmitClient, ManageInquiries, ManageSchedule,
+		ManageConsents,
 	},
 	model.RoleBiller: {
 		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram, ViewBilling,
@@ -92,5 +96,6 @@ func PermissionsOf(r model.Role) []Permission {
 // AllPermissions lists every real permission (not the pseudo-permissions).
 func AllPermissions() []Permission {
 	return []Permission{ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient,
-		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule, RecordAttendance, ViewBilling, CheckIn, CoSignNotes}
+		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule, RecordAttendance, ViewBilling, CheckIn, CoSignNotes,
+		ManageConsents, DiscloseRecords}
 }

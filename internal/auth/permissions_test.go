@@ -102,9 +102,9 @@ func TestRoleMatrix(t *testing.T) {
 	type P = auth.Permission
 	want := map[model.Role][]P{
 		model.RoleAdmin:            {auth.ViewSchedule, auth.ManageUsers, auth.ViewAuditLog, auth.ViewProgram, auth.ManageSettings, auth.ManageInstruments, auth.ManagePrograms},
-		model.RoleClinicalDirector: {auth.ViewSchedule, auth.ViewCaseload, auth.SearchClients, auth.ViewClientHeader, auth.CreateClient, auth.EditClient, auth.ViewProgram, auth.ViewAuditLog, auth.ViewClinical, auth.RecordClinical, auth.AdmitClient, auth.ManageInstruments, auth.ManagePrograms, auth.ManageInquiries, auth.ManageSchedule, auth.RecordAttendance, auth.ViewBilling, auth.CheckIn, auth.CoSignNotes},
-		model.RoleClinician:        {auth.ViewSchedule, auth.ViewCaseload, auth.SearchClients, auth.ViewClientHeader, auth.EditClient, auth.ViewProgram, auth.ViewClinical, auth.RecordClinical, auth.AdmitClient, auth.ManageSchedule, auth.RecordAttendance, auth.CheckIn},
-		model.RoleAdmissions:       {auth.ViewSchedule, auth.SearchClients, auth.ViewClientHeader, auth.CreateClient, auth.EditClient, auth.ViewProgram, auth.AdmitClient, auth.ManageInquiries, auth.ManageSchedule},
+		model.RoleClinicalDirector: {auth.ViewSchedule, auth.ViewCaseload, auth.SearchClients, auth.ViewClientHeader, auth.CreateClient, auth.EditClient, auth.ViewProgram, auth.ViewAuditLog, auth.ViewClinical, auth.RecordClinical, auth.AdmitClient, auth.ManageInstruments, auth.ManagePrograms, auth.ManageInquiries, auth.ManageSchedule, auth.RecordAttendance, auth.ViewBilling, auth.CheckIn, auth.CoSignNotes, auth.ManageConsents, auth.DiscloseRecords},
+		model.RoleClinician:        {auth.ViewSchedule, auth.ViewCaseload, auth.SearchClients, auth.ViewClientHeader, auth.EditClient, auth.ViewProgram, auth.ViewClinical, auth.RecordClinical, auth.AdmitClient, auth.ManageSchedule, auth.RecordAttendance, auth.CheckIn, auth.ManageConsents, auth.DiscloseRecords},
+		model.RoleAdmissions:       {auth.ViewSchedule, auth.SearchClients, auth.ViewClientHeader, auth.CreateClient, auth.EditClient, auth.ViewProgram, auth.AdmitClient, auth.ManageInquiries, auth.ManageSchedule, auth.ManageConsents},
 		model.RoleBiller:           {auth.ViewSchedule, auth.SearchClients, auth.ViewClientHeader, auth.ViewProgram, auth.ViewBilling},
 		model.RoleFrontDesk:        {auth.ViewSchedule, auth.SearchClients, auth.ViewClientHeader, auth.ViewProgram, auth.ManageSchedule, auth.CheckIn},
 	}

@@ -95,6 +95,7 @@ type Disclosure struct {
 	Channel     string
 	Description string
 	Notice      string // NoticeVersion at the time
+	Packet      Packet // what was sent, for printed releases
 	ByID        string
 	ByName      string
 	At          time.Time

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strings"
 
 	"github.com/openiop/openiop/internal/audit"
@@ -171,10 +172,14 @@ func (db *DB) Disclose(ctx context.Context, d *consent.Disclosure, req consent.R
 		}
 		d.ConsentID, d.Purpose = dec.Consent.ID, dec.Consent.PurposeLabel()
 		rec.Detail = "disclosed (" + d.Channel + ") to " + d.Recipient + " under consent " + d.ConsentID + ": " + strings.Join(d.Categories, ",")
+		packet, err := json.Marshal(d.Packet)
+		if err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO disclosures (id, client_id, consent_id, recipient, purpose, categories, channel, description,
-			notice, by_id, by_name, disclosed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			notice, packet, by_id, by_name, disclosed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			d.ID, d.ClientID, d.ConsentID, d.Recipient, d.Purpose, strings.Join(d.Categories, ","), d.Channel, d.Description,
-			d.Notice, d.ByID, d.ByName, d.At)
+			d.Notice, string(packet), d.ByID, d.ByName, d.At)
 		return err
 	}, &rec)
 	if err != nil {
@@ -186,17 +191,34 @@ func (db *DB) Disclose(ctx context.Context, d *consent.Disclosure, req consent.R
 	return dec, nil
 }
 
+const disclosureSelect = `SELECT id, client_id, consent_id, recipient, purpose, categories, channel, description, notice,
+	packet, by_id, by_name, disclosed_at FROM disclosures`
+
+func scanDisclosure(s scanner) (consent.Disclosure, error) {
+	var d consent.Disclosure
+	var cats, packet string
+	err := s.Scan(&d.ID, &d.ClientID, &d.ConsentID, &d.Recipient, &d.Purpose, &cats, &d.Channel, &d.Description, &d.Notice,
+		&packet, &d.ByID, &d.ByName, &d.At)
+	d.Categories = splitList(cats)
+	if err == nil && packet != "" {
+		err = json.Unmarshal([]byte(packet), &d.Packet)
+	}
+	return d, err
+}
+
 // Disclosures is the accounting of a client's disclosures, newest first.
 func (db *DB) Disclosures(ctx context.Context, clientID string) ([]consent.Disclosure, error) {
-	rows, err := db.query(ctx, `SELECT id, client_id, consent_id, recipient, purpose, categories, channel, description, notice,
-		by_id, by_name, disclosed_at FROM disclosures WHERE client_id = $1 ORDER BY disclosed_at DESC, id DESC`, clientID)
-	out, err := collect(rows, err, func(s scanner) (consent.Disclosure, error) {
-		var d consent.Disclosure
-		var cats string
-		err := s.Scan(&d.ID, &d.ClientID, &d.ConsentID, &d.Recipient, &d.Purpose, &cats, &d.Channel, &d.Description, &d.Notice,
-			&d.ByID, &d.ByName, &d.At)
-		d.Categories = splitList(cats)
-		return d, err
-	})
+	rows, err := db.query(ctx, disclosureSelect+` WHERE client_id = $1 ORDER BY disclosed_at DESC, id DESC`, clientID)
+	out, err := collect(rows, err, scanDisclosure)
 	return out, model.Wrap("store.Disclosures", model.KindInternal, err)
+}
+
+// Disclosure is one of a client's disclosures with the packet sent; another
+// client's id is not found.
+func (db *DB) Disclosure(ctx context.Context, clientID, id string) (consent.Disclosure, error) {
+	d, err := scanDisclosure(db.queryRow(ctx, disclosureSelect+` WHERE client_id = $1 AND id = $2`, clientID, id))
+	if err == sql.ErrNoRows {
+		return d, model.NotFound("store.Disclosure", "disclosure")
+	}
+	return d, model.Wrap("store.Disclosure", model.KindInternal, err)
 }

@@ -63,7 +63,8 @@ func TestConsentsGateDisclosuresOnBothEngines(t *testing.T) {
 		}
 
 		disclose := func(clientID, recipient string, cats ...string) (consent.Disclosure, error) {
-			d := consent.Disclosure{ClientID: clientID, Channel: consent.ChannelPrint, Description: "discharge packet", ByID: u.ID, ByName: u.Name}
+			d := consent.Disclosure{ClientID: clientID, Channel: consent.ChannelPrint, Description: "discharge packet", ByID: u.ID, ByName: u.Name,
+				Packet: consent.Packet{Sections: []consent.Section{{Code: consent.CatDischarge, Title: "Discharge", Lines: []string{"Completed the program"}}}}}
 			_, err := db.Disclose(ctx, &d, consent.Request{Recipient: recipient, Categories: cats}, today, rec(u.ID))
 			return d, err
 		}
@@ -109,6 +110,13 @@ func TestConsentsGateDisclosuresOnBothEngines(t *testing.T) {
 		list, err := db.Disclosures(ctx, c.ID)
 		if err != nil || len(list) != 1 || list[0].ID != d.ID || list[0].ConsentID != k.ID || list[0].Categories[0] != consent.CatDischarge {
 			t.Fatalf("accounting: %+v, %v", list, err)
+		}
+		one, err := db.Disclosure(ctx, c.ID, d.ID)
+		if err != nil || len(one.Packet.Sections) != 1 || one.Packet.Sections[0].Lines[0] != "Completed the program" {
+			t.Fatalf("the packet as sent: %+v, %v", one, err)
+		}
+		if _, err := db.Disclosure(ctx, other.ID, d.ID); model.KindOf(err) != model.KindNotFound {
+			t.Fatalf("a disclosure through another client: %v", err)
 		}
 		if none, _ := db.Disclosures(ctx, other.ID); len(none) != 0 {
 			t.Fatalf("another client's accounting: %+v", none)

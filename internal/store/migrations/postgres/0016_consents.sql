@@ -36,6 +36,7 @@ CREATE TABLE disclosures (
     channel       TEXT NOT NULL,
     description   TEXT NOT NULL,
     notice        TEXT NOT NULL,
+    packet        TEXT NOT NULL, -- JSON: the sections as disclosed
     by_id         TEXT NOT NULL,
     by_name       TEXT NOT NULL,
     disclosed_at  TIMESTAMPTZ NOT NULL
