@@ -2,6 +2,7 @@ package consent
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -47,6 +48,12 @@ func (c Consent) Scope() string {
 		c.ClientName, signer, c.SignedOn.Format("January 2, 2006"), c.RecipientLabel(), c.PurposeLabel(),
 		strings.Join(CategoryLabels(c.Categories), "; "), strings.ToLower(c.ExpiryLabel()))
 }
+
+// Covers reports whether the consent names the category code.
+func (c Consent) Covers(code string) bool { return slices.Contains(c.Categories, code) }
+
+// CategoryNames are the labels of the information the consent covers.
+func (c Consent) CategoryNames() []string { return CategoryLabels(c.Categories) }
 
 // RecipientLabel is the recipient with its detail.
 func (c Consent) RecipientLabel() string {

@@ -102,6 +102,11 @@ var reviewed = map[string][]model.Role{
 	"GET /schedule":                                        model.Roles,
 	"GET /reviews":                                         clinical,
 	"GET /plans":                                           clinical,
+	"GET /clients/{id}/consents":                           consentRoles,
+	"POST /clients/{id}/consents":                          consentRoles,
+	"GET /clients/{id}/consents/{cid}":                     consentRoles,
+	"POST /clients/{id}/consents/{cid}/revoke":             consentRoles,
+	"GET /clients/{id}/disclosures":                        consentRoles,
 	"GET /clients/{id}/relapse-plan":                       clinical,
 	"POST /clients/{id}/relapse-plan":                      clinical,
 	"GET /clients/{id}/relapse-plan/card":                  clinical,
@@ -123,6 +128,7 @@ var reviewed = map[string][]model.Role{
 var (
 	clinical     = []model.Role{model.RoleClinicalDirector, model.RoleClinician}
 	inquiryRoles = []model.Role{model.RoleClinicalDirector, model.RoleAdmissions}
+	consentRoles = []model.Role{model.RoleClinicalDirector, model.RoleClinician, model.RoleAdmissions}
 	scheduling   = []model.Role{model.RoleClinicalDirector, model.RoleClinician, model.RoleAdmissions, model.RoleFrontDesk}
 )
 

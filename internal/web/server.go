@@ -21,6 +21,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/care"
+	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notes"
@@ -103,6 +104,12 @@ type Store interface {
 	ObjectiveNotes(ctx context.Context, clientID string) ([]store.ObjectiveNote, error)
 	CurrentObjectives(ctx context.Context, clientID string) ([]plan.ObjectiveRef, error)
 	RelapsePlans(ctx context.Context, clientID string) ([]relapse.Plan, error)
+	Consents(ctx context.Context, clientID string) ([]consent.Consent, error)
+	Consent(ctx context.Context, clientID, id string) (consent.Consent, error)
+	ConsentCare(ctx context.Context, clientID string) (consent.Care, error)
+	SaveConsent(ctx context.Context, c *consent.Consent, today model.Date, byID string, rec audit.Record) error
+	RevokeConsent(ctx context.Context, clientID, id, note, byID string, rec audit.Record) error
+	Disclosures(ctx context.Context, clientID string) ([]consent.Disclosure, error)
 	SaveRelapsePlan(ctx context.Context, p *relapse.Plan, baseVersion int, authorKind, authorID, authorName string, rec audit.Record) error
 	SetInstrumentEnabled(ctx context.Context, code string, enabled bool, byID string, rec audit.Record) error
 

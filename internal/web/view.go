@@ -10,6 +10,7 @@ import (
 
 	"github.com/openiop/openiop/internal/admissions"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/placement"
 	"github.com/openiop/openiop/internal/plan"
@@ -114,7 +115,9 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return d.Format("Jan 2, 2006")
 		},
-		"isoDate": func(d model.Date) string { return d.String() },
+		"isoDate":       func(d model.Date) string { return d.String() },
+		"categoryNames": consent.CategoryLabels,
+		"channelLabel":  consent.ChannelLabel,
 		"telHref": func(phone string) template.URL {
 			digits := strings.Map(func(r rune) rune {
 				if r >= '0' && r <= '9' || r == '+' {
