@@ -70,3 +70,126 @@ func TestConsentRecordedPrintedAndRevoked(t *testing.T) {
 		}
 	})
 }
+
+// recordConsent stores a signed consent for the env's client through the
+// form, as staff would, and returns its id.
+func recordConsent(t *testing.T, e *env, c *http.Client, kind, recipient, purpose string, categories ...string) string {
+	t.Helper()
+	form := url.Values{"recipient_kind": {kind}, "recipient_name": {recipient}, "purpose": {purpose},
+		"categories": categories, "expiry": {"end_of_treatment"},
+		"signer_name": {e.client.FirstName + " " + e.client.LastName}, "signer_authority": {"client"}, "signed_on": {"2026-11-20"},
+		"statements_given": {"yes"}}
+	if r := e.post(c, "/clients/"+e.client.ID+"/consents", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("record consent: %d %s", r.StatusCode, r.Body)
+	}
+	list, err := e.db.Consents(t.Context(), e.client.ID)
+	if err != nil || len(list) == 0 {
+		t.Fatalf("consents: %v", err)
+	}
+	return list[0].ID
+}
+
+func TestReleaseUnderAConsentCarriesTheNoticeAndIsAccounted(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		c := e.signIn(model.RoleClinician)
+		base := "/clients/" + e.client.ID
+		if r := e.get(c, base+"/release"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "No consent is in force") {
+			t.Fatalf("release with no consent: %d", r.StatusCode)
+		}
+		id := recordConsent(t, e, c, "organization", "Riverside Clinic", "treatment", "demographics", "enrollment", "attendance")
+		form := e.get(c, base+"/release?consent="+id)
+		if form.StatusCode != http.StatusOK || !strings.Contains(form.Body, `value="attendance" checked`) || !strings.Contains(form.Body, "not in this consent") {
+			t.Fatalf("release form: %d", form.StatusCode)
+		}
+
+		// Information the consent does not name is refused, and nothing is recorded.
+		head := e.auditHead()
+		r := e.post(c, base+"/release", url.Values{"consent": {id}, "categories": {"enrollment", "drug_screens"}})
+		if r.StatusCode == http.StatusForbidden {
+			if form := e.get(c, base+"/release?consent="+id); !strings.Contains(form.Body, `value="drug_screens" disabled`) {
+				t.Error("the form offers information the consent does not cover")
+			}
+		}
+		if r.StatusCode != http.StatusForbidden || !strings.Contains(r.Body, "does not cover drug and alcohol test results") {
+			t.Fatalf("a category outside the consent: %d", r.StatusCode)
+		}
+		if list, _ := e.db.Disclosures(t.Context(), e.client.ID); len(list) != 0 {
+			t.Fatal("a refused release was recorded")
+		}
+		refused := false
+		for _, a := range e.auditSince(head) {
+			refused = refused || a.Action == "disclose" && a.Outcome == "denied" && a.ClientID == e.client.ID
+		}
+		if !refused {
+			t.Fatal("the refusal left no audit record")
+		}
+		if r := e.post(c, base+"/release", url.Values{"consent": {id}}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Choose the information") {
+			t.Fatalf("no categories: %d", r.StatusCode)
+		}
+
+		r = e.post(c, base+"/release", url.Values{"consent": {id}, "categories": {"demographics", "enrollment"}, "note": {"Faxed to 555-0142"}})
+		if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), base+"/disclosures/") {
+			t.Fatalf("release: %d %s", r.StatusCode, r.Body)
+		}
+		packet := e.get(c, r.Header.Get("Location"))
+		for _, want := range []string{"protected by Federal confidentiality rules (42 CFR part 2)", "Disclosed with the written consent of",
+			"Riverside Clinic", e.client.MRN, "Level of care", "Faxed to 555-0142"} {
+			if !strings.Contains(packet.Body, want) {
+				t.Errorf("the printed release lacks %q", want)
+			}
+		}
+		if strings.Contains(packet.Body, `id="sec-attendance"`) {
+			t.Error("the release carries information that was not chosen")
+		}
+		list, _ := e.db.Disclosures(t.Context(), e.client.ID)
+		if len(list) != 1 || list[0].ConsentID != id || list[0].Channel != "print" || list[0].Notice == "" || len(list[0].Packet.Sections) != 2 {
+			t.Fatalf("accounting: %+v", list)
+		}
+		if acc := e.get(c, base+"/disclosures"); !strings.Contains(acc.Body, "Riverside Clinic") || !strings.Contains(acc.Body, "Printed release") {
+			t.Fatalf("the accounting does not list the release: %s", acc.Body)
+		}
+		if r := e.get(c, "/clients/"+model.NewID()+"/disclosures/"+list[0].ID); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("the release through another client's path: %d", r.StatusCode)
+		}
+		if r := e.get(e.signIn(model.RoleAdmissions), r.Header.Get("Location")); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("admissions reading a released packet: %d", r.StatusCode)
+		}
+
+		// Revoked: a form drawn before the revocation is refused after it.
+		if r := e.post(c, base+"/consents/"+id+"/revoke", url.Values{"note": {"Phone call, confirmed in writing"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("revoke: %d", r.StatusCode)
+		}
+		r = e.post(c, base+"/release", url.Values{"consent": {id}, "categories": {"demographics"}})
+		if r.StatusCode != http.StatusForbidden || !strings.Contains(r.Body, "was revoked") {
+			t.Fatalf("release after revocation: %d", r.StatusCode)
+		}
+		if list, _ := e.db.Disclosures(t.Context(), e.client.ID); len(list) != 1 {
+			t.Fatalf("disclosures after a refused release: %d", len(list))
+		}
+	})
+}
+
+func TestReleaseUnderTheTPOConsentNamesTheRecipient(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		c := e.signIn(model.RoleClinician)
+		base := "/clients/" + e.client.ID
+		id := recordConsent(t, e, c, "class", "", "tpo", "enrollment", "treatment_plan")
+		r := e.post(c, base+"/release", url.Values{"consent": {id}, "categories": {"enrollment"}})
+		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Name the provider") {
+			t.Fatalf("a TPO release without a recipient: %d", r.StatusCode)
+		}
+		r = e.post(c, base+"/release", url.Values{"consent": {id}, "categories": {"enrollment", "treatment_plan"}, "recipient": {"Lakeside Health Plan"}})
+		if r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("release: %d %s", r.StatusCode, r.Body)
+		}
+		list, _ := e.db.Disclosures(t.Context(), e.client.ID)
+		if len(list) != 1 || list[0].Recipient != "Lakeside Health Plan" {
+			t.Fatalf("accounting: %+v", list)
+		}
+		if p := e.get(c, r.Header.Get("Location")); !strings.Contains(p.Body, "Treatment plan and progress") || !strings.Contains(p.Body, "Lakeside Health Plan") {
+			t.Fatal("the printed release lacks its sections or recipient")
+		}
+	})
+}

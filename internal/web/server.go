@@ -110,6 +110,8 @@ type Store interface {
 	SaveConsent(ctx context.Context, c *consent.Consent, today model.Date, byID string, rec audit.Record) error
 	RevokeConsent(ctx context.Context, clientID, id, note, byID string, rec audit.Record) error
 	Disclosures(ctx context.Context, clientID string) ([]consent.Disclosure, error)
+	Disclosure(ctx context.Context, clientID, id string) (consent.Disclosure, error)
+	Disclose(ctx context.Context, d *consent.Disclosure, req consent.Request, today model.Date, rec audit.Record) (consent.Decision, error)
 	SaveRelapsePlan(ctx context.Context, p *relapse.Plan, baseVersion int, authorKind, authorID, authorName string, rec audit.Record) error
 	SetInstrumentEnabled(ctx context.Context, code string, enabled bool, byID string, rec audit.Record) error
 
