@@ -70,6 +70,7 @@ type Store interface {
 	ImportActivity(ctx context.Context, a store.Activity, rec audit.Record) error
 	ImportPlans(ctx context.Context, plans []store.PlanImport, rec audit.Record) error
 	ImportRelapsePlans(ctx context.Context, plans []store.RelapseImport, rec audit.Record) error
+	ImportConsents(ctx context.Context, consents []store.ConsentImport, rec audit.Record) error
 }
 
 // Organization is the demo center.
@@ -297,6 +298,9 @@ func Generate(ctx context.Context, db Store, o Options) error {
 		counselorNames[u.ID] = u.Name
 	}
 	if err := db.ImportRelapsePlans(ctx, g.relapsePlans(inCare, inCareOrder, names, counselorNames), rec); err != nil {
+		return err
+	}
+	if err := db.ImportConsents(ctx, g.consents(inCare, inCareOrder, names, admissionsStaff), rec); err != nil {
 		return err
 	}
 	if o.HistoryDays > 0 {

@@ -100,14 +100,62 @@ func (db *DB) SaveConsent(ctx context.Context, c *consent.Consent, today model.D
 		if !exists {
 			return model.NotFound(op, "client")
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO consents (id, client_id, client_name, discloser, recipient_kind, recipient_name,
-			recipient_detail, purpose, purpose_detail, categories, expiry, expires_on, signer_name, signer_authority, signed_on,
-			statements_given, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-			c.ID, c.ClientID, c.ClientName, c.Discloser, c.Recipient.Kind, c.Recipient.Name, c.Recipient.Detail, string(c.Purpose),
-			c.PurposeDetail, strings.Join(c.Categories, ","), c.Expiry, c.ExpiresOn, c.SignerName, c.SignerAuthority, c.SignedOn,
-			c.StatementsGiven, byID, c.RecordedAt)
-		return err
+		return insertConsent(ctx, tx, c, byID)
 	}, &rec)
+}
+
+func insertConsent(ctx context.Context, tx *sql.Tx, c *consent.Consent, byID string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO consents (id, client_id, client_name, discloser, recipient_kind, recipient_name,
+		recipient_detail, purpose, purpose_detail, categories, expiry, expires_on, signer_name, signer_authority, signed_on,
+		statements_given, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		c.ID, c.ClientID, c.ClientName, c.Discloser, c.Recipient.Kind, c.Recipient.Name, c.Recipient.Detail, string(c.Purpose),
+		c.PurposeDetail, strings.Join(c.Categories, ","), c.Expiry, c.ExpiresOn, c.SignerName, c.SignerAuthority, c.SignedOn,
+		c.StatementsGiven, byID, c.RecordedAt)
+	return err
+}
+
+// ConsentImport is a consent written by the demo generator or a migration
+// from another system: recorded by RecordedBy at Consent.RecordedAt and,
+// when Consent.RevokedAt is set, revoked by RevokedBy.
+type ConsentImport struct {
+	Consent    consent.Consent
+	RecordedBy string
+	RevokedBy  string
+}
+
+// ImportConsents writes consents in one transaction with an audit record
+// each. Every consent is checked as the form checks it, on the day it was
+// recorded.
+func (db *DB) ImportConsents(ctx context.Context, list []ConsentImport, rec audit.Record) error {
+	const op = "store.ImportConsents"
+	var recs []*audit.Record
+	for i := range list {
+		c := &list[i].Consent
+		if err := model.Invalid(op, c.Check(model.DateOf(c.RecordedAt))); err != nil {
+			return err
+		}
+		if c.ID == "" {
+			c.ID = model.NewID()
+		}
+		r := rec
+		r.Category, r.Action, r.ClientID, r.EntityID, r.Detail = "client.consent", audit.ActionCreate, c.ClientID, c.ID, "consent imported"
+		recs = append(recs, &r)
+	}
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		for _, ci := range list {
+			c := ci.Consent
+			if err := insertConsent(ctx, tx, &c, ci.RecordedBy); err != nil {
+				return err
+			}
+			if !c.RevokedAt.IsZero() {
+				if _, err := tx.ExecContext(ctx, `UPDATE consents SET revoked_at = $1, revoked_by = $2, revocation_note = $3 WHERE id = $4`,
+					c.RevokedAt.UTC(), ci.RevokedBy, c.RevocationNote, c.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}, recs...)
 }
 
 // RevokeConsent records a written revocation, effective at once: a

@@ -3,9 +3,12 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
@@ -16,9 +19,11 @@ func TestConsentRecordedPrintedAndRevoked(t *testing.T) {
 		e := newEnv(t, db.Engine)
 		c := e.signIn(model.RoleAdmissions)
 		path := "/clients/" + e.client.ID + "/consents"
-		if page := e.get(c, path); page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "No consents on file") {
+		// The demo client signed the consent for treatment, payment and operations at admission.
+		if page := e.get(c, path); page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "My treating providers, health plans") {
 			t.Fatalf("consents page: %d", page.StatusCode)
 		}
+		before, _ := e.db.Consents(t.Context(), e.client.ID)
 		form := url.Values{"recipient_kind": {"organization"}, "recipient_name": {"Riverside Clinic"}, "recipient_detail": {"Dr. Lee, 12 Elm St"},
 			"categories": {"enrollment", "discharge"}, "expiry": {"date"}, "expires_on": {"2099-06-01"},
 			"signer_name": {e.client.FirstName + " " + e.client.LastName}, "signer_authority": {"client"}, "signed_on": {"2026-01-05"},
@@ -27,18 +32,18 @@ func TestConsentRecordedPrintedAndRevoked(t *testing.T) {
 		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "§2.31(a)(5)") || !strings.Contains(r.Body, "Riverside Clinic") {
 			t.Fatalf("a consent without a purpose: %d", r.StatusCode)
 		}
-		if list, _ := e.db.Consents(t.Context(), e.client.ID); len(list) != 0 {
+		if list, _ := e.db.Consents(t.Context(), e.client.ID); len(list) != len(before) {
 			t.Fatal("a refused consent was stored")
 		}
 		form.Set("purpose", "treatment")
 		if r := e.post(c, path, form); r.StatusCode != http.StatusSeeOther {
 			t.Fatalf("record: %d %s", r.StatusCode, r.Body)
 		}
-		list, _ := e.db.Consents(t.Context(), e.client.ID)
-		if len(list) != 1 || list[0].ClientName != e.client.FirstName+" "+e.client.LastName || list[0].Discloser == "" {
-			t.Fatalf("stored: %+v", list)
+		k := newConsent(t, e, before)
+		if k.Recipient.Name != "Riverside Clinic" || k.ClientName != e.client.FirstName+" "+e.client.LastName || k.Discloser == "" {
+			t.Fatalf("stored: %+v", k)
 		}
-		id := list[0].ID
+		id := k.ID
 		page := e.get(c, path)
 		if !strings.Contains(page.Body, "Riverside Clinic") || !strings.Contains(page.Body, "Discharge summary and aftercare plan") || !strings.Contains(page.Body, "In force") {
 			t.Fatalf("the consent is not listed with its state")
@@ -75,6 +80,7 @@ func TestConsentRecordedPrintedAndRevoked(t *testing.T) {
 // form, as staff would, and returns its id.
 func recordConsent(t *testing.T, e *env, c *http.Client, kind, recipient, purpose string, categories ...string) string {
 	t.Helper()
+	before, _ := e.db.Consents(t.Context(), e.client.ID)
 	form := url.Values{"recipient_kind": {kind}, "recipient_name": {recipient}, "purpose": {purpose},
 		"categories": categories, "expiry": {"end_of_treatment"},
 		"signer_name": {e.client.FirstName + " " + e.client.LastName}, "signer_authority": {"client"}, "signed_on": {"2026-11-20"},
@@ -82,11 +88,26 @@ func recordConsent(t *testing.T, e *env, c *http.Client, kind, recipient, purpos
 	if r := e.post(c, "/clients/"+e.client.ID+"/consents", form); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("record consent: %d %s", r.StatusCode, r.Body)
 	}
+	return newConsent(t, e, before).ID
+}
+
+// newConsent is the env client's one consent that is not among before.
+func newConsent(t *testing.T, e *env, before []consent.Consent) consent.Consent {
+	t.Helper()
 	list, err := e.db.Consents(t.Context(), e.client.ID)
-	if err != nil || len(list) == 0 {
-		t.Fatalf("consents: %v", err)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return list[0].ID
+	var added []consent.Consent
+	for _, k := range list {
+		if !slices.ContainsFunc(before, func(b consent.Consent) bool { return b.ID == k.ID }) {
+			added = append(added, k)
+		}
+	}
+	if len(added) != 1 {
+		t.Fatalf("%d consents added, want 1", len(added))
+	}
+	return added[0]
 }
 
 func TestReleaseUnderAConsentCarriesTheNoticeAndIsAccounted(t *testing.T) {
@@ -94,8 +115,16 @@ func TestReleaseUnderAConsentCarriesTheNoticeAndIsAccounted(t *testing.T) {
 		e := newEnv(t, db.Engine)
 		c := e.signIn(model.RoleClinician)
 		base := "/clients/" + e.client.ID
-		if r := e.get(c, base+"/release"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "No consent is in force") {
+		// A client who has signed nothing: nothing can be released.
+		fresh := model.Client{FirstName: "Noor", LastName: "Haddad", DateOfBirth: model.Date{Year: 1988, Month: 3, Day: 9}, Phone: "(312) 555-0188"}
+		if err := e.db.CreateClient(t.Context(), &fresh, audit.Record{ActorID: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.get(c, "/clients/"+fresh.ID+"/release"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "No consent is in force") {
 			t.Fatalf("release with no consent: %d", r.StatusCode)
+		}
+		if r := e.post(c, "/clients/"+fresh.ID+"/release", url.Values{"consent": {model.NewID()}, "categories": {"enrollment"}}); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("a release under a consent that is not on file: %d", r.StatusCode)
 		}
 		id := recordConsent(t, e, c, "organization", "Riverside Clinic", "treatment", "demographics", "enrollment", "attendance")
 		form := e.get(c, base+"/release?consent="+id)
@@ -175,7 +204,17 @@ func TestReleaseUnderTheTPOConsentNamesTheRecipient(t *testing.T) {
 		e := newEnv(t, db.Engine)
 		c := e.signIn(model.RoleClinician)
 		base := "/clients/" + e.client.ID
-		id := recordConsent(t, e, c, "class", "", "tpo", "enrollment", "treatment_plan")
+		// The demo client's consent for treatment, payment and operations.
+		var id string
+		list, _ := e.db.Consents(t.Context(), e.client.ID)
+		for _, k := range list {
+			if k.Purpose == consent.PurposeTPO {
+				id = k.ID
+			}
+		}
+		if id == "" {
+			t.Fatal("the demo client has no TPO consent")
+		}
 		r := e.post(c, base+"/release", url.Values{"consent": {id}, "categories": {"enrollment"}})
 		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Name the provider") {
 			t.Fatalf("a TPO release without a recipient: %d", r.StatusCode)
@@ -184,9 +223,9 @@ func TestReleaseUnderTheTPOConsentNamesTheRecipient(t *testing.T) {
 		if r.StatusCode != http.StatusSeeOther {
 			t.Fatalf("release: %d %s", r.StatusCode, r.Body)
 		}
-		list, _ := e.db.Disclosures(t.Context(), e.client.ID)
-		if len(list) != 1 || list[0].Recipient != "Lakeside Health Plan" {
-			t.Fatalf("accounting: %+v", list)
+		done, _ := e.db.Disclosures(t.Context(), e.client.ID)
+		if len(done) != 1 || done[0].Recipient != "Lakeside Health Plan" || done[0].ConsentID != id {
+			t.Fatalf("accounting: %+v", done)
 		}
 		if p := e.get(c, r.Header.Get("Location")); !strings.Contains(p.Body, "Treatment plan and progress") || !strings.Contains(p.Body, "Lakeside Health Plan") {
 			t.Fatal("the printed release lacks its sections or recipient")
