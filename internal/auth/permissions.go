@@ -43,7 +43,15 @@ const (
 	CoSignNotes       Permission = "notes.cosign"       // co-sign other clinicians' signed notes as their supervisor
 	ManageConsents    Permission = "consents.manage"    // record and revoke Part 2 consents; read the accounting of disclosures
 	DiscloseRecords   Permission = "records.disclose"   // release records outside the program under a consent on file
+	EmergencyAccess   Permission = "records.emergency"  // open a record outside one's care team, with a reason, for a few hours
+	ManageCareTeams   Permission = "careteams.manage"   // name staff on a client's care team; review uses of emergency access
 )
+
+// CareTeamLimited reports whether the center's care-team rule limits role r
+// to the records of clients they care for. Clinicians are limited; the
+// clinical director oversees every record, and front desk, admissions and
+// billing staff see only their minimum-necessary views of any client.
+func CareTeamLimited(r model.Role) bool { return r == model.RoleClinician }
 
 // rolePermissions is the single source of truth for what each role may do.
 // Administrators run the system and read the audit log; they do not open
@@ -55,11 +63,12 @@ var rolePermissions = map[model.Role][]Permission{
 	model.RoleClinicalDirector: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, ViewAuditLog,
 		ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule,
-		RecordAttendance, ViewBilling, CheckIn, CoSignNotes, ManageConsents, DiscloseRecords,
+		RecordAttendance, ViewBilling, CheckIn, CoSignNotes, ManageConsents, DiscloseRecords, ManageCareTeams,
 	},
 	model.RoleClinician: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, EditClient, ViewProgram,
 		ViewClinical, RecordClinical, AdmitClient, ManageSchedule, RecordAttendance, CheckIn, ManageConsents, DiscloseRecords,
+		EmergencyAccess,
 	},
 	// Admissions staff admit clients at intake and take their consents; the
 	// clinical record itself (assessments, measures, discharge), and so its
@@ -97,5 +106,5 @@ func PermissionsOf(r model.Role) []Permission {
 func AllPermissions() []Permission {
 	return []Permission{ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient,
 		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule, RecordAttendance, ViewBilling, CheckIn, CoSignNotes,
-		ManageConsents, DiscloseRecords}
+		ManageConsents, DiscloseRecords, EmergencyAccess, ManageCareTeams}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/openiop/openiop/internal/audit"
@@ -230,6 +231,10 @@ type ClientQuery struct {
 	Text        string       // words that must each appear in the name, record number, phone, email or date of birth
 	Status      ClientStatus // empty means any
 	CounselorID string       // only clients whose open episode has this primary counselor
+	// CareTeamOf, when set, keeps only clients this user may open under the
+	// center's care-team rule at Now (see CareTeamAccess).
+	CareTeamOf string
+	Now        time.Time
 	Limit       int
 	Offset      int
 }
@@ -261,6 +266,10 @@ func (db *DB) SearchClients(ctx context.Context, q ClientQuery) ([]model.Client,
 		from = caseloadFrom
 		args = append(args, q.CounselorID)
 		where = append(where, fmt.Sprintf(`e.status = 'active' AND e.primary_counselor_id = $%d`, len(args)))
+	}
+	if q.CareTeamOf != "" {
+		args = append(args, q.CareTeamOf, q.Now.UTC())
+		where = append(where, careTeamSQL("c.id", fmt.Sprintf("$%d", len(args)-1), fmt.Sprintf("$%d", len(args))))
 	}
 	cond := ""
 	if len(where) > 0 {

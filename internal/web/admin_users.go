@@ -14,6 +14,7 @@ type userListData struct {
 	Problems map[string]string
 	Notice   string
 	Error    string
+	CareTeam bool // the care-team rule is on
 }
 
 // userList shows staff accounts and the form to add one.
@@ -25,6 +26,12 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
 	case "updated":
 		d.Notice = "The account was updated. Any sessions it had were ended, so the change applies at once."
 	}
+	switch r.URL.Query().Get("care_team") {
+	case "on":
+		d.Notice = "Care-team access is on: clinicians open only their clients' records, or use emergency access."
+	case "off":
+		d.Notice = "Care-team access is off: every clinician can open every client's record."
+	}
 	return s.renderUsers(w, r, http.StatusOK, d)
 }
 
@@ -34,6 +41,9 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	d.Users = users
+	if d.CareTeam, err = s.Store.CareTeamRule(r.Context()); err != nil {
+		return err
+	}
 	v := s.view(r, "Staff accounts", "users")
 	v.Data = d
 	return s.pages.Page(w, status, "users", &v)

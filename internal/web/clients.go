@@ -25,6 +25,8 @@ type clientListData struct {
 	Page    int
 	Pages   int
 	Filters []statusFilter
+	// CareTeamOnly says the list holds only clients the viewer cares for.
+	CareTeamOnly bool
 }
 
 type statusFilter struct {
@@ -59,8 +61,18 @@ func (s *Server) clientList(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	page := max(atoiOr(pageStr, 1), 1)
-	list, total, err := s.Store.SearchClients(r.Context(), store.ClientQuery{
-		Text: text, Status: store.ClientStatus(status), Limit: clientsPerPage, Offset: (page - 1) * clientsPerPage})
+	q := store.ClientQuery{Text: text, Status: store.ClientStatus(status), Limit: clientsPerPage, Offset: (page - 1) * clientsPerPage}
+	u := sessionOf(r).User
+	limited := false
+	if auth.CareTeamLimited(u.Role) {
+		q.CareTeamOf, q.Now = u.ID, s.Now()
+		on, err := s.Store.CareTeamRule(r.Context())
+		if err != nil {
+			return err
+		}
+		limited = on
+	}
+	list, total, err := s.Store.SearchClients(r.Context(), q)
 	if err != nil {
 		return err
 	}
@@ -69,7 +81,7 @@ func (s *Server) clientList(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	d := clientListData{Query: text, Status: status, Clients: list, Total: total, Page: page,
+	d := clientListData{Query: text, Status: status, Clients: list, Total: total, Page: page, CareTeamOnly: limited,
 		Pages: max(1, (total+clientsPerPage-1)/clientsPerPage)}
 	for _, f := range []struct{ v, l string }{{"active", "In treatment"}, {"registered", "Not yet admitted"}, {"discharged", "Discharged"}, {"all", "All"}} {
 		d.Filters = append(d.Filters, statusFilter{Value: f.v, Label: f.l, Current: f.v == status})
@@ -102,6 +114,7 @@ type clientShowData struct {
 	Flash       string
 	Plan        *plan.Plan // the newest version of the treatment plan, if any
 	Relapse     *relapse.Plan
+	Emergency   bool // the viewer reached the record by emergency access
 }
 
 // clientShow shows a client's chart header: who they are, how to reach
@@ -119,6 +132,13 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 	d := clientShowData{Client: c, Age: c.Age(v.Today), Episodes: eps, Clinical: v.Can(string(auth.ViewClinical)),
 		Created: r.URL.Query().Get("created") == "1", Updated: r.URL.Query().Get("updated") == "1"}
 	d.CanAdmit = v.Can(string(auth.AdmitClient))
+	if auth.CareTeamLimited(v.User.Role) {
+		why, err := s.Store.CareTeamAccess(r.Context(), c.ID, v.User.ID, s.Now())
+		if err != nil {
+			return err
+		}
+		d.Emergency = why == store.AccessEmergency
+	}
 	if r.URL.Query().Get("assigned") == "1" {
 		d.Flash = "The instrument was assigned. It will be completed when a result is recorded."
 	}
@@ -191,7 +211,33 @@ func (s *Server) loadClient(r *http.Request) (model.Client, error) {
 			return c, aerr
 		}
 	}
-	return c, err
+	if err != nil {
+		return c, err
+	}
+	// Outside the care team a record reads as missing: the same 404, so
+	// that probing ids tells nothing; the refusal is audited as denied.
+	if sess := sessionOf(r); sess != nil && auth.CareTeamLimited(sess.User.Role) {
+		why, err := s.Store.CareTeamAccess(r.Context(), c.ID, sess.User.ID, s.Now())
+		if err != nil {
+			return model.Client{}, err
+		}
+		if why == "" {
+			rec := s.record(r)
+			rec.Action, rec.Category, rec.ClientID, rec.Outcome, rec.Detail = audit.ActionRead, "client.demographics", c.ID, audit.OutcomeDenied, "outside the care team"
+			if aerr := s.Audit.Record(r.Context(), rec); aerr != nil {
+				return model.Client{}, aerr
+			}
+			return model.Client{}, model.NotFound("web.loadClient", "client")
+		}
+		if why == store.AccessEmergency {
+			rec := s.record(r)
+			rec.Action, rec.Category, rec.ClientID, rec.Detail = audit.ActionEmergency, "client.emergency_access", c.ID, r.Method+" "+r.URL.Path
+			if err := s.Audit.Record(r.Context(), rec); err != nil {
+				return model.Client{}, err
+			}
+		}
+	}
+	return c, nil
 }
 
 type clientFormData struct {

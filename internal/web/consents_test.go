@@ -120,10 +120,11 @@ func TestReleaseUnderAConsentCarriesTheNoticeAndIsAccounted(t *testing.T) {
 		if err := e.db.CreateClient(t.Context(), &fresh, audit.Record{ActorID: "test"}); err != nil {
 			t.Fatal(err)
 		}
-		if r := e.get(c, "/clients/"+fresh.ID+"/release"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "No consent is in force") {
+		director := e.signIn(model.RoleClinicalDirector) // the new client is on nobody's care team yet
+		if r := e.get(director, "/clients/"+fresh.ID+"/release"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "No consent is in force") {
 			t.Fatalf("release with no consent: %d", r.StatusCode)
 		}
-		if r := e.post(c, "/clients/"+fresh.ID+"/release", url.Values{"consent": {model.NewID()}, "categories": {"enrollment"}}); r.StatusCode != http.StatusNotFound {
+		if r := e.post(director, "/clients/"+fresh.ID+"/release", url.Values{"consent": {model.NewID()}, "categories": {"enrollment"}}); r.StatusCode != http.StatusNotFound {
 			t.Fatalf("a release under a consent that is not on file: %d", r.StatusCode)
 		}
 		id := recordConsent(t, e, c, "organization", "Riverside Clinic", "treatment", "demographics", "enrollment", "attendance")

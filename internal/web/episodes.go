@@ -500,6 +500,9 @@ func (s *Server) reviewsDue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if due, err = careTeamOnly(s, r, due, func(d store.DueReview) string { return d.Client.ID }); err != nil {
+		return err
+	}
 	if err := auditShown(s, r, "client.episode", "reviews due", due, func(d store.DueReview) string { return d.Client.ID }); err != nil {
 		return err
 	}

@@ -68,6 +68,7 @@ type sessionRow struct {
 }
 
 type homeData struct {
+	Emergency     []store.EmergencyGrant // uses of emergency access the director has not yet reviewed
 	Today         []sessionRow // tracks meeting today, by start time
 	NextDay       string       // when nothing meets today: the next day something does
 	Census        []programGroup
@@ -190,6 +191,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if v.Can(string(auth.ManageInquiries)) {
 		d.ShowInquiries = true
 		if d.InquiriesOpen, d.InquiriesOverdue, err = s.Store.CountOpenInquiries(ctx, s.Now()); err != nil {
+			return err
+		}
+	}
+	if v.Can(string(auth.ManageCareTeams)) {
+		if d.Emergency, err = s.Store.EmergencyGrants(ctx, s.Now().AddDate(0, 0, -90), true); err != nil {
 			return err
 		}
 	}

@@ -513,6 +513,9 @@ func (s *Server) plansDue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if due, err = careTeamOnly(s, r, due, func(d store.PlanDue) string { return d.Client.ID }); err != nil {
+		return err
+	}
 	if err := auditShown(s, r, "client.plan", "plans due", due, func(d store.PlanDue) string { return d.Client.ID }); err != nil {
 		return err
 	}

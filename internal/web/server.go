@@ -111,6 +111,16 @@ type Store interface {
 	RevokeConsent(ctx context.Context, clientID, id, note, byID string, rec audit.Record) error
 	Disclosures(ctx context.Context, clientID string) ([]consent.Disclosure, error)
 	Disclosure(ctx context.Context, clientID, id string) (consent.Disclosure, error)
+	CareTeamAccess(ctx context.Context, clientID, userID string, now time.Time) (string, error)
+	CareTeamRule(ctx context.Context) (bool, error)
+	CareTeamClients(ctx context.Context, userID string, now time.Time, clientIDs []string) (map[string]bool, error)
+	SetCareTeamRule(ctx context.Context, on bool, rec audit.Record) error
+	CareTeam(ctx context.Context, clientID string) ([]store.CareTeamMember, error)
+	AddToCareTeam(ctx context.Context, clientID, userID, byID string, rec audit.Record) error
+	RemoveFromCareTeam(ctx context.Context, clientID, userID string, rec audit.Record) error
+	GrantEmergencyAccess(ctx context.Context, mrn, userID, reason string, d time.Duration, rec audit.Record) (store.EmergencyGrant, error)
+	EmergencyGrants(ctx context.Context, since time.Time, unreviewedOnly bool) ([]store.EmergencyGrant, error)
+	ReviewEmergencyAccess(ctx context.Context, id, byID string, rec audit.Record) error
 	Disclose(ctx context.Context, d *consent.Disclosure, req consent.Request, today model.Date, rec audit.Record) (consent.Decision, error)
 	SaveRelapsePlan(ctx context.Context, p *relapse.Plan, baseVersion int, authorKind, authorID, authorName string, rec audit.Record) error
 	SetInstrumentEnabled(ctx context.Context, code string, enabled bool, byID string, rec audit.Record) error

@@ -1,0 +1,176 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/testutil"
+)
+
+// outsider is a demo client the demo clinician does not care for.
+func outsider(t *testing.T, e *env) (model.Client, model.User) {
+	t.Helper()
+	u, err := e.db.UserByEmail(t.Context(), "clinician@demo.openiop.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _, err := e.db.SearchClients(t.Context(), store.ClientQuery{Status: store.StatusAny, Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found *model.Client
+	reasons := map[string]int{}
+	for _, c := range all {
+		why, err := e.db.CareTeamAccess(t.Context(), c.ID, u.ID, e.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		reasons[why]++
+		if why == "" && found == nil {
+			found = &c
+		}
+	}
+	// The demo center exercises the ways onto a care team that the schedule implies.
+	for _, why := range []string{store.AccessCounselor, store.AccessFacilitator, store.AccessIntake, ""} {
+		if reasons[why] == 0 {
+			t.Errorf("no demo client is reached by %q: %v", why, reasons)
+		}
+	}
+	if found == nil {
+		t.Fatal("every demo client is on the demo clinician's care team")
+	}
+	return *found, u
+}
+
+func TestCareTeamAccessAndEmergencyAccess(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		other, clinician := outsider(t, e)
+		c := e.signIn(model.RoleClinician)
+		chart := "/clients/" + other.ID
+
+		// Outside the care team the record reads exactly as a missing one.
+		head := e.auditHead()
+		r := e.get(c, chart)
+		missing := e.get(c, "/clients/"+model.NewID())
+		if r.StatusCode != http.StatusNotFound || missing.StatusCode != http.StatusNotFound {
+			t.Fatalf("outside the care team: %d, missing: %d", r.StatusCode, missing.StatusCode)
+		}
+		if strings.Contains(r.Body, other.LastName) || strings.Contains(r.Body, other.MRN) {
+			t.Fatal("the 404 names the client")
+		}
+		for _, sub := range []string{"/consents", "/disclosures", "/relapse-plan", "/release"} {
+			if r := e.get(c, chart+sub); r.StatusCode != http.StatusNotFound {
+				t.Errorf("%s outside the care team: %d", sub, r.StatusCode)
+			}
+		}
+		denied := false
+		for _, a := range e.auditSince(head) {
+			denied = denied || a.ClientID == other.ID && a.Outcome == audit.OutcomeDenied && strings.Contains(a.Detail, "care team")
+		}
+		if !denied {
+			t.Fatal("the refusal was not audited")
+		}
+		list := e.post(c, "/clients/search", url.Values{"q": {other.MRN}, "status": {"all"}})
+		if strings.Contains(list.Body, other.ID) || !strings.Contains(list.Body, "Only clients you care for are listed") {
+			t.Fatalf("the client search lists a client outside the care team: %d mrn=%v note=%v", list.StatusCode, strings.Contains(list.Body, other.MRN), strings.Contains(list.Body, "Only clients you care for"))
+		}
+		if mine := e.get(c, "/clients/"+e.client.ID); mine.StatusCode != http.StatusOK {
+			t.Fatalf("the clinician's own client: %d", mine.StatusCode)
+		}
+		if r := e.get(e.signIn(model.RoleFrontDesk), chart); r.StatusCode != http.StatusOK {
+			t.Fatalf("the front desk's minimum-necessary header: %d", r.StatusCode)
+		}
+
+		// Emergency access: a reason is required, an unknown number is refused, then the record opens, flagged.
+		if r := e.post(c, "/emergency-access", url.Values{"mrn": {other.MRN}, "reason": {"need"}}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Say why") {
+			t.Fatalf("emergency access without a reason: %d", r.StatusCode)
+		}
+		if r := e.post(c, "/emergency-access", url.Values{"mrn": {"C-999999"}, "reason": {"Client in crisis at the front desk"}}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "No client has that record number") {
+			t.Fatalf("emergency access to an unknown number: %d", r.StatusCode)
+		}
+		if r := e.get(c, chart); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("a refused emergency access opened the record: %d", r.StatusCode)
+		}
+		head = e.auditHead()
+		reason := "Client in crisis at the front desk, counselor out sick"
+		r = e.post(c, "/emergency-access", url.Values{"mrn": {other.MRN}, "reason": {reason}})
+		if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), chart) {
+			t.Fatalf("emergency access: %d %s", r.StatusCode, r.Body)
+		}
+		if page := e.get(c, r.Header.Get("Location")); page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "Emergency access.") {
+			t.Fatalf("the chart under emergency access: %d", page.StatusCode)
+		}
+		flagged := 0
+		for _, a := range e.auditSince(head) {
+			if a.Action == audit.ActionEmergency && a.ClientID == other.ID {
+				flagged++
+			}
+		}
+		if flagged < 2 {
+			t.Fatalf("emergency access left %d flagged audit records, want the grant and the page", flagged)
+		}
+
+		// The director sees it on their home page and reviews it once.
+		director := e.signIn(model.RoleClinicalDirector)
+		home := e.get(director, "/home")
+		if !strings.Contains(home.Body, "Emergency access to review") || !strings.Contains(home.Body, reason) {
+			t.Fatal("the director's home page does not show the emergency access")
+		}
+		grants, _ := e.db.EmergencyGrants(t.Context(), e.clock.Now().AddDate(0, 0, -1), true)
+		if len(grants) != 1 || grants[0].UserID != clinician.ID {
+			t.Fatalf("grants: %+v", grants)
+		}
+		if r := e.post(director, "/emergency-access/"+grants[0].ID+"/review", nil); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("review: %d", r.StatusCode)
+		}
+		if r := e.post(director, "/emergency-access/"+grants[0].ID+"/review", nil); r.StatusCode != http.StatusConflict {
+			t.Fatalf("reviewing twice: %d", r.StatusCode)
+		}
+		if home := e.get(director, "/home"); strings.Contains(home.Body, "Emergency access to review") {
+			t.Fatal("a reviewed use is still shown")
+		}
+
+		// Access ends after four hours.
+		e.clock.Advance(4*time.Hour + time.Second)
+		c, director = e.signIn(model.RoleClinician), e.signIn(model.RoleClinicalDirector) // the idle sessions ended too
+		if r := e.get(c, chart); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("emergency access after it ran out: %d", r.StatusCode)
+		}
+
+		// The director names the clinician on the care team, then removes them.
+		if r := e.post(director, chart+"/care-team", url.Values{"user": {clinician.ID}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add to the care team: %d %s", r.StatusCode, r.Body)
+		}
+		if r := e.get(c, chart); r.StatusCode != http.StatusOK {
+			t.Fatalf("on the care team: %d", r.StatusCode)
+		}
+		if r := e.post(director, chart+"/care-team/"+clinician.ID+"/remove", nil); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("remove: %d", r.StatusCode)
+		}
+		if r := e.get(c, chart); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("after removal: %d", r.StatusCode)
+		}
+
+		// With the rule off, every clinician opens every record.
+		admin := e.signIn(model.RoleAdmin)
+		if r := e.post(admin, "/admin/care-team-access", url.Values{"care_team_access": {"off"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("rule off: %d", r.StatusCode)
+		}
+		if r := e.get(c, chart); r.StatusCode != http.StatusOK {
+			t.Fatalf("with the rule off: %d", r.StatusCode)
+		}
+		if r := e.post(admin, "/admin/care-team-access", url.Values{"care_team_access": {"maybe"}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("a bad setting: %d", r.StatusCode)
+		}
+		if on, _ := e.db.CareTeamRule(t.Context()); on {
+			t.Fatal("a bad setting changed the rule")
+		}
+	})
+}
