@@ -235,8 +235,8 @@ type ClientQuery struct {
 	// center's care-team rule at Now (see CareTeamAccess).
 	CareTeamOf string
 	Now        time.Time
-	Limit       int
-	Offset      int
+	Limit      int
+	Offset     int
 }
 
 // likeEscape escapes LIKE wildcards so user text matches literally.

@@ -69,8 +69,8 @@ type sessionRow struct {
 
 type homeData struct {
 	Emergency     []store.EmergencyGrant // uses of emergency access the director has not yet reviewed
-	Today         []sessionRow // tracks meeting today, by start time
-	NextDay       string       // when nothing meets today: the next day something does
+	Today         []sessionRow           // tracks meeting today, by start time
+	NextDay       string                 // when nothing meets today: the next day something does
 	Census        []programGroup
 	Active        int
 	ShowCaseload  bool
