@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
@@ -172,5 +173,44 @@ func TestCareTeamAccessAndEmergencyAccess(t *testing.T) {
 		if on, _ := e.db.CareTeamRule(t.Context()); on {
 			t.Fatal("a bad setting changed the rule")
 		}
+	})
+}
+
+// TestEveryClientRouteHidesRecordsOutsideTheCareTeam walks every route that
+// takes a client id and that a clinician may use, with a client outside the
+// demo clinician's care team: each answers 404, as for a record that does
+// not exist, and reads and writes nothing of the client.
+func TestEveryClientRouteHidesRecordsOutsideTheCareTeam(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		other, _ := outsider(t, e)
+		c := e.signIn(model.RoleClinician)
+		routes, cells, unexpected := 0, 0, 0
+		for _, rt := range e.srv.Routes() {
+			if !strings.HasPrefix(rt.Pattern, "/clients/{id}") || !auth.Can(model.RoleClinician, rt.Perm) {
+				continue
+			}
+			routes++
+			path := strings.NewReplacer("{id}", other.ID).Replace(rt.Pattern)
+			for _, sub := range []string{"{cid}", "{did}", "{plid}", "{eid}", "{aid}", "{mid}", "{apid}", "{nid}", "{asid}", "{uid}"} {
+				path = strings.ReplaceAll(path, sub, model.NewID())
+			}
+			head := e.auditHead()
+			cells++
+			resp := e.request(c, rt.Method, path)
+			if resp.StatusCode != http.StatusNotFound {
+				unexpected++
+				t.Errorf("%s %s outside the care team: %d, want 404", rt.Method, rt.Pattern, resp.StatusCode)
+			}
+			for _, a := range e.auditSince(head) {
+				if a.ClientID == other.ID && a.Outcome == audit.OutcomeSuccess {
+					t.Errorf("%s %s outside the care team left a successful audit record: %+v", rt.Method, rt.Pattern, a)
+				}
+			}
+		}
+		if routes < 20 {
+			t.Fatalf("only %d client routes were walked", routes)
+		}
+		t.Logf("security-careteam: routes=%d cells=%d unexpected_allow=%d", routes, cells, unexpected)
 	})
 }
