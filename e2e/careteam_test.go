@@ -62,6 +62,10 @@ func TestEmergencyAccessReviewedByTheDirector(t *testing.T) {
 			if n := run(t, director, chromedp.Evaluate[int](`[...document.querySelectorAll('td')].filter(td => td.textContent.includes('Client arrived in crisis')).length`)); n != 0 {
 				t.Fatal("the reviewed use is still listed")
 			}
+			do(t, director, chromedp.Navigate(base+"/admin/privacy?mrn="+mrn), chromedp.WaitVisible(chromedp.ID("outside-title")))
+			mustContain(t, director, "Privacy report", "reads from outside the care team", "Client arrived in crisis; their counselor is out today", "Jordan Lee")
+			noCSPViolations(t, director)
+			shot(t, director, string(e)+"-privacy-report")
 		})
 	}
 }

@@ -116,6 +116,7 @@ type AuditFilter struct {
 	ActorID  string
 	ClientID string
 	Action   string
+	Outcome  string
 	UpTo     int64  // only records with seq <= UpTo; 0 means no limit (pins a multi-page export)
 	Sort     string // a column name from AuditSortColumns
 	Desc     bool
@@ -152,6 +153,9 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Record, int
 	}
 	if f.Action != "" {
 		add("action = $%d", f.Action)
+	}
+	if f.Outcome != "" {
+		add("outcome = $%d", f.Outcome)
 	}
 	if f.UpTo > 0 {
 		add("seq <= $%d", f.UpTo)

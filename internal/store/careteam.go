@@ -194,7 +194,7 @@ func (db *DB) GrantEmergencyAccess(ctx context.Context, mrn, userID, reason stri
 		return g, model.Wrap(op, model.KindInternal, err)
 	}
 	rec.Category, rec.Action, rec.ClientID, rec.EntityID = "client.emergency_access", audit.ActionEmergency, g.ClientID, g.ID
-	rec.Detail = "emergency access until " + g.ExpiresAt.UTC().Format(time.RFC3339) + ": " + reason
+	rec.Detail = "emergency access until " + g.ExpiresAt.UTC().Format(time.RFC3339) // the reason stays in emergency_access, out of the PHI-free audit
 	err = db.write(ctx, op, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO emergency_access (id, client_id, user_id, reason, granted_at, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, g.ID, g.ClientID, userID, reason, g.GrantedAt, g.ExpiresAt)

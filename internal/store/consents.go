@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/consent"
@@ -269,4 +270,29 @@ func (db *DB) Disclosure(ctx context.Context, clientID, id string) (consent.Disc
 		return d, model.NotFound("store.Disclosure", "disclosure")
 	}
 	return d, model.Wrap("store.Disclosure", model.KindInternal, err)
+}
+
+// DisclosureRow is a disclosure with the client it was of, for the privacy
+// officer's report.
+type DisclosureRow struct {
+	consent.Disclosure
+	ClientName, MRN string
+}
+
+// DisclosuresBetween lists every client's disclosures in [from, to), newest
+// first.
+func (db *DB) DisclosuresBetween(ctx context.Context, from, to time.Time) ([]DisclosureRow, error) {
+	rows, err := db.query(ctx, `SELECT d.id, d.client_id, d.consent_id, d.recipient, d.purpose, d.categories, d.channel, d.description, d.notice,
+		'', d.by_id, d.by_name, d.disclosed_at, c.first_name || ' ' || c.last_name, c.mrn
+		FROM disclosures d JOIN clients c ON c.id = d.client_id
+		WHERE d.disclosed_at >= $1 AND d.disclosed_at < $2 ORDER BY d.disclosed_at DESC LIMIT 500`, from.UTC(), to.UTC())
+	out, err := collect(rows, err, func(s scanner) (DisclosureRow, error) {
+		var r DisclosureRow
+		var cats, packet string
+		err := s.Scan(&r.ID, &r.ClientID, &r.ConsentID, &r.Recipient, &r.Purpose, &cats, &r.Channel, &r.Description, &r.Notice,
+			&packet, &r.ByID, &r.ByName, &r.At, &r.ClientName, &r.MRN)
+		r.Categories = splitList(cats)
+		return r, err
+	})
+	return out, model.Wrap("store.DisclosuresBetween", model.KindInternal, err)
 }

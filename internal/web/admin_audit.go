@@ -85,7 +85,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	loc := v.Org.Location()
 	d := auditData{Problems: map[string]string{}, Names: map[string]string{},
 		Actions: []string{audit.ActionRead, audit.ActionQuery, audit.ActionCreate, audit.ActionUpdate, audit.ActionDelete,
-			audit.ActionLogin, audit.ActionLoginFailed, audit.ActionLogout, audit.ActionDenied, audit.ActionExport, audit.ActionPrint, audit.ActionDisclose}}
+			audit.ActionLogin, audit.ActionLoginFailed, audit.ActionLogout, audit.ActionDenied, audit.ActionExport, audit.ActionPrint, audit.ActionDisclose, audit.ActionEmergency}}
 	d.F = auditForm{From: q.Get("from"), To: q.Get("to"), Actor: q.Get("actor"), Client: q.Get("client"),
 		Action: q.Get("action"), Sort: q.Get("sort"), Desc: q.Get("dir") == "desc"}
 	if _, ok := store.AuditSortColumns[d.F.Sort]; !ok {

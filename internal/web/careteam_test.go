@@ -214,3 +214,45 @@ func TestEveryClientRouteHidesRecordsOutsideTheCareTeam(t *testing.T) {
 		t.Logf("security-careteam: routes=%d cells=%d unexpected_allow=%d", routes, cells, unexpected)
 	})
 }
+
+func TestPrivacyReportShowsDisclosuresEmergencyAccessRefusalsAndOutsideReads(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		other, _ := outsider(t, e)
+		c := e.signIn(model.RoleClinician)
+		e.get(c, "/clients/"+other.ID) // refused: outside the care team
+		if r := e.post(c, "/emergency-access", url.Values{"mrn": {other.MRN}, "reason": {"Covering the evening group tonight"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("emergency access: %d", r.StatusCode)
+		}
+		e.get(c, "/clients/"+other.ID)
+		e.get(c, "/clients/"+e.client.ID) // the clinician's own client: not an outside read
+
+		for _, role := range []model.Role{model.RoleAdmin, model.RoleClinicalDirector} {
+			report := e.get(e.signIn(role), "/admin/privacy?mrn="+url.QueryEscape(other.MRN))
+			if report.StatusCode != http.StatusOK {
+				t.Fatalf("report as %s: %d", role, report.StatusCode)
+			}
+			for _, want := range []string{"Covering the evening group tonight", "reads of " + other.MRN + " from outside the care team",
+				"emergency access", "outside the care team", "Not yet"} {
+				if !strings.Contains(report.Body, want) {
+					t.Errorf("the report as %s lacks %q", role, want)
+				}
+			}
+			if strings.Contains(report.Body, "<b>0</b><span>reads of") {
+				t.Errorf("the report as %s counts no outside reads", role)
+			}
+		}
+		director := e.signIn(model.RoleClinicalDirector)
+		own := e.get(director, "/admin/privacy?mrn="+url.QueryEscape(e.client.MRN))
+		if !strings.Contains(own.Body, "Nobody outside the care team read this record") {
+			t.Error("the clinician's reads of their own client are listed as outside reads")
+		}
+		if r := e.get(director, "/admin/privacy?mrn=C-999999&from=2026-13-01"); r.StatusCode != http.StatusOK ||
+			!strings.Contains(r.Body, "No client has that record number") || !strings.Contains(r.Body, "Enter a date as YYYY-MM-DD") {
+			t.Fatalf("bad input: %d", r.StatusCode)
+		}
+		if r := e.get(c, "/admin/privacy"); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("a clinician reading the privacy report: %d", r.StatusCode)
+		}
+	})
+}

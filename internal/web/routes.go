@@ -146,6 +146,7 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/admin/users", Perm: auth.ManageUsers, Handle: s.userCreate},
 		{Method: "POST", Pattern: "/admin/users/{id}", Perm: auth.ManageUsers, Handle: s.userUpdate},
 		{Method: "GET", Pattern: "/admin/audit", Perm: auth.ViewAuditLog, Handle: s.auditLog},
+		{Method: "GET", Pattern: "/admin/privacy", Perm: auth.ViewAuditLog, Handle: s.privacyReport},
 		{Method: "GET", Pattern: "/admin/instruments", Perm: auth.ManageInstruments, Handle: s.instrumentList},
 		{Method: "POST", Pattern: "/admin/instruments/{code}", Perm: auth.ManageInstruments, Handle: s.instrumentUpdate},
 

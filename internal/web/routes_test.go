@@ -117,6 +117,7 @@ var reviewed = map[string][]model.Role{
 	"POST /emergency-access":                               {model.RoleClinician},
 	"POST /emergency-access/{gid}/review":                  {model.RoleClinicalDirector},
 	"POST /admin/care-team-access":                         {model.RoleAdmin},
+	"GET /admin/privacy":                                   {model.RoleAdmin, model.RoleClinicalDirector},
 	"GET /clients/{id}/relapse-plan":                       clinical,
 	"POST /clients/{id}/relapse-plan":                      clinical,
 	"GET /clients/{id}/relapse-plan/card":                  clinical,

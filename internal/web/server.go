@@ -111,6 +111,7 @@ type Store interface {
 	RevokeConsent(ctx context.Context, clientID, id, note, byID string, rec audit.Record) error
 	Disclosures(ctx context.Context, clientID string) ([]consent.Disclosure, error)
 	Disclosure(ctx context.Context, clientID, id string) (consent.Disclosure, error)
+	DisclosuresBetween(ctx context.Context, from, to time.Time) ([]store.DisclosureRow, error)
 	CareTeamAccess(ctx context.Context, clientID, userID string, now time.Time) (string, error)
 	CareTeamRule(ctx context.Context) (bool, error)
 	CareTeamClients(ctx context.Context, userID string, now time.Time, clientIDs []string) (map[string]bool, error)
