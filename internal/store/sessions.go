@@ -152,3 +152,45 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// UserSessions lists a person's sessions that have not expired, newest
+// activity first, so they can see where they are signed in.
+func (db *DB) UserSessions(ctx context.Context, userID string, now time.Time) ([]model.Session, error) {
+	rows, err := db.query(ctx, `SELECT token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent
+		FROM sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC`, userID, now.UTC())
+	out, err := collect(rows, err, func(s scanner) (model.Session, error) {
+		var x model.Session
+		return x, s.Scan(&x.TokenHash, &x.UserID, &x.CreatedAt, &x.LastSeenAt, &x.ExpiresAt, &x.IP, &x.UserAgent)
+	})
+	return out, model.Wrap("store.UserSessions", model.KindInternal, err)
+}
+
+// EndSessions ends a person's own sessions: the one named by tokenHash, or
+// when tokenHash is empty every one but keep. Another person's session is
+// not found.
+func (db *DB) EndSessions(ctx context.Context, userID, tokenHash, keep string, rec audit.Record) (int64, error) {
+	const op = "store.EndSessions"
+	var n int64
+	rec.Category, rec.Action = "session", audit.ActionLogout
+	rec.Detail = "signed out elsewhere"
+	err := db.write(ctx, op, func(tx *sql.Tx) error {
+		var res sql.Result
+		var err error
+		if tokenHash != "" {
+			res, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash = $2`, userID, tokenHash)
+		} else {
+			res, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, userID, keep)
+		}
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		if tokenHash != "" && n == 0 {
+			return model.NotFound(op, "session")
+		}
+		return nil
+	}, &rec)
+	return n, err
+}

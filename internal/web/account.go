@@ -14,6 +14,9 @@ type apiTokensData struct {
 	Problems map[string]string
 	HasFeed  bool
 	FeedURL  string // a calendar address just made, shown once
+	Sessions []model.Session
+	Current  string // this browser's session
+	Ended    string
 }
 
 // apiTokens lists the signed-in person's API tokens.
@@ -28,6 +31,16 @@ func (s *Server) renderAPITokens(w http.ResponseWriter, r *http.Request, status 
 	}
 	if d.HasFeed, err = s.Store.HasCalendarToken(r.Context(), store.FeedUser, sessionOf(r).User.ID); err != nil {
 		return err
+	}
+	if d.Sessions, err = s.Store.UserSessions(r.Context(), sessionOf(r).User.ID, s.Now()); err != nil {
+		return err
+	}
+	d.Current = sessionOf(r).TokenHash
+	switch r.URL.Query().Get("ended") {
+	case "one":
+		d.Ended = "That session was ended: the browser using it must sign in again."
+	case "others":
+		d.Ended = "Every other session was ended. Only this browser is still signed in."
 	}
 	v := s.view(r, "API tokens", "")
 	v.Data = d
@@ -78,5 +91,27 @@ func (s *Server) myFeedRevoke(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.Redirect(w, r, "/account/api-tokens", http.StatusSeeOther)
+	return nil
+}
+
+// sessionEnd signs the person out of one of their other browsers or
+// devices; sessionsEndOthers signs them out everywhere but here.
+func (s *Server) sessionEnd(w http.ResponseWriter, r *http.Request) error {
+	hash := r.PathValue("hash")
+	if hash == "" || hash == sessionOf(r).TokenHash {
+		return model.Errorf("web.sessionEnd", model.KindInvalid, "To end this session, sign out.")
+	}
+	if _, err := s.Store.EndSessions(r.Context(), sessionOf(r).User.ID, hash, "", s.record(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/account/api-tokens?ended=one", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) sessionsEndOthers(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.Store.EndSessions(r.Context(), sessionOf(r).User.ID, "", sessionOf(r).TokenHash, s.record(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/account/api-tokens?ended=others", http.StatusSeeOther)
 	return nil
 }

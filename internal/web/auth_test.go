@@ -197,3 +197,59 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 		t.Fatal("a cross-site POST created a client")
 	}
 }
+
+func TestEachPersonListsAndEndsTheirOwnSessions(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		here, there := e.signIn(model.RoleClinician), e.signIn(model.RoleClinician)
+		u, _ := e.db.UserByEmail(t.Context(), "clinician@demo.openiop.org")
+		list, err := e.db.UserSessions(t.Context(), u.ID, e.clock.Now())
+		if err != nil || len(list) != 2 {
+			t.Fatalf("sessions: %d, %v", len(list), err)
+		}
+		page := e.get(here, "/account/api-tokens")
+		if !strings.Contains(page.Body, "Where you are signed in") || strings.Count(page.Body, "this browser") != 1 || !strings.Contains(page.Body, "Sign out everywhere else") {
+			t.Fatal("the account page does not list both sessions, marking this one")
+		}
+		// Another person's session cannot be ended from here.
+		director := e.signIn(model.RoleClinicalDirector)
+		d, _ := e.db.UserByEmail(t.Context(), "director@demo.openiop.org")
+		theirs, _ := e.db.UserSessions(t.Context(), d.ID, e.clock.Now())
+		if r := e.post(here, "/account/sessions/"+theirs[0].TokenHash+"/end", nil); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("ending another person's session: %d", r.StatusCode)
+		}
+		if r := e.get(director, "/home"); r.StatusCode != http.StatusOK {
+			t.Fatalf("the director was signed out: %d", r.StatusCode)
+		}
+		// End the other browser's session.
+		var other string
+		for _, s := range list {
+			if !strings.Contains(page.Body, `action="/account/sessions/`+s.TokenHash+`/end"`) {
+				continue
+			}
+			other = s.TokenHash
+		}
+		if other == "" {
+			t.Fatal("no sign-out button for the other session")
+		}
+		if r := e.post(here, "/account/sessions/"+other+"/end", nil); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("end: %d", r.StatusCode)
+		}
+		if r := e.get(there, "/home"); !isSignInRedirect(r) {
+			t.Fatalf("the ended session still works: %d", r.StatusCode)
+		}
+		if r := e.get(here, "/home"); r.StatusCode != http.StatusOK {
+			t.Fatalf("this session was ended too: %d", r.StatusCode)
+		}
+		third := e.signIn(model.RoleClinician)
+		if r := e.post(here, "/account/sessions/end-others", nil); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("end others: %d", r.StatusCode)
+		}
+		if r := e.get(third, "/home"); !isSignInRedirect(r) {
+			t.Fatal("sign out everywhere else left a session")
+		}
+		if left, _ := e.db.UserSessions(t.Context(), u.ID, e.clock.Now()); len(left) != 1 {
+			t.Fatalf("%d sessions left, want this one", len(left))
+		}
+	})
+}

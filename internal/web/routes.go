@@ -30,6 +30,8 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/account/api-tokens", Perm: auth.SignedIn, Handle: s.apiTokens},
 		{Method: "POST", Pattern: "/account/api-tokens", Perm: auth.SignedIn, Handle: s.apiTokenCreate},
 		{Method: "POST", Pattern: "/account/api-tokens/{hash}/revoke", Perm: auth.SignedIn, Handle: s.apiTokenRevoke},
+		{Method: "POST", Pattern: "/account/sessions/{hash}/end", Perm: auth.SignedIn, Handle: s.sessionEnd},
+		{Method: "POST", Pattern: "/account/sessions/end-others", Perm: auth.SignedIn, Handle: s.sessionsEndOthers},
 		{Method: "POST", Pattern: "/account/calendar", Perm: auth.SignedIn, Handle: s.myFeedCreate},
 		{Method: "POST", Pattern: "/account/calendar/revoke", Perm: auth.SignedIn, Handle: s.myFeedRevoke},
 

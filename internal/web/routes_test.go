@@ -35,6 +35,8 @@ var reviewed = map[string][]model.Role{
 	"GET /account/api-tokens":                model.Roles,
 	"POST /account/api-tokens":               model.Roles,
 	"POST /account/api-tokens/{hash}/revoke": model.Roles,
+	"POST /account/sessions/{hash}/end":      model.Roles,
+	"POST /account/sessions/end-others":      model.Roles,
 	"POST /account/calendar":                 model.Roles,
 	"POST /account/calendar/revoke":          model.Roles,
 	"POST /logout":                           model.Roles,

@@ -56,6 +56,8 @@ type Store interface {
 	Session(ctx context.Context, tokenHash string) (model.Session, error)
 	TouchSession(ctx context.Context, tokenHash string, at time.Time) error
 	DeleteSession(ctx context.Context, tokenHash string, rec *audit.Record) error
+	UserSessions(ctx context.Context, userID string, now time.Time) ([]model.Session, error)
+	EndSessions(ctx context.Context, userID, tokenHash, keep string, rec audit.Record) (int64, error)
 	LoginFailures(ctx context.Context, key string) (int, time.Time, error)
 	RecordLoginFailure(ctx context.Context, keys []store.ThrottleKey, now time.Time, window time.Duration, rec audit.Record) error
 	ClearLoginFailures(ctx context.Context, keys ...string) error
