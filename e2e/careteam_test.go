@@ -53,6 +53,9 @@ func TestEmergencyAccessReviewedByTheDirector(t *testing.T) {
 			mustContain(t, ctx, "Emergency access.", "flagged in the audit log", mrn)
 			noCSPViolations(t, ctx)
 			shot(t, ctx, string(e)+"-emergency-chart")
+			do(t, ctx, chromedp.Navigate(base+"/account/api-tokens"), chromedp.WaitVisible(chromedp.ID("sessions-title")))
+			mustContain(t, ctx, "Where you are signed in", "this browser", "Change your password")
+			shot(t, ctx, string(e)+"-account")
 
 			do(t, director, chromedp.Navigate(base+"/home"), chromedp.WaitVisible(chromedp.ID("emergency-title")))
 			mustContain(t, director, "Emergency access to review", "Client arrived in crisis; their counselor is out today", "Jordan Lee", mrn)

@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/web/form"
@@ -17,6 +19,7 @@ type apiTokensData struct {
 	Sessions []model.Session
 	Current  string // this browser's session
 	Ended    string
+	Password map[string]string // problems with a password change
 }
 
 // apiTokens lists the signed-in person's API tokens.
@@ -113,5 +116,59 @@ func (s *Server) sessionsEndOthers(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	http.Redirect(w, r, "/account/api-tokens?ended=others", http.StatusSeeOther)
+	return nil
+}
+
+// passwordChange sets a new password after checking the current one, and
+// ends every session of the account, this one included: whoever else
+// knew the old password is signed out with it.
+func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) error {
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.passwordChange", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	ctx := r.Context()
+	u := sessionOf(r).User
+	current, next, again := f.Raw("current", auth.MaxPasswordLen*4), f.Raw("new", auth.MaxPasswordLen*4), f.Raw("again", auth.MaxPasswordLen*4)
+	problems := map[string]string{}
+	full, err := s.Store.User(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	ok, _, err := s.Hasher.Verify(ctx, current, full.PasswordHash)
+	if err != nil {
+		return err
+	}
+	switch {
+	case current == "":
+		problems["current"] = "Enter your current password."
+	case !ok:
+		problems["current"] = "That is not your current password."
+		rec := s.record(r)
+		rec.Action, rec.Category, rec.EntityID, rec.Outcome, rec.Detail = audit.ActionUpdate, "user.password", u.ID, audit.OutcomeFailure, "wrong current password"
+		if err := s.Audit.Record(ctx, rec); err != nil {
+			return err
+		}
+	}
+	if why := auth.CheckPassword(next, u.Email, u.Name, s.view(r, "", "").Org.Name); why != "" {
+		problems["new"] = why
+	} else if next != again {
+		problems["again"] = "The two new passwords are not the same."
+	} else if next == current {
+		problems["new"] = "Choose a password different from the current one."
+	}
+	if len(problems) > 0 || !f.OK() {
+		return s.renderAPITokens(w, r, http.StatusUnprocessableEntity, apiTokensData{Password: problems})
+	}
+	hash, err := s.Hasher.Hash(ctx, next)
+	if err != nil {
+		return err
+	}
+	rec := s.record(r)
+	if err := s.Store.SetPasswordHash(ctx, u.ID, hash, true, &rec); err != nil {
+		return err
+	}
+	s.clearSessionCookie(w)
+	http.Redirect(w, r, "/login?password=changed", http.StatusSeeOther)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/demo"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
@@ -250,6 +251,47 @@ func TestEachPersonListsAndEndsTheirOwnSessions(t *testing.T) {
 		}
 		if left, _ := e.db.UserSessions(t.Context(), u.ID, e.clock.Now()); len(left) != 1 {
 			t.Fatalf("%d sessions left, want this one", len(left))
+		}
+	})
+}
+
+func TestPasswordChangeChecksTheCurrentOneAndEndsEverySession(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		here, there := e.signIn(model.RoleClinician), e.signIn(model.RoleClinician)
+		const fresh = "lantern orchard velvet compass"
+		for _, tc := range []struct {
+			form url.Values
+			want string
+		}{
+			{url.Values{"current": {"not it at all, no"}, "new": {fresh}, "again": {fresh}}, "That is not your current password"},
+			{url.Values{"current": {demo.Password}, "new": {"short"}, "again": {"short"}}, "at least 15 characters"},
+			{url.Values{"current": {demo.Password}, "new": {"password12345678"}, "again": {"password12345678"}}, "commonly used"},
+			{url.Values{"current": {demo.Password}, "new": {fresh}, "again": {fresh + "x"}}, "are not the same"},
+		} {
+			r := e.post(here, "/account/password", tc.form)
+			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, tc.want) {
+				t.Errorf("%v: %d, want 422 with %q", tc.form, r.StatusCode, tc.want)
+			}
+		}
+		if r := e.get(there, "/home"); r.StatusCode != http.StatusOK {
+			t.Fatalf("a refused change ended a session: %d", r.StatusCode)
+		}
+		r := e.post(here, "/account/password", url.Values{"current": {demo.Password}, "new": {fresh}, "again": {fresh}})
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/login?password=changed" {
+			t.Fatalf("change: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+		for _, c := range []*http.Client{here, there} {
+			if r := e.get(c, "/home"); !isSignInRedirect(r) {
+				t.Fatalf("a session outlived the password change: %d", r.StatusCode)
+			}
+		}
+		c := e.browser()
+		if r := e.post(c, "/login", url.Values{"email": {"clinician@demo.openiop.org"}, "password": {demo.Password}}); r.StatusCode == http.StatusSeeOther {
+			t.Fatal("the old password still signs in")
+		}
+		if r := e.post(c, "/login", url.Values{"email": {"clinician@demo.openiop.org"}, "password": {fresh}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("the new password: %d", r.StatusCode)
 		}
 	})
 }

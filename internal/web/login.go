@@ -34,8 +34,11 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 		d.Notice = fmt.Sprintf("You were signed out after %s without activity, to protect client privacy. Sign in again to continue.",
 			humanDuration(s.Options.Session.Idle))
 	}
-	if r.URL.Query().Get("signedout") == "1" {
+	switch {
+	case r.URL.Query().Get("signedout") == "1":
 		d.Notice = "You have signed out."
+	case r.URL.Query().Get("password") == "changed":
+		d.Notice = "Your password was changed and you were signed out everywhere. Sign in with the new password."
 	}
 	return s.renderLogin(w, r, http.StatusOK, d)
 }

@@ -32,6 +32,7 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/account/api-tokens/{hash}/revoke", Perm: auth.SignedIn, Handle: s.apiTokenRevoke},
 		{Method: "POST", Pattern: "/account/sessions/{hash}/end", Perm: auth.SignedIn, Handle: s.sessionEnd},
 		{Method: "POST", Pattern: "/account/sessions/end-others", Perm: auth.SignedIn, Handle: s.sessionsEndOthers},
+		{Method: "POST", Pattern: "/account/password", Perm: auth.SignedIn, Handle: s.passwordChange},
 		{Method: "POST", Pattern: "/account/calendar", Perm: auth.SignedIn, Handle: s.myFeedCreate},
 		{Method: "POST", Pattern: "/account/calendar/revoke", Perm: auth.SignedIn, Handle: s.myFeedRevoke},
 

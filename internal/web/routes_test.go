@@ -37,6 +37,7 @@ var reviewed = map[string][]model.Role{
 	"POST /account/api-tokens/{hash}/revoke": model.Roles,
 	"POST /account/sessions/{hash}/end":      model.Roles,
 	"POST /account/sessions/end-others":      model.Roles,
+	"POST /account/password":                 model.Roles,
 	"POST /account/calendar":                 model.Roles,
 	"POST /account/calendar/revoke":          model.Roles,
 	"POST /logout":                           model.Roles,

@@ -141,6 +141,7 @@ func (s *Server) funcs() template.FuncMap {
 			return strconv.FormatFloat(h, 'f', 1, 64)
 		},
 		"problemList": problemList,
+		"browser":     browserLabel,
 		"lines":       func(s string) []string { return strings.Split(s, "\n") },
 		// invalid marks a form control whose field has a problem, pointing
 		// screen readers at the message (id "<name>-error").
@@ -275,4 +276,30 @@ func describe(p auth.Permission) string {
 	default:
 		return string(p)
 	}
+}
+
+// browserLabel names the browser and system of a User-Agent header in a
+// few words ("Chrome on Windows"), for the list of a person's sessions; the
+// header itself is too long to read.
+func browserLabel(ua string) string {
+	if ua == "" {
+		return "Unknown browser"
+	}
+	pick := func(pairs ...string) string {
+		for i := 0; i+1 < len(pairs); i += 2 {
+			if strings.Contains(ua, pairs[i]) {
+				return pairs[i+1]
+			}
+		}
+		return ""
+	}
+	name := pick("Edg/", "Edge", "Firefox/", "Firefox", "HeadlessChrome", "Headless Chrome", "Chrome/", "Chrome", "Safari/", "Safari", "curl/", "curl")
+	system := pick("iPhone", "iPhone", "iPad", "iPad", "Android", "Android", "Windows", "Windows", "Mac OS X", "macOS", "CrOS", "ChromeOS", "Linux", "Linux")
+	switch {
+	case name == "":
+		return "Other browser"
+	case system == "":
+		return name
+	}
+	return name + " on " + system
 }
