@@ -71,6 +71,7 @@ type Store interface {
 	ImportPlans(ctx context.Context, plans []store.PlanImport, rec audit.Record) error
 	ImportRelapsePlans(ctx context.Context, plans []store.RelapseImport, rec audit.Record) error
 	ImportConsents(ctx context.Context, consents []store.ConsentImport, rec audit.Record) error
+	SetMFAExempt(ctx context.Context, userIDs []string, exempt bool) error
 }
 
 // Organization is the demo center.
@@ -172,6 +173,7 @@ func Generate(ctx context.Context, db Store, o Options) error {
 	// about 18.
 	var clinicians []model.User
 	var admissionsStaff string
+	var demoUsers []string // every account made here: all share the demo password
 	for _, l := range Logins {
 		u := model.User{Email: l.Email, Name: l.Name, Role: l.Role, Active: true, PasswordHash: o.PasswordHash}
 		if l.Role == model.RoleClinician {
@@ -183,6 +185,7 @@ func Generate(ctx context.Context, db Store, o Options) error {
 		if err := db.CreateUser(ctx, &u, rec); err != nil {
 			return err
 		}
+		demoUsers = append(demoUsers, u.ID)
 		if l.Role == model.RoleClinician {
 			clinicians = append(clinicians, u)
 		}
@@ -199,7 +202,13 @@ func Generate(ctx context.Context, db Store, o Options) error {
 		if err := db.CreateUser(ctx, &u, rec); err != nil {
 			return err
 		}
+		demoUsers = append(demoUsers, u.ID)
 		clinicians = append(clinicians, u)
+	}
+	// Every demo account shares the published demo password, so two-step
+	// sign-in would protect nothing; they are exempt and say so.
+	if err := db.SetMFAExempt(ctx, demoUsers, true); err != nil {
+		return err
 	}
 
 	// Clients, written in batches of one transaction each.

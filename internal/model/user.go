@@ -59,6 +59,8 @@ type User struct {
 	Active       bool
 	PasswordHash string // argon2id in PHC string form; never leaves internal/auth and store
 	CreatedAt    time.Time
+	MFAEnabled   bool // signs in with a one-time code after the password
+	MFAExempt    bool // need not set up two-step sign-in (the demo accounts)
 }
 
 // Session is a signed-in browser. The token itself is never stored, only its
@@ -73,4 +75,7 @@ type Session struct {
 	UserAgent  string
 
 	User User // joined on lookup
+	// MFARequired is the center's setting at lookup: staff must set up
+	// two-step sign-in before anything else.
+	MFARequired bool
 }

@@ -28,7 +28,7 @@ const (
 // clientCol, for queries that list clients; CareTeamAccess says which part
 // held for one client.
 func careTeamSQL(clientCol, userArg, nowArg string) string {
-	return fmt.Sprintf(`(NOT (SELECT care_team_access FROM organization WHERE id = 1)
+	return fmt.Sprintf(`(NOT COALESCE((SELECT care_team_access FROM organization WHERE id = 1), TRUE)
 		OR NOT EXISTS (SELECT 1 FROM episodes ci WHERE ci.client_id = %[1]s)
 		OR EXISTS (SELECT 1 FROM episodes ce WHERE ce.client_id = %[1]s AND ce.primary_counselor_id = %[2]s)
 		OR EXISTS (SELECT 1 FROM series_enrolments cse JOIN group_series cgs ON cgs.id = cse.series_id
@@ -44,7 +44,7 @@ func careTeamSQL(clientCol, userArg, nowArg string) string {
 // client, or they hold emergency access that has not run out.
 func (db *DB) CareTeamAccess(ctx context.Context, clientID, userID string, now time.Time) (string, error) {
 	var on, intake, counselor, facilitator, appointment, team, emergency bool
-	err := db.queryRow(ctx, `SELECT (SELECT care_team_access FROM organization WHERE id = 1),
+	err := db.queryRow(ctx, `SELECT COALESCE((SELECT care_team_access FROM organization WHERE id = 1), TRUE),
 		NOT EXISTS (SELECT 1 FROM episodes WHERE client_id = $1),
 		EXISTS (SELECT 1 FROM episodes WHERE client_id = $1 AND primary_counselor_id = $2),
 		EXISTS (SELECT 1 FROM series_enrolments e JOIN group_series s ON s.id = e.series_id

@@ -35,10 +35,12 @@ func (db *DB) Session(ctx context.Context, tokenHash string) (model.Session, err
 	var s model.Session
 	var role string
 	err := db.queryRow(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent,
-			u.id, u.email, u.name, u.credentials, u.role, u.active
+			u.id, u.email, u.name, u.credentials, u.role, u.active, u.totp_secret <> '', u.mfa_exempt,
+			COALESCE((SELECT mfa_required FROM organization WHERE id = 1), TRUE)
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, tokenHash).
 		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.IP, &s.UserAgent,
-			&s.User.ID, &s.User.Email, &s.User.Name, &s.User.Credentials, &role, &s.User.Active)
+			&s.User.ID, &s.User.Email, &s.User.Name, &s.User.Credentials, &role, &s.User.Active, &s.User.MFAEnabled, &s.User.MFAExempt,
+			&s.MFARequired)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, model.NotFound("store.Session", "session")
 	}

@@ -10,12 +10,12 @@ import (
 	"github.com/openiop/openiop/internal/model"
 )
 
-const userColumns = `id, email, name, credentials, role, active, password_hash, created_at`
+const userColumns = `id, email, name, credentials, role, active, password_hash, created_at, totp_secret <> '', mfa_exempt`
 
 func scanUser(s scanner) (model.User, error) {
 	var u model.User
 	var role string
-	err := s.Scan(&u.ID, &u.Email, &u.Name, &u.Credentials, &role, &u.Active, &u.PasswordHash, &u.CreatedAt)
+	err := s.Scan(&u.ID, &u.Email, &u.Name, &u.Credentials, &role, &u.Active, &u.PasswordHash, &u.CreatedAt, &u.MFAEnabled, &u.MFAExempt)
 	u.Role = model.Role(role)
 	return u, err
 }

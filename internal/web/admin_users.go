@@ -15,6 +15,7 @@ type userListData struct {
 	Notice   string
 	Error    string
 	CareTeam bool // the care-team rule is on
+	MFA      bool // two-step sign-in is required of staff
 }
 
 // userList shows staff accounts and the form to add one.
@@ -32,6 +33,15 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
 	case "off":
 		d.Notice = "Care-team access is off: every clinician can open every client's record."
 	}
+	switch r.URL.Query().Get("mfa") {
+	case "on":
+		d.Notice = "Two-step sign-in is required: staff without it set it up at their next page."
+	case "off":
+		d.Notice = "Two-step sign-in is no longer required (people who set it up keep using it)."
+	}
+	if r.URL.Query().Get("done") == "mfa-reset" {
+		d.Notice = "Two-step sign-in was reset: that person's sessions ended and they set it up again when they next sign in."
+	}
 	return s.renderUsers(w, r, http.StatusOK, d)
 }
 
@@ -42,6 +52,9 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	}
 	d.Users = users
 	if d.CareTeam, err = s.Store.CareTeamRule(r.Context()); err != nil {
+		return err
+	}
+	if d.MFA, err = s.Store.MFARequired(r.Context()); err != nil {
 		return err
 	}
 	v := s.view(r, "Staff accounts", "users")

@@ -138,20 +138,30 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			_ = s.Store.SetPasswordHash(ctx, user.ID, h, false, nil) // best effort; the old hash still works
 		}
 	}
+	if user.MFAEnabled {
+		return s.startMFAChallenge(w, r, user, d.Next)
+	}
+	return s.startSession(w, r, user, d.Next)
+}
+
+// startSession signs user in: a new session replacing any the browser
+// held, then on to next.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, user model.User, next string) error {
+	now := s.Now()
 	var replaces string
 	if c, err := r.Cookie(s.cookieName()); err == nil && c.Value != "" {
 		replaces = auth.HashToken(c.Value)
 	}
 	token, tokenHash := auth.NewToken()
 	sess := model.Session{TokenHash: tokenHash, UserID: user.ID, CreatedAt: now, LastSeenAt: now,
-		ExpiresAt: now.Add(s.Options.Session.Absolute), IP: ip, UserAgent: r.UserAgent()}
+		ExpiresAt: now.Add(s.Options.Session.Absolute), IP: s.record(r).IP, UserAgent: r.UserAgent()}
 	rec := s.record(r)
 	rec.ActorID, rec.ActorRole, rec.EntityID = user.ID, string(user.Role), user.ID
-	if err := s.Store.CreateSession(ctx, sess, replaces, rec); err != nil {
+	if err := s.Store.CreateSession(r.Context(), sess, replaces, rec); err != nil {
 		return err
 	}
 	s.setSessionCookie(w, token)
-	http.Redirect(w, r, d.Next, http.StatusSeeOther) // #nosec G710 -- safeNext keeps it on this site
+	http.Redirect(w, r, next, http.StatusSeeOther) // #nosec G710 -- safeNext keeps it on this site
 	return nil
 }
 

@@ -11,6 +11,11 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/{$}", Perm: auth.Public, Handle: s.landing},
 		{Method: "GET", Pattern: "/login", Perm: auth.Public, Handle: s.loginPage},
 		{Method: "POST", Pattern: "/login", Perm: auth.Public, Handle: s.login},
+		{Method: "GET", Pattern: "/login/code", Perm: auth.Public, Handle: s.loginCodePage},
+		{Method: "POST", Pattern: "/login/code", Perm: auth.Public, Handle: s.loginCode},
+		{Method: "GET", Pattern: "/account/mfa", Perm: auth.SignedIn, Handle: s.mfaPage},
+		{Method: "POST", Pattern: "/account/mfa", Perm: auth.SignedIn, Handle: s.mfaEnable},
+		{Method: "POST", Pattern: "/account/mfa/recovery-codes", Perm: auth.SignedIn, Handle: s.mfaRecoveryCodes},
 		{Method: "POST", Pattern: "/logout", Perm: auth.SignedIn, Handle: s.logout},
 
 		// The public self-assessment and the consented inquiry it can send.
@@ -90,6 +95,8 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/emergency-access", Perm: auth.EmergencyAccess, Handle: s.emergencyGrant},
 		{Method: "POST", Pattern: "/emergency-access/{gid}/review", Perm: auth.ManageCareTeams, Handle: s.emergencyReview},
 		{Method: "POST", Pattern: "/admin/care-team-access", Perm: auth.ManageSettings, Handle: s.careTeamRule},
+		{Method: "POST", Pattern: "/admin/mfa-required", Perm: auth.ManageSettings, Handle: s.mfaRequired},
+		{Method: "POST", Pattern: "/admin/users/{id}/mfa-reset", Perm: auth.ManageUsers, Handle: s.mfaReset},
 		{Method: "POST", Pattern: "/clients/{id}/release", Perm: auth.DiscloseRecords, Handle: s.releaseCreate},
 		{Method: "GET", Pattern: "/clients/{id}/relapse-plan", Perm: auth.ViewClinical, Handle: s.relapsePlan},
 		{Method: "POST", Pattern: "/clients/{id}/relapse-plan", Perm: auth.RecordClinical, Handle: s.relapseSave},

@@ -57,6 +57,19 @@ type Store interface {
 	TouchSession(ctx context.Context, tokenHash string, at time.Time) error
 	DeleteSession(ctx context.Context, tokenHash string, rec *audit.Record) error
 	UserSessions(ctx context.Context, userID string, now time.Time) ([]model.Session, error)
+	CreateMFAChallenge(ctx context.Context, tokenHash, userID string, expires time.Time) error
+	MFAChallenge(ctx context.Context, tokenHash string, now time.Time) (string, error)
+	DeleteMFAChallenge(ctx context.Context, tokenHash string) error
+	TOTPSecrets(ctx context.Context, userID string) (secret, pending string, err error)
+	SetPendingTOTP(ctx context.Context, userID, secret string) error
+	EnableTOTP(ctx context.Context, userID, pending string, step int64, codeHashes []string, rec audit.Record) error
+	AcceptTOTPStep(ctx context.Context, userID string, step int64) (bool, error)
+	UseRecoveryCode(ctx context.Context, userID, codeHash string) (bool, error)
+	NewRecoveryCodes(ctx context.Context, userID string, codeHashes []string, rec audit.Record) error
+	UnusedRecoveryCodes(ctx context.Context, userID string) (int, error)
+	ResetMFA(ctx context.Context, userID string, rec audit.Record) error
+	MFARequired(ctx context.Context) (bool, error)
+	SetMFARequired(ctx context.Context, on bool, rec audit.Record) error
 	EndSessions(ctx context.Context, userID, tokenHash, keep string, rec audit.Record) (int64, error)
 	LoginFailures(ctx context.Context, key string) (int, time.Time, error)
 	RecordLoginFailure(ctx context.Context, keys []store.ThrottleKey, now time.Time, window time.Duration, rec audit.Record) error
@@ -398,6 +411,15 @@ func (s *Server) guard(rt route) http.Handler {
 				}
 				if !auth.Can(sess.User.Role, rt.Perm) {
 					s.deny(w, r, rt)
+					return
+				}
+				if needsMFASetup(sess) && !mfaSetupRoute(rt) {
+					if r.Header.Get("HX-Request") == "true" {
+						w.Header().Set("HX-Redirect", "/account/mfa")
+						w.WriteHeader(http.StatusUnauthorized)
+						return
+					}
+					http.Redirect(w, r, "/account/mfa", http.StatusSeeOther)
 					return
 				}
 			}
