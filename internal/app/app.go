@@ -49,6 +49,9 @@ Commands:
                 --audit-public-key, that it matches its signed anchors)
   audit keygen  write a new audit anchor signing key to a file (--out FILE)
   audit anchor  sign an anchor of the audit log's head now (--audit-key-file)
+  backup        copy the SQLite database while the server runs (--out FILE); checked
+  restore       put a backup in place, server stopped (--from FILE [--force]); migrated
+                and its audit chain verified (PostgreSQL: pg_dump / pg_restore)
   version       print the version
 
 Audit anchors: with a signing key (--audit-key-file or IOP_AUDIT_KEY_FILE, or the key in
@@ -75,6 +78,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return migrate(ctx, rest, getenv, stdout, stderr)
 	case "demo":
 		return demoCmd(ctx, rest, getenv, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, rest, getenv, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, rest, getenv, stdout, stderr)
 	case "user":
 		if len(rest) == 0 || rest[0] != "add" {
 			return UsageError{"usage: iop user add --email EMAIL --name NAME --role ROLE"}

@@ -643,3 +643,83 @@ func TestAuditVerifyAfterAKeyChange(t *testing.T) {
 		t.Fatalf("the new key alone: %v", err)
 	}
 }
+
+func TestBackupAndRestoreRoundTrip(t *testing.T) {
+	src := dbArgs(t, store.SQLite)
+	if _, _, err := iop(t, "", append([]string{"demo", "--clients", "12"}, src...)...); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "nightly.db")
+	out, _, err := iop(t, "", append([]string{"backup", "--out", file}, src...)...)
+	if err != nil || !strings.Contains(out, "integrity ok") {
+		t.Fatalf("backup: %v %s", err, out)
+	}
+	if _, _, err := iop(t, "", append([]string{"backup", "--out", file}, src...)...); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("a second backup over the first: %v", err)
+	}
+	dst := dbArgs(t, store.SQLite)
+	out, _, err = iop(t, "", "restore", "--from", file, "--data-dir", dst[1])
+	if err != nil || !strings.Contains(out, "verified") {
+		t.Fatalf("restore: %v %s", err, out)
+	}
+	count := func(args []string, q string) int {
+		var n int
+		if err := rawDB(t, store.SQLite, args).QueryRow(q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, q := range []string{`SELECT COUNT(*) FROM clients`, `SELECT COUNT(*) FROM episodes`, `SELECT COUNT(*) FROM consents`, `SELECT COUNT(*) FROM measures`} {
+		if a, b := count(src, q), count(dst, q); a != b || a == 0 {
+			t.Errorf("%s: %d in the original, %d restored", q, a, b)
+		}
+	}
+	if a, b := count(src, `SELECT COUNT(*) FROM audit_log`), count(dst, `SELECT COUNT(*) FROM audit_log`); b != a-1 {
+		t.Errorf("audit records: %d restored, want the %d before the backup's own record", b, a-1)
+	}
+	if out, _, err := iop(t, "", "audit", "verify", "--data-dir", dst[1]); err != nil || !strings.Contains(out, "intact") {
+		t.Fatalf("the restored audit log: %v %s", err, out)
+	}
+	// Over an existing database only with --force, keeping the one replaced.
+	if _, _, err := iop(t, "", "restore", "--from", file, "--data-dir", dst[1]); err == nil || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("restore over a database: %v", err)
+	}
+	if _, _, err := iop(t, "", "restore", "--from", file, "--data-dir", dst[1], "--force"); err != nil {
+		t.Fatalf("restore --force: %v", err)
+	}
+	kept, _ := filepath.Glob(filepath.Join(dst[1], store.FileName+".before-restore-*"))
+	if len(kept) == 0 {
+		t.Fatal("the replaced database was not kept")
+	}
+	// A damaged backup is refused before anything is touched.
+	bad := filepath.Join(t.TempDir(), "bad.db")
+	if err := os.WriteFile(bad, []byte("not a database at all"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fresh := t.TempDir()
+	if _, _, err := iop(t, "", "restore", "--from", bad, "--data-dir", fresh); err == nil || !strings.Contains(err.Error(), "not restoring") {
+		t.Fatalf("a damaged backup: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(fresh, store.FileName)); err == nil {
+		t.Fatal("a refused restore left a database behind")
+	}
+}
+
+func TestBackupOfPostgreSQLPointsToPgDump(t *testing.T) {
+	for _, e := range testutil.Engines() {
+		if e != store.Postgres {
+			continue
+		}
+		args := dbArgs(t, e)
+		if _, _, err := iop(t, "", append([]string{"migrate"}, args...)...); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := iop(t, "", append([]string{"backup", "--out", filepath.Join(t.TempDir(), "x.db")}, args...)...)
+		if err == nil || !strings.Contains(err.Error(), "pg_dump") {
+			t.Fatalf("backup of PostgreSQL: %v", err)
+		}
+		if _, _, err := iop(t, "", "restore", "--from", "x.db", "--database-url", args[1]); err == nil || !strings.Contains(err.Error(), "pg_restore") {
+			t.Fatalf("restore into PostgreSQL: %v", err)
+		}
+	}
+}

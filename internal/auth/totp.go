@@ -60,7 +60,10 @@ func CheckTOTP(secret, code string, now time.Time) (step int64, ok bool) {
 	}
 	current := now.Unix() / totpPeriod
 	for _, s := range []int64{current - 1, current, current + 1} {
-		want, err := hotp.GenerateCodeCustom(secret, uint64(s), hotp.ValidateOpts{Digits: totpDigits, Algorithm: otp.AlgorithmSHA1})
+		if s < 0 {
+			continue // before 1970: no such step
+		}
+		want, err := hotp.GenerateCodeCustom(secret, uint64(s), hotp.ValidateOpts{Digits: totpDigits, Algorithm: otp.AlgorithmSHA1}) // #nosec G115 -- s >= 0 just above
 		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
 			step, ok = s, true // keep looking: the latest matching step wins, in constant time
 		}
