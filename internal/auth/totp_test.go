@@ -61,3 +61,28 @@ func TestNewTOTPKeyAndRecoveryCodes(t *testing.T) {
 		t.Error("a recovery code typed without its dash or in capitals does not match")
 	}
 }
+
+// FuzzCheckTOTP: no input panics, and only a code that is the key's code at
+// one of the three steps checked is ever accepted.
+func FuzzCheckTOTP(f *testing.F) {
+	f.Add("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "287082", int64(59))
+	f.Add("not base32!", "000000", int64(-5))
+	f.Add("", "", int64(0))
+	f.Fuzz(func(t *testing.T, secret, code string, unix int64) {
+		if unix < -1e12 || unix > 1e12 {
+			return
+		}
+		now := time.Unix(unix, 0)
+		step, ok := auth.CheckTOTP(secret, code, now)
+		if !ok {
+			return
+		}
+		if step < unix/30-1 || step > unix/30+1 {
+			t.Fatalf("accepted for step %d at %d", step, unix)
+		}
+		want, err := auth.TOTPCode(secret, time.Unix(step*30, 0))
+		if err != nil || want != strings.Join(strings.Fields(code), "") {
+			t.Fatalf("accepted %q, the code for that step is %q (%v)", code, want, err)
+		}
+	})
+}
