@@ -3,7 +3,7 @@
 
 GO ?= go
 
-.PHONY: demo test test-race check bench build
+.PHONY: demo test test-race check bench bench-crash bench-security build
 
 ## demo: run the server on http://127.0.0.1:8080 with a demo center in ./data
 demo:
@@ -25,6 +25,14 @@ check:
 ## bench: the HTTP load benchmark (prints requests/s and latency against a trivial Go handler)
 bench:
 	$(GO) run ./bench/load
+
+## bench-crash: 100 rounds of the crash harness on both engines (SIGKILL under load; prints lost and duplicated writes)
+bench-crash:
+	IOP_CRASH_ROUNDS=100 $(GO) test ./internal/app -run TestCrashConsistency -count=1 -v -timeout 60m | grep -E 'crash-consistency|FAIL|ok'
+
+## bench-security: the authorization, care-team, consent and stored-XSS matrices with their figures
+bench-security:
+	$(GO) test ./internal/web ./internal/store -run 'TestEveryRouteEnforcesItsPermission|TestEveryClientRouteHidesRecordsOutsideTheCareTeam|TestConsentMatrix|TestStoredTextIsEscapedOnEveryPage' -count=1 -v | grep -E 'security-|consent-matrix|xss-probe|FAIL|^ok'
 
 ## build: a static binary in ./iop
 build:

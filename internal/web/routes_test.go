@@ -167,7 +167,7 @@ func TestEveryRouteEnforcesItsPermission(t *testing.T) {
 		for _, r := range model.Roles {
 			sessions[r] = e.signIn(r)
 		}
-		cells, allow, deny := 0, 0, 0
+		cells, allow, deny, unexpectedAllow, unexpectedDeny := 0, 0, 0, 0, 0
 		for _, rt := range e.srv.Routes() {
 			key := rt.Method + " " + rt.Pattern
 			if rt.Perm == "" {
@@ -204,6 +204,7 @@ func TestEveryRouteEnforcesItsPermission(t *testing.T) {
 				resp := e.request(sessions[role], rt.Method, path)
 				switch {
 				case !allowed && resp.StatusCode != http.StatusForbidden:
+					unexpectedAllow++
 					t.Errorf("%s as %s: %d, want 403", key, role, resp.StatusCode)
 				case !allowed:
 					deny++
@@ -212,6 +213,7 @@ func TestEveryRouteEnforcesItsPermission(t *testing.T) {
 						t.Errorf("%s as %s: refusal not audited: %+v", key, role, recs)
 					}
 				case resp.StatusCode == http.StatusForbidden || isSignInRedirect(resp) || resp.StatusCode >= 500:
+					unexpectedDeny++
 					t.Errorf("%s as %s: %d %s, want access", key, role, resp.StatusCode, resp.Header.Get("Location"))
 				default:
 					allow++
@@ -221,7 +223,8 @@ func TestEveryRouteEnforcesItsPermission(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("security-authz: routes=%d roles=%d cells=%d allowed=%d denied=%d", len(e.srv.Routes()), len(model.Roles)+1, cells, allow, deny)
+		t.Logf("security-authz: routes=%d roles=%d cells=%d allowed=%d denied=%d unexpected_allow=%d unexpected_deny=%d",
+			len(e.srv.Routes()), len(model.Roles)+1, cells, allow, deny, unexpectedAllow, unexpectedDeny)
 	})
 }
 
