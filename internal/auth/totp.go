@@ -38,6 +38,11 @@ func NewTOTPKey(issuer, account string) (TOTPKey, error) {
 	if err != nil {
 		return TOTPKey{}, err
 	}
+	return keyWithQR(k, k.Secret())
+}
+
+// keyWithQR draws the QR code of k's URI for the app to scan.
+func keyWithQR(k *otp.Key, secret string) (TOTPKey, error) {
 	img, err := k.Image(240, 240)
 	if err != nil {
 		return TOTPKey{}, err
@@ -46,7 +51,7 @@ func NewTOTPKey(issuer, account string) (TOTPKey, error) {
 	if err := png.Encode(&buf, img); err != nil {
 		return TOTPKey{}, err
 	}
-	return TOTPKey{Secret: k.Secret(), URI: k.URL(), QR: buf.Bytes()}, nil
+	return TOTPKey{Secret: secret, URI: k.URL(), QR: buf.Bytes()}, nil
 }
 
 // CheckTOTP reports the time step a code is valid for at now, allowing one
@@ -106,13 +111,5 @@ func TOTPKeyFor(issuer, account, secret string) (TOTPKey, error) {
 	if err != nil {
 		return TOTPKey{}, err
 	}
-	img, err := k.Image(240, 240)
-	if err != nil {
-		return TOTPKey{}, err
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return TOTPKey{}, err
-	}
-	return TOTPKey{Secret: secret, URI: k.URL(), QR: buf.Bytes()}, nil
+	return keyWithQR(k, secret)
 }

@@ -77,9 +77,16 @@ func (db *DB) UnusedRecoveryCodes(ctx context.Context, userID string) (int, erro
 // replay) and must be refused. The check and the update are one statement,
 // so two requests with the same code cannot both pass.
 func (db *DB) AcceptTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
+	return db.changedOne(ctx, "store.AcceptTOTPStep",
+		`UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1 AND totp_secret <> ''`, step, userID)
+}
+
+// changedOne runs a conditional update and reports whether it changed a
+// row: the condition is the check, so two requests cannot both pass it.
+func (db *DB) changedOne(ctx context.Context, op, query string, args ...any) (bool, error) {
 	ok := false
-	err := db.write(ctx, "store.AcceptTOTPStep", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1 AND totp_secret <> ''`, step, userID)
+	err := db.write(ctx, op, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -93,18 +100,8 @@ func (db *DB) AcceptTOTPStep(ctx context.Context, userID string, step int64) (bo
 // UseRecoveryCode spends one recovery code; ok false means it is not one
 // of the person's unused codes.
 func (db *DB) UseRecoveryCode(ctx context.Context, userID, codeHash string) (bool, error) {
-	ok := false
-	err := db.write(ctx, "store.UseRecoveryCode", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL`,
-			db.Now(), userID, codeHash)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		ok = n == 1
-		return err
-	})
-	return ok, err
+	return db.changedOne(ctx, "store.UseRecoveryCode",
+		`UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL`, db.Now(), userID, codeHash)
 }
 
 // ResetMFA removes a person's key and recovery codes (a lost phone), so

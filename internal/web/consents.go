@@ -31,16 +31,23 @@ func (s *Server) consents(w http.ResponseWriter, r *http.Request) error {
 	return s.renderConsents(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) renderConsents(w http.ResponseWriter, r *http.Request, status int, typed *consent.Consent, problems map[string]string) error {
+// clientConsents reads the client in the path, their consents and what
+// their consents' end-of-treatment expiry depends on.
+func (s *Server) clientConsents(r *http.Request) (model.Client, []consent.Consent, consent.Care, error) {
 	c, err := s.loadClient(r)
 	if err != nil {
-		return err
+		return c, nil, consent.Care{}, err
 	}
 	list, err := s.Store.Consents(r.Context(), c.ID)
 	if err != nil {
-		return err
+		return c, nil, consent.Care{}, err
 	}
 	care, err := s.Store.ConsentCare(r.Context(), c.ID)
+	return c, list, care, err
+}
+
+func (s *Server) renderConsents(w http.ResponseWriter, r *http.Request, status int, typed *consent.Consent, problems map[string]string) error {
+	c, list, care, err := s.clientConsents(r)
 	if err != nil {
 		return err
 	}

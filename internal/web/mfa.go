@@ -229,11 +229,7 @@ func (s *Server) mfaEnable(w http.ResponseWriter, r *http.Request) error {
 	if pending == "" || !ok {
 		return s.renderMFA(w, r, http.StatusUnprocessableEntity, mfaData{Problem: "That code does not match. Scan the code again, then enter the 6 digits your app shows now."})
 	}
-	codes := auth.NewRecoveryCodes(10)
-	hashes := make([]string, len(codes))
-	for i, c := range codes {
-		hashes[i] = auth.HashRecoveryCode(c)
-	}
+	codes, hashes := recoveryCodes()
 	if err := s.Store.EnableTOTP(ctx, u.ID, pending, step, hashes, s.record(r)); err != nil {
 		return err
 	}
@@ -249,11 +245,7 @@ func (s *Server) mfaRecoveryCodes(w http.ResponseWriter, r *http.Request) error 
 	if !u.MFAEnabled {
 		return model.Errorf("web.mfaRecoveryCodes", model.KindConflict, "Set up two-step sign-in first.")
 	}
-	codes := auth.NewRecoveryCodes(10)
-	hashes := make([]string, len(codes))
-	for i, c := range codes {
-		hashes[i] = auth.HashRecoveryCode(c)
-	}
+	codes, hashes := recoveryCodes()
 	if err := s.Store.NewRecoveryCodes(r.Context(), u.ID, hashes, s.record(r)); err != nil {
 		return err
 	}
@@ -304,4 +296,14 @@ func mfaSetupRoute(rt route) bool {
 // anything else.
 func needsMFASetup(sess *model.Session) bool {
 	return sess.MFARequired && !sess.User.MFAEnabled && !sess.User.MFAExempt
+}
+
+// recoveryCodes makes ten recovery codes and the hashes that are stored.
+func recoveryCodes() (codes, hashes []string) {
+	codes = auth.NewRecoveryCodes(10)
+	hashes = make([]string, len(codes))
+	for i, c := range codes {
+		hashes[i] = auth.HashRecoveryCode(c)
+	}
+	return codes, hashes
 }

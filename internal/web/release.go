@@ -42,15 +42,7 @@ func (s *Server) releaseForm(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderRelease(w http.ResponseWriter, r *http.Request, status int, chosenID string, checked []string,
 	recipient, note string, problems map[string]string, refused string) error {
-	c, err := s.loadClient(r)
-	if err != nil {
-		return err
-	}
-	list, err := s.Store.Consents(r.Context(), c.ID)
-	if err != nil {
-		return err
-	}
-	care, err := s.Store.ConsentCare(r.Context(), c.ID)
+	c, list, care, err := s.clientConsents(r)
 	if err != nil {
 		return err
 	}
