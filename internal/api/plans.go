@@ -166,6 +166,9 @@ func (h *Handler) clinicalRead(r *http.Request, category, detail string) (string
 	case err != nil:
 		return "", err
 	}
+	if err := h.clientOnCareTeam(r, id); err != nil {
+		return "", err
+	}
 	return id, h.Audit.Record(ctx, rec)
 }
 

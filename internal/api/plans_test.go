@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
@@ -59,6 +60,38 @@ func TestClinicalAPIReadsOnlyThatClientsRecordAndAuditsTheRead(t *testing.T) {
 		}
 		if reads != 1 {
 			t.Errorf("%d audit records of the API read of the plans, want 1", reads)
+		}
+	})
+}
+
+func TestClinicalAPIHidesClientsOutsideTheCareTeam(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newCalendarFixture(t, db.Engine)
+		ctx, db := t.Context(), f.db
+		eps, err := db.Episodes(ctx, f.plannedClient.ID)
+		if err != nil || len(eps) == 0 {
+			t.Fatalf("episodes: %v", err)
+		}
+		other := model.Client{FirstName: "Cy", LastName: "Dunn", DateOfBirth: model.Date{Year: 1979, Month: 2, Day: 3}}
+		if err := db.CreateClient(ctx, &other, rec()); err != nil {
+			t.Fatal(err)
+		}
+		director := f.users[model.RoleClinicalDirector]
+		if _, err := db.Admit(ctx, other.ID, care.Admit{ProgramID: eps[0].ProgramID, Level: model.IntensiveOutpatient,
+			Date: model.Date{Year: 2026, Month: 11, Day: 2}, CounselorID: director.ID, Diagnoses: []string{"F10.20"}}, director.ID, rec()); err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{"/api/v1/clients/" + other.ID + "/treatment-plans", "/api/v1/clients/" + other.ID + "/measures"} {
+			if code, _ := f.call(t, model.RoleClinician, "GET", path, ""); code != 404 {
+				t.Errorf("%s as a clinician outside the care team: %d, want 404", path, code)
+			}
+			if code, _ := f.call(t, model.RoleClinicalDirector, "GET", path, ""); code != 200 {
+				t.Errorf("%s as the director: %d, want 200", path, code)
+			}
+		}
+		body := `{"client_id":"` + other.ID + `","clinician_id":"` + f.users[model.RoleClinician].ID + `","kind":"individual","start":"2030-01-08T15:00:00Z","minutes":50}`
+		if code, _ := f.call(t, model.RoleClinician, "POST", "/api/v1/appointments", body); code != 404 {
+			t.Errorf("booking an appointment (and so a way onto the care team) outside it: %d, want 404", code)
 		}
 	})
 }

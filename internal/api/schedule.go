@@ -21,6 +21,7 @@ type Store interface {
 	APITokenUser(ctx context.Context, token string) (model.User, error)
 	Organization(ctx context.Context) (model.Organization, error)
 	Client(ctx context.Context, id string) (model.Client, error)
+	CareTeamAccess(ctx context.Context, clientID, userID string, now time.Time) (string, error)
 	Occurrences(ctx context.Context, f store.SeriesFilter, from, to model.Date, loc *time.Location) ([]schedule.Occurrence, error)
 	Appointments(ctx context.Context, f store.AppointmentFilter) ([]schedule.Appointment, error)
 	Enrol(ctx context.Context, seriesID, clientID string, rec audit.Record) (string, error)
@@ -105,6 +106,11 @@ func (h *Handler) occurrenceList(w http.ResponseWriter, r *http.Request) error {
 	if f.ClientID != "" && !seesClients {
 		return problem{Status: http.StatusForbidden, Title: "Not allowed", Detail: "Your role cannot see a client's schedule."}
 	}
+	if f.ClientID != "" {
+		if err := h.clientOnCareTeam(r, f.ClientID); err != nil {
+			return err
+		}
+	}
 	loc, err := h.location(r.Context())
 	if err != nil {
 		return err
@@ -181,8 +187,8 @@ func (h *Handler) enrolmentCreate(w http.ResponseWriter, r *http.Request) error 
 	if len(bad) > 0 {
 		return problem{Status: http.StatusUnprocessableEntity, Title: "Enrolment invalid", Detail: "Correct the fields listed in errors.", Errors: bad}
 	}
-	if _, err := h.Store.Client(r.Context(), req.ClientID); err != nil {
-		return asProblem(err)
+	if err := h.clientOnCareTeam(r, req.ClientID); err != nil {
+		return err
 	}
 	status, err := h.Store.Enrol(r.Context(), req.SeriesID, req.ClientID, h.record(r, userOf(r)))
 	if err != nil {
@@ -217,8 +223,8 @@ func (h *Handler) appointmentCreate(w http.ResponseWriter, r *http.Request) erro
 	if !model.ValidID(req.ClientID) {
 		return problem{Status: http.StatusUnprocessableEntity, Title: "Appointment invalid", Errors: map[string]string{"client_id": "Give the client's id."}}
 	}
-	if _, err := h.Store.Client(r.Context(), req.ClientID); err != nil {
-		return asProblem(err)
+	if err := h.clientOnCareTeam(r, req.ClientID); err != nil {
+		return err
 	}
 	if req.Minutes < 10 || req.Minutes > 240 {
 		return problem{Status: http.StatusUnprocessableEntity, Title: "Appointment invalid", Errors: map[string]string{"minutes": "Give the length in minutes, 10 to 240."}}
@@ -261,4 +267,31 @@ func asProblem(err error) error {
 		return problem{Status: http.StatusConflict, Title: "Conflict", Detail: model.UserMessage(err)}
 	}
 	return err
+}
+
+// clientOnCareTeam finds the client and, for a role the care-team rule
+// limits, checks that the caller cares for them: outside the care team the
+// client is not found, as on the web pages, and the refusal is audited.
+func (h *Handler) clientOnCareTeam(r *http.Request, clientID string) error {
+	ctx := r.Context()
+	if _, err := h.Store.Client(ctx, clientID); err != nil {
+		return asProblem(err)
+	}
+	u := userOf(r)
+	if !auth.CareTeamLimited(u.Role) {
+		return nil
+	}
+	rec := h.record(r, u)
+	why, err := h.Store.CareTeamAccess(ctx, clientID, u.ID, rec.At)
+	if err != nil {
+		return err
+	}
+	if why != "" {
+		return nil
+	}
+	rec.Action, rec.Category, rec.ClientID, rec.Outcome, rec.Detail = audit.ActionRead, "client.demographics", clientID, audit.OutcomeDenied, "outside the care team (API)"
+	if err := h.Audit.Record(ctx, rec); err != nil {
+		return err
+	}
+	return problem{Status: http.StatusNotFound, Title: "Not found", Detail: "There is no client with that id."}
 }
