@@ -6,6 +6,7 @@ package release
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -43,7 +44,7 @@ type Note struct {
 func Build(r Record, categories []string) consent.Packet {
 	var p consent.Packet
 	for _, cat := range consent.Categories {
-		if !contains(categories, cat.Code) {
+		if !slices.Contains(categories, cat.Code) {
 			continue
 		}
 		s := consent.Section{Code: cat.Code, Title: cat.Label}
@@ -72,15 +73,6 @@ func Build(r Record, categories []string) consent.Packet {
 		p.Sections = append(p.Sections, s)
 	}
 	return p
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func date(d model.Date) string {

@@ -24,55 +24,55 @@ const (
 	AccessIntake = "not yet admitted"
 )
 
+// careTeamRules are the ways onto a client's care team, in the order
+// CareTeamAccess names them: one definition for the single-client check
+// and for the list filter, so the two cannot drift apart. In each, {client} is
+// the client, {user} the user and {now} the time now.
+var careTeamRules = []struct{ why, cond string }{
+	{AccessRuleOff, `NOT COALESCE((SELECT care_team_access FROM organization WHERE id = 1), TRUE)`},
+	{AccessIntake, `NOT EXISTS (SELECT 1 FROM episodes ci WHERE ci.client_id = {client})`},
+	{AccessCounselor, `EXISTS (SELECT 1 FROM episodes ce WHERE ce.client_id = {client} AND ce.primary_counselor_id = {user})`},
+	{AccessFacilitator, `EXISTS (SELECT 1 FROM series_enrolments cse JOIN group_series cgs ON cgs.id = cse.series_id
+		WHERE cse.client_id = {client} AND (cgs.facilitator_id = {user} OR cgs.co_facilitator_id = {user}))`},
+	{AccessAppointment, `EXISTS (SELECT 1 FROM appointments ca WHERE ca.client_id = {client} AND ca.clinician_id = {user})`},
+	{AccessCareTeam, `EXISTS (SELECT 1 FROM care_team ct WHERE ct.client_id = {client} AND ct.user_id = {user})`},
+	{AccessEmergency, `EXISTS (SELECT 1 FROM emergency_access ea WHERE ea.client_id = {client} AND ea.user_id = {user} AND ea.expires_at > {now})`},
+}
+
+func fillCareTeam(cond, client, user, now string) string {
+	return strings.NewReplacer("{client}", client, "{user}", user, "{now}", now).Replace(cond)
+}
+
 // careTeamSQL is the condition that userArg cares for the client in
-// clientCol, for queries that list clients; CareTeamAccess says which part
-// held for one client.
+// clientCol, for queries that list clients.
 func careTeamSQL(clientCol, userArg, nowArg string) string {
-	return fmt.Sprintf(`(NOT COALESCE((SELECT care_team_access FROM organization WHERE id = 1), TRUE)
-		OR NOT EXISTS (SELECT 1 FROM episodes ci WHERE ci.client_id = %[1]s)
-		OR EXISTS (SELECT 1 FROM episodes ce WHERE ce.client_id = %[1]s AND ce.primary_counselor_id = %[2]s)
-		OR EXISTS (SELECT 1 FROM series_enrolments cse JOIN group_series cgs ON cgs.id = cse.series_id
-			WHERE cse.client_id = %[1]s AND (cgs.facilitator_id = %[2]s OR cgs.co_facilitator_id = %[2]s))
-		OR EXISTS (SELECT 1 FROM appointments ca WHERE ca.client_id = %[1]s AND ca.clinician_id = %[2]s)
-		OR EXISTS (SELECT 1 FROM care_team ct WHERE ct.client_id = %[1]s AND ct.user_id = %[2]s)
-		OR EXISTS (SELECT 1 FROM emergency_access ea WHERE ea.client_id = %[1]s AND ea.user_id = %[2]s AND ea.expires_at > %[3]s))`,
-		clientCol, userArg, nowArg)
+	conds := make([]string, len(careTeamRules))
+	for i, r := range careTeamRules {
+		conds[i] = fillCareTeam(r.cond, clientCol, userArg, nowArg)
+	}
+	return "(" + strings.Join(conds, "\n\t\tOR ") + ")"
 }
 
 // CareTeamAccess says why userID may open clientID's record at now, or ""
-// when nothing lets them: the center's setting is off, or they care for the
-// client, or they hold emergency access that has not run out.
+// when nothing lets them: the center's setting is off, the client is not
+// yet admitted, they care for the client, or they hold emergency access
+// that has not run out.
 func (db *DB) CareTeamAccess(ctx context.Context, clientID, userID string, now time.Time) (string, error) {
-	var on, intake, counselor, facilitator, appointment, team, emergency bool
-	err := db.queryRow(ctx, `SELECT COALESCE((SELECT care_team_access FROM organization WHERE id = 1), TRUE),
-		NOT EXISTS (SELECT 1 FROM episodes WHERE client_id = $1),
-		EXISTS (SELECT 1 FROM episodes WHERE client_id = $1 AND primary_counselor_id = $2),
-		EXISTS (SELECT 1 FROM series_enrolments e JOIN group_series s ON s.id = e.series_id
-			WHERE e.client_id = $1 AND (s.facilitator_id = $2 OR s.co_facilitator_id = $2)),
-		EXISTS (SELECT 1 FROM appointments WHERE client_id = $1 AND clinician_id = $2),
-		EXISTS (SELECT 1 FROM care_team WHERE client_id = $1 AND user_id = $2),
-		EXISTS (SELECT 1 FROM emergency_access WHERE client_id = $1 AND user_id = $2 AND expires_at > $3)`,
-		clientID, userID, now.UTC()).Scan(&on, &intake, &counselor, &facilitator, &appointment, &team, &emergency)
-	if err != nil {
+	var b strings.Builder
+	b.WriteString("SELECT CASE")
+	for i, r := range careTeamRules {
+		fmt.Fprintf(&b, " WHEN %s THEN $%d", fillCareTeam(r.cond, "$1", "$2", "$3"), i+4)
+	}
+	b.WriteString(" ELSE '' END")
+	args := []any{clientID, userID, now.UTC()}
+	for _, r := range careTeamRules {
+		args = append(args, r.why)
+	}
+	var why string
+	if err := db.queryRow(ctx, b.String(), args...).Scan(&why); err != nil {
 		return "", model.Wrap("store.CareTeamAccess", model.KindInternal, err)
 	}
-	switch {
-	case !on:
-		return AccessRuleOff, nil
-	case intake:
-		return AccessIntake, nil
-	case counselor:
-		return AccessCounselor, nil
-	case facilitator:
-		return AccessFacilitator, nil
-	case appointment:
-		return AccessAppointment, nil
-	case team:
-		return AccessCareTeam, nil
-	case emergency:
-		return AccessEmergency, nil
-	}
-	return "", nil
+	return why, nil
 }
 
 // CareTeamRule reports whether the center limits clinicians to their
