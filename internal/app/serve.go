@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/config"
 	"github.com/openiop/openiop/internal/demo"
+	"github.com/openiop/openiop/internal/jobs"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notify"
 	"github.com/openiop/openiop/internal/platform/metrics"
@@ -122,6 +124,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	stopJobs := startHousekeeping(ctx, db, log, cfg.SessionIdle)
 	defer stopJobs()
+	stopClinicalJobs := startJobs(ctx, db, log)
+	defer stopClinicalJobs()
 	if anchors != nil {
 		stopAnchoring := anchors.every(ctx, cfg.AuditAnchorInterval)
 		defer stopAnchoring() // before the final anchor: no interval anchor runs alongside it
@@ -190,6 +194,21 @@ func startHousekeeping(ctx context.Context, db *store.DB, log *slog.Logger, idle
 			log.Debug("purged sessions", "count", n)
 		}
 	})
+}
+
+// startJobs runs the durable background jobs (package jobs) on this replica;
+// the database leases make sure each runs on one replica at a time.
+func startJobs(ctx context.Context, db *store.DB, log *slog.Logger) (stop func()) {
+	host, _ := os.Hostname()
+	runner := &jobs.Runner{Store: db, Holder: fmt.Sprintf("%s:%d", host, os.Getpid()), Now: time.Now, Log: log,
+		Jobs: []jobs.Job{jobs.MeasureSchedule(db, func(ctx context.Context) *time.Location {
+			org, _ := db.Organization(ctx)
+			return org.Location()
+		})}}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); runner.Loop(ctx, time.Minute) }()
+	return func() { cancel(); <-done }
 }
 
 // repeat runs fn every interval until ctx ends or the returned stop is

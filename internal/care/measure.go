@@ -86,7 +86,11 @@ type Assignment struct {
 	ByID       string
 	ByName     string
 	At         time.Time
+	Scheduled  bool // made by the program's measure schedule, not by hand
 }
+
+// Overdue reports whether the assignment's due date has passed.
+func (a Assignment) Overdue(today model.Date) bool { return a.DueOn.Before(today) }
 
 // Title is the instrument's title.
 func (a Assignment) Title() string { return Measure{Instrument: a.Instrument}.Title() }

@@ -402,6 +402,9 @@ func (db *DB) CreateMeasure(ctx context.Context, m *care.Measure, rec audit.Reco
 		if err != nil {
 			return err
 		}
+		if _, err := raiseSafetyAlert(ctx, tx, m, m.At); err != nil {
+			return err
+		}
 		// A result completes whatever of this instrument the client was asked to do.
 		_, err = tx.ExecContext(ctx, `UPDATE measure_assignments SET completed_measure_id = $1
 			WHERE client_id = $2 AND instrument = $3 AND completed_measure_id IS NULL AND cancelled_at IS NULL`,
@@ -577,13 +580,13 @@ func (db *DB) AssignMeasure(ctx context.Context, a *care.Assignment, rec audit.R
 // OpenAssignments lists a client's assignments not yet completed or
 // cancelled, soonest due first.
 func (db *DB) OpenAssignments(ctx context.Context, clientID string) ([]care.Assignment, error) {
-	rows, err := db.query(ctx, `SELECT a.id, a.client_id, a.instrument, a.due_on, a.note, a.assigned_by, u.name, a.assigned_at
+	rows, err := db.query(ctx, `SELECT a.id, a.client_id, a.instrument, a.due_on, a.note, a.assigned_by, u.name, a.assigned_at, a.scheduled
 		FROM measure_assignments a JOIN users u ON u.id = a.assigned_by
 		WHERE a.client_id = $1 AND a.completed_measure_id IS NULL AND a.cancelled_at IS NULL
 		ORDER BY a.due_on, a.assigned_at`, clientID)
 	out, err := collect(rows, err, func(s scanner) (care.Assignment, error) {
 		var a care.Assignment
-		return a, s.Scan(&a.ID, &a.ClientID, &a.Instrument, &a.DueOn, &a.Note, &a.ByID, &a.ByName, &a.At)
+		return a, s.Scan(&a.ID, &a.ClientID, &a.Instrument, &a.DueOn, &a.Note, &a.ByID, &a.ByName, &a.At, &a.Scheduled)
 	})
 	return out, model.Wrap("store.OpenAssignments", model.KindInternal, err)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"sync"
 )
 
@@ -65,3 +66,6 @@ func (c *stmtCache) close() {
 	}
 	c.stmts = nil
 }
+
+// placeholder is the nth query parameter ($1, $2, ...), which both engines read.
+func placeholder(n int) string { return "$" + strconv.Itoa(n) }
