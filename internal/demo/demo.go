@@ -72,6 +72,7 @@ type Store interface {
 	ImportRelapsePlans(ctx context.Context, plans []store.RelapseImport, rec audit.Record) error
 	ImportConsents(ctx context.Context, consents []store.ConsentImport, rec audit.Record) error
 	SetMFAExempt(ctx context.Context, userIDs []string, exempt bool) error
+	SetMeasureSchedule(ctx context.Context, s care.MeasureSchedule, rec audit.Record) error
 }
 
 // Organization is the demo center.
@@ -184,6 +185,18 @@ func Generate(ctx context.Context, db Store, o Options) error {
 		}
 		if err := db.CreateUser(ctx, &u, rec); err != nil {
 			return err
+		}
+		if l.Role == model.RoleClinicalDirector {
+			// The cadence the demo's measure history follows: PHQ-9 and GAD-7 at
+			// admission and every 14 days (the server's job assigns what falls due).
+			for _, p := range []*model.Program{&adult, &teen} {
+				for _, code := range []string{"phq-9", "gad-7"} {
+					ms := care.MeasureSchedule{ProgramID: p.ID, Instrument: code, EveryDays: 14, AtAdmission: true, SetByID: u.ID}
+					if err := db.SetMeasureSchedule(ctx, ms, rec); err != nil {
+						return err
+					}
+				}
+			}
 		}
 		demoUsers = append(demoUsers, u.ID)
 		if l.Role == model.RoleClinician {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
 )
@@ -68,6 +69,7 @@ type sessionRow struct {
 }
 
 type homeData struct {
+	Safety        []care.SafetyAlert     // open safety alerts for my clients (a director: everyone's)
 	Emergency     []store.EmergencyGrant // uses of emergency access the director has not yet reviewed
 	Today         []sessionRow           // tracks meeting today, by start time
 	NextDay       string                 // when nothing meets today: the next day something does
@@ -80,6 +82,8 @@ type homeData struct {
 	ReviewsOverdue, ReviewsDueSoon int
 	// Treatment plans and plan reviews of my caseload: counts only, the names are on /plans.
 	PlansOverdue, PlansDueSoon int
+	// Measures assigned to my caseload: counts only, the names are on /measures/due.
+	MeasuresOverdue, MeasuresDueSoon int
 	// Clients of my caseload with open attendance or screen alerts, and the
 	// first few alerts in words.
 	AlertClients int
@@ -172,6 +176,20 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		if err := s.homeSafety(r, *v.User, &d); err != nil {
+			return err
+		}
+		measures, err := s.Store.MeasuresDue(ctx, v.Today.AddDays(7), v.User.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range measures {
+			if m.Overdue(v.Today) {
+				d.MeasuresOverdue++
+			} else {
+				d.MeasuresDueSoon++
+			}
+		}
 		plans, err := s.Store.PlansDue(ctx, v.Today.AddDays(7), v.User.ID)
 		if err != nil {
 			return err
@@ -201,6 +219,25 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Data = d
 	return s.pages.Page(w, http.StatusOK, "home", &v)
+}
+
+// homeSafety puts the open safety alerts on the home page: the primary
+// counselor's own, and for a clinical director everyone's. Names are shown,
+// so the read is audited.
+func (s *Server) homeSafety(r *http.Request, u model.User, d *homeData) error {
+	q := store.SafetyAlertQuery{OpenOnly: true, Limit: 20}
+	if !canSeeAllSafetyAlerts(u) {
+		q.CounselorID = u.ID
+	}
+	open, err := s.Store.SafetyAlerts(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	if open, err = careTeamOnly(s, r, open, func(a care.SafetyAlert) string { return a.ClientID }); err != nil {
+		return err
+	}
+	d.Safety = open
+	return auditShown(s, r, "client.safety_alert", "home", open, func(a care.SafetyAlert) string { return a.ClientID })
 }
 
 // sessionRows turns tracks meeting today (sorted by start) into lines,

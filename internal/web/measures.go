@@ -139,6 +139,7 @@ type measureShowData struct {
 	Measure    care.Measure
 	Instrument *instrument.Instrument
 	OfferASQ   bool // a suicide-risk flag on another instrument: offer the screener next
+	Alert      *care.SafetyAlert
 }
 
 // AnswerLabel is the answer given to an item in words; items skipped by the
@@ -198,6 +199,11 @@ func (s *Server) measureShow(w http.ResponseWriter, r *http.Request) error {
 				d.OfferASQ = !off["asq"]
 			}
 		}
+	}
+	if a, ok, err := s.Store.SafetyAlertForMeasure(r.Context(), c.ID, m.ID); err != nil {
+		return err
+	} else if ok {
+		d.Alert = &a
 	}
 	v.Data = d
 	return s.pages.Page(w, http.StatusOK, "measure", &v)

@@ -536,12 +536,7 @@ func (s *Server) programPlanCadence(w http.ResponseWriter, r *http.Request) erro
 	}
 	err = s.Store.SetPlanCadence(r.Context(), id, f.Int("plan_initial_days", 0), f.Int("plan_review_days", 0), s.record(r))
 	if fields := model.FieldsOf(err); fields != nil {
-		msgs := make([]string, 0, len(fields))
-		for _, m := range fields {
-			msgs = append(msgs, m)
-		}
-		slices.Sort(msgs)
-		return model.Errorf("web.programPlanCadence", model.KindInvalid, "%s", strings.Join(msgs, " "))
+		return model.Errorf("web.programPlanCadence", model.KindInvalid, "%s", strings.Join(sortedMessages(fields), " "))
 	} else if err != nil {
 		return err
 	}
@@ -551,4 +546,15 @@ func (s *Server) programPlanCadence(w http.ResponseWriter, r *http.Request) erro
 
 func planPath(clientID, planID string) string {
 	return "/clients/" + url.PathEscape(clientID) + "/plans/" + url.PathEscape(planID)
+}
+
+// sortedMessages is a form's problems in a stable order, for a one-line
+// error on a settings form.
+func sortedMessages(problems map[string]string) []string {
+	msgs := make([]string, 0, len(problems))
+	for _, m := range problems {
+		msgs = append(msgs, m)
+	}
+	slices.Sort(msgs)
+	return msgs
 }

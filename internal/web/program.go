@@ -2,18 +2,20 @@ package web
 
 import (
 	"net/http"
-
 	"strconv"
 	"time"
 
+	"github.com/openiop/openiop/internal/care"
+	"github.com/openiop/openiop/internal/instrument"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/web/form"
 )
 
 type programData struct {
-	Sites    []model.Site
-	Programs []programWithTracks
-	Saved    bool
+	Sites       []model.Site
+	Programs    []programWithTracks
+	Saved       bool
+	Instruments []*instrument.Instrument // those the center uses, for the measure schedule form
 }
 
 type programWithTracks struct {
@@ -23,6 +25,7 @@ type programWithTracks struct {
 	// What was typed into the accountability form, and what is wrong with it.
 	Typed    accountabilityForm
 	Problems map[string]string
+	Measures []care.MeasureSchedule // the program's measure schedule
 }
 
 // accountabilityForm is the accountability settings as typed, in hours.
@@ -68,9 +71,22 @@ func (s *Server) renderProgram(w http.ResponseWriter, r *http.Request, status in
 			groups[g.Tracks[0].ProgramID] = g
 		}
 	}
-	d := programData{Sites: sites, Saved: r.URL.Query().Get("saved") == "1"}
+	schedules, err := s.Store.MeasureSchedules(ctx, "")
+	if err != nil {
+		return err
+	}
+	enabled, _, err := s.enabledInstruments(r)
+	if err != nil {
+		return err
+	}
+	d := programData{Sites: sites, Saved: r.URL.Query().Get("saved") == "1", Instruments: enabled}
 	for _, p := range programs {
 		row := programWithTracks{Program: p, SiteName: siteName[p.SiteID], Group: groups[p.ID], Typed: accountabilityOf(p)}
+		for _, ms := range schedules {
+			if ms.ProgramID == p.ID {
+				row.Measures = append(row.Measures, ms)
+			}
+		}
 		if p.ID == programID {
 			row.Typed, row.Problems = typed, problems
 		}

@@ -102,6 +102,15 @@ type Store interface {
 	Measures(ctx context.Context, clientID string) ([]care.Measure, error)
 	AssignMeasure(ctx context.Context, a *care.Assignment, rec audit.Record) error
 	OpenAssignments(ctx context.Context, clientID string) ([]care.Assignment, error)
+	MeasuresDue(ctx context.Context, by model.Date, counselorID string) ([]store.DueMeasure, error)
+	MeasureSchedules(ctx context.Context, programID string) ([]care.MeasureSchedule, error)
+	SetMeasureSchedule(ctx context.Context, s care.MeasureSchedule, rec audit.Record) error
+	RemoveMeasureSchedule(ctx context.Context, programID, instrumentCode string, rec audit.Record) error
+	SafetyAlerts(ctx context.Context, q store.SafetyAlertQuery) ([]care.SafetyAlert, error)
+	SafetyAlert(ctx context.Context, clientID, id string) (care.SafetyAlert, error)
+	SafetyAlertForMeasure(ctx context.Context, clientID, measureID string) (care.SafetyAlert, bool, error)
+	RespondToSafetyAlert(ctx context.Context, clientID, id string, r care.SafetyResponse, rec audit.Record) error
+	CountOpenSafetyAlerts(ctx context.Context, counselorID string) (int, error)
 	CancelAssignment(ctx context.Context, clientID, id string, rec audit.Record) error
 	DisabledInstruments(ctx context.Context) (map[string]bool, error)
 

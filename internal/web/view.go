@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
@@ -152,6 +153,7 @@ func (s *Server) funcs() template.FuncMap {
 			// #nosec G203 -- name is a field name written in our templates, and escaped
 			return template.HTMLAttr(`aria-invalid="true" aria-describedby="` + template.HTMLEscapeString(name) + `-error"`)
 		},
+		"span": spanWords,
 		"add":  func(a, b int) int { return a + b },
 		"list": func(xs ...string) []string { return xs },
 		"short": func(s string, n int) string {
@@ -302,4 +304,24 @@ func browserLabel(ua string) string {
 		return name
 	}
 	return name + " on " + system
+}
+
+// spanWords is a duration as people say it: "40 min", "3 h 5 min", "2 days 4 h".
+func spanWords(d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case days > 0:
+		out := fmt.Sprintf("%d day%s", days, map[bool]string{true: "", false: "s"}[days == 1])
+		if hours > 0 {
+			out += fmt.Sprintf(" %d h", hours)
+		}
+		return out
+	case hours > 0:
+		if mins > 0 {
+			return fmt.Sprintf("%d h %d min", hours, mins)
+		}
+		return fmt.Sprintf("%d h", hours)
+	}
+	return fmt.Sprintf("%d min", mins)
 }
