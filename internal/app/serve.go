@@ -205,10 +205,7 @@ func startJobs(ctx context.Context, db *store.DB, log *slog.Logger) (stop func()
 			org, _ := db.Organization(ctx)
 			return org.Location()
 		})}}
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); runner.Loop(ctx, time.Minute) }()
-	return func() { cancel(); <-done }
+	return repeat(ctx, time.Minute, func(ctx context.Context) { runner.RunDue(ctx) })
 }
 
 // repeat runs fn every interval until ctx ends or the returned stop is

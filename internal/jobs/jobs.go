@@ -74,18 +74,3 @@ func (r *Runner) RunDue(ctx context.Context) int {
 	}
 	return ran
 }
-
-// Loop runs due jobs at once and then every tick until ctx ends.
-func (r *Runner) Loop(ctx context.Context, tick time.Duration) {
-	r.RunDue(ctx)
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			r.RunDue(ctx)
-		}
-	}
-}

@@ -111,8 +111,8 @@ func (db *DB) RespondToSafetyAlert(ctx context.Context, clientID, id string, r c
 	rec.Category, rec.Action, rec.ClientID, rec.EntityID = "client.safety_alert", audit.ActionUpdate, clientID, id
 	rec.Detail = "response: " + string(r.Action)
 	return db.write(ctx, op, func(tx *sql.Tx) error {
-		var open bool
-		err := tx.QueryRowContext(ctx, `SELECT responded_at IS NULL FROM safety_alerts WHERE id = $1 AND client_id = $2`, id, clientID).Scan(&open)
+		var found int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM safety_alerts WHERE id = $1 AND client_id = $2`, id, clientID).Scan(&found)
 		if errors.Is(err, sql.ErrNoRows) {
 			return model.NotFound(op, "safety alert")
 		} else if err != nil {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
-	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/instrument"
 	"github.com/openiop/openiop/internal/model"
@@ -31,7 +30,7 @@ type safetyAlertsData struct {
 // each took.
 func (s *Server) safetyAlerts(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, "Safety alerts", "safety")
-	mine := r.URL.Query().Get("all") != "1" && v.User.Role != model.RoleClinicalDirector
+	mine := r.URL.Query().Get("all") != "1" && !canSeeAllSafetyAlerts(*v.User)
 	q := store.SafetyAlertQuery{Since: s.Now().Add(-safetyWindow), Limit: 500}
 	if mine {
 		q.CounselorID = v.User.ID
@@ -208,5 +207,5 @@ func (s *Server) measureScheduleRemove(w http.ResponseWriter, r *http.Request) e
 // canSeeAllSafetyAlerts is who the alerts are raised to besides the primary
 // counselor: the clinical directors.
 func canSeeAllSafetyAlerts(u model.User) bool {
-	return u.Role == model.RoleClinicalDirector && auth.Can(u.Role, auth.ViewClinical)
+	return u.Role == model.RoleClinicalDirector
 }
