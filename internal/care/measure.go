@@ -18,9 +18,11 @@ type Measure struct {
 	Sex        instrument.Sex
 	Result     instrument.Result
 	On         model.Date
-	ByID       string
+	ByID       string // the staff member who gave it; "" when the client completed it in the portal
 	ByName     string
-	At         time.Time
+	// SelfReported is a measure the client completed on their own, in the portal.
+	SelfReported bool
+	At           time.Time
 }
 
 // Title is the instrument's title, or its code if it is no longer known.

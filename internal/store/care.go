@@ -395,10 +395,10 @@ func (db *DB) CreateMeasure(ctx context.Context, m *care.Measure, rec audit.Reco
 	rec.Detail = m.Instrument
 	return db.write(ctx, op, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO measures (id, client_id, episode_id, instrument, answers, sex, total, band, result,
-				urgent, administered_on, administered_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+				urgent, administered_on, administered_by, created_at, self_reported)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			m.ID, m.ClientID, nullable(m.EpisodeID), m.Instrument, string(answers), string(m.Sex), m.Result.Total, m.Result.Band,
-			string(result), m.Result.Urgent(), m.On, m.ByID, m.At)
+			string(result), m.Result.Urgent(), m.On, nullable(m.ByID), m.At, m.SelfReported)
 		if err != nil {
 			return err
 		}
@@ -414,14 +414,14 @@ func (db *DB) CreateMeasure(ctx context.Context, m *care.Measure, rec audit.Reco
 }
 
 const measureSelect = `SELECT m.id, m.client_id, m.episode_id, m.instrument, m.answers, m.sex, m.result, m.administered_on,
-		m.administered_by, u.name, m.created_at
-	FROM measures m JOIN users u ON u.id = m.administered_by`
+		COALESCE(m.administered_by, ''), COALESCE(u.name, 'the client, in the portal'), m.created_at, m.self_reported
+	FROM measures m LEFT JOIN users u ON u.id = m.administered_by`
 
 func scanMeasure(s scanner) (care.Measure, error) {
 	var m care.Measure
 	var answers, sex, result string
 	if err := s.Scan(&m.ID, &m.ClientID, nullString{&m.EpisodeID}, &m.Instrument, &answers, &sex, &result, &m.On,
-		&m.ByID, &m.ByName, &m.At); err != nil {
+		&m.ByID, &m.ByName, &m.At, &m.SelfReported); err != nil {
 		return m, err
 	}
 	m.Sex = instrument.Sex(sex)

@@ -216,7 +216,7 @@ func (db *DB) SavePlan(ctx context.Context, p *plan.Plan, sign bool, extra []pla
 
 // SignPlanAsClient records the client's signature on a signed version: the
 // name they typed on a staff device, with the staff member present as
-// witness.
+// witness, or in the portal (witnessID "").
 func (db *DB) SignPlanAsClient(ctx context.Context, clientID, id, typedName, witnessID string, rec audit.Record) error {
 	const op = "store.SignPlanAsClient"
 	typedName = strings.TrimSpace(typedName)
@@ -225,6 +225,9 @@ func (db *DB) SignPlanAsClient(ctx context.Context, clientID, id, typedName, wit
 	}
 	rec.Category, rec.Action, rec.ClientID, rec.EntityID = "client.plan", audit.ActionUpdate, clientID, id
 	rec.Detail = "treatment plan signed by the client on a staff device"
+	if witnessID == "" {
+		rec.Detail = "treatment plan signed by the client in the portal"
+	}
 	return db.write(ctx, op, func(tx *sql.Tx) error {
 		var signed, clientSigned sql.NullTime
 		err := tx.QueryRowContext(ctx, `SELECT signed_at, client_signed_at FROM treatment_plans WHERE id = $1 AND client_id = $2`,
@@ -241,7 +244,7 @@ func (db *DB) SignPlanAsClient(ctx context.Context, clientID, id, typedName, wit
 		}
 		return updateOnce(ctx, tx, model.Errorf(op, model.KindConflict, "the client has already signed this version"),
 			`UPDATE treatment_plans SET client_signed_at = $1, client_signature = $2, client_witness_id = $3
-			WHERE id = $4 AND client_signed_at IS NULL`, db.Now(), typedName, witnessID, id)
+			WHERE id = $4 AND client_signed_at IS NULL`, db.Now(), typedName, nullable(witnessID), id)
 	}, &rec)
 }
 
