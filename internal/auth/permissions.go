@@ -13,11 +13,13 @@ import (
 // exactly one.
 type Permission string
 
-// The permissions. Public and SignedIn are pseudo-permissions: the first needs
-// no session at all, the second any staff session.
+// The permissions. Public, SignedIn and Portal are pseudo-permissions: the
+// first needs no session at all, the second any staff session, the third a
+// portal session (a client or family member; no staff role has it).
 const (
 	Public   Permission = "public"    // anyone, no session (landing page, login, health)
 	SignedIn Permission = "signed_in" // any active staff member (home page, logout)
+	Portal   Permission = "portal"    // a signed-in client or family member, on their own records only
 
 	ViewSchedule     Permission = "schedule.view"   // today's sessions: times, rooms, counts, no names
 	ViewCaseload     Permission = "caseload.view"   // the clients assigned to me

@@ -97,8 +97,8 @@ func (a Assignment) Overdue(today model.Date) bool { return a.DueOn.Before(today
 // Title is the instrument's title.
 func (a Assignment) Title() string { return Measure{Instrument: a.Instrument}.Title() }
 
-// Problems checks an assignment: a known instrument the center uses, and a
-// due date from today on.
+// Problems checks an assignment: a known instrument the center uses that
+// a client can complete alone, and a due date from today on.
 func (a Assignment) Problems(enabled bool, today model.Date) map[string]string {
 	p := map[string]string{}
 	in := instrument.Get(a.Instrument)
@@ -107,6 +107,8 @@ func (a Assignment) Problems(enabled bool, today model.Date) map[string]string {
 		p["instrument"] = "There is no instrument " + quote(a.Instrument) + "."
 	case !enabled:
 		p["instrument"] = in.Title + " is switched off at this center."
+	case in.ClinicianAdministered:
+		p["instrument"] = in.Title + " is given by a clinician; the client cannot complete it alone. Give it in session instead."
 	}
 	switch {
 	case a.DueOn.IsZero():

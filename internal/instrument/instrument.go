@@ -91,6 +91,9 @@ type Instrument struct {
 	Commercial bool `json:"commercial_use_allowed"`
 	// SexSpecific is true when cut-offs depend on sex assigned at birth.
 	SexSpecific bool `json:"sex_specific,omitempty"`
+	// ClinicianAdministered is true for an instrument a clinician rates or
+	// asks (withdrawal scales, the ASQ), never one a client fills in alone.
+	ClinicianAdministered bool `json:"clinician_administered,omitempty"`
 
 	// skipped returns the items that may be left unanswered given the
 	// answers so far (the instrument's own skip instructions); they score 0.

@@ -42,8 +42,9 @@ func asqAnsweredYes(a map[string]int) bool {
 }
 
 var asq = &Instrument{
-	Code:  "asq",
-	Title: "ASQ (Ask Suicide-Screening Questions)",
+	Code:                  "asq",
+	ClinicianAdministered: true,
+	Title:                 "ASQ (Ask Suicide-Screening Questions)",
 	Instructions: "Ask the person each of questions 1 to 4 directly and record Yes or No. " +
 		"If the person answers Yes to any of them, also ask question 5; if all four are No, the screen is complete.",
 	Items: []Item{

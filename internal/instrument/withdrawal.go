@@ -39,8 +39,9 @@ func anchored(max int, anchors map[int]string) []Option {
 // minimal, 8 to 14 moderate, 15 or more severe. A center may adopt
 // stricter ones.
 var ciwaAr = &Instrument{
-	Code:  "ciwa-ar",
-	Title: "CIWA-Ar (Clinical Institute Withdrawal Assessment for Alcohol, revised)",
+	Code:                  "ciwa-ar",
+	ClinicianAdministered: true,
+	Title:                 "CIWA-Ar (Clinical Institute Withdrawal Assessment for Alcohol, revised)",
 	Instructions: "Clinician-rated. Take the pulse and blood pressure, then rate each item by asking and observing. " +
 		"Points between two descriptions are for signs that lie between them.",
 	Items: []Item{
@@ -100,8 +101,9 @@ var ciwaAr = &Instrument{
 // J Psychoactive Drugs 2003;35(2):253-259. Bands are the authors': 5-12
 // mild, 13-24 moderate, 25-36 moderately severe, more than 36 severe.
 var cows = &Instrument{
-	Code:  "cows",
-	Title: "COWS (Clinical Opiate Withdrawal Scale)",
+	Code:                  "cows",
+	ClinicianAdministered: true,
+	Title:                 "COWS (Clinical Opiate Withdrawal Scale)",
 	Instructions: "Clinician-rated. For each item, choose the description that best matches the client's signs or symptoms. " +
 		"Rate only what relates to opioid withdrawal: if the client had a complaint before (for example joint pain), score only the added part.",
 	Items: []Item{

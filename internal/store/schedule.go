@@ -727,6 +727,8 @@ const (
 
 // CreateCalendarToken makes a new private feed address for an owner,
 // revoking any earlier one, and returns the token (only its hash is kept).
+// byID is the staff member who made it, or "" when a client made their own
+// in the portal.
 func (db *DB) CreateCalendarToken(ctx context.Context, kind, ownerID, byID string, rec audit.Record) (string, error) {
 	token, hash := auth.NewToken()
 	now := db.Now()
@@ -740,7 +742,7 @@ func (db *DB) CreateCalendarToken(ctx context.Context, kind, ownerID, byID strin
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO calendar_tokens (token_hash, owner_kind, owner_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			hash, kind, ownerID, byID, now)
+			hash, kind, ownerID, nullable(byID), now)
 		return err
 	}, &rec)
 	return token, err

@@ -115,6 +115,7 @@ type clientShowData struct {
 	Plan        *plan.Plan // the newest version of the treatment plan, if any
 	Relapse     *relapse.Plan
 	Emergency   bool // the viewer reached the record by emergency access
+	Portal      portalCard
 }
 
 // clientShow shows a client's chart header: who they are, how to reach
@@ -185,6 +186,9 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 		}
 		if len(rpp) > 0 {
 			d.Relapse = &rpp[0]
+		}
+		if d.Portal, err = s.portalCardOf(r, c.ID, v.Today); err != nil {
+			return err
 		}
 		detail = "with clinical record"
 	}

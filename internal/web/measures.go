@@ -99,18 +99,7 @@ func (s *Server) measureCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	in := instrument.Get(code)
 	if in != nil {
-		for _, it := range in.Items {
-			raw := f.String(it.ID, 3)
-			if raw == "" {
-				continue
-			}
-			n, err := strconv.Atoi(raw)
-			if err != nil {
-				f.Problems[it.ID] = "Choose one of the answers."
-				continue
-			}
-			m.Answers[it.ID] = n
-		}
+		m.Answers = readAnswers(f, in)
 	}
 	if f.OK() {
 		err = care.Score(&m, !off[code], v.Today)

@@ -25,6 +25,7 @@ type relapseData struct {
 	Problems map[string]string
 	Saved    bool
 	CanEdit  bool
+	Action   string // where the form saves
 }
 
 // relapseVersion is a version with what it changed from the one before.
@@ -140,7 +141,8 @@ func (s *Server) renderRelapse(w http.ResponseWriter, r *http.Request, status in
 	}
 	v := s.view(r, "Relapse-prevention plan: "+c.DisplayName(), "clients")
 	d := relapseData{Client: c, Crisis: relapse.CrisisSteps(v.Org.Name, v.Org.Phone), Problems: problems,
-		Saved: r.URL.Query().Get("saved") == "1", CanEdit: v.Can(string(auth.RecordClinical))}
+		Saved: r.URL.Query().Get("saved") == "1", CanEdit: v.Can(string(auth.RecordClinical)),
+		Action: "/clients/" + url.PathEscape(c.ID) + "/relapse-plan"}
 	for i, p := range versions {
 		rv := relapseVersion{Plan: p}
 		if i+1 < len(versions) {

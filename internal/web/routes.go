@@ -29,6 +29,31 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/checkin/desk", Perm: auth.CheckIn, Handle: s.checkInDesk},
 		{Method: "POST", Pattern: "/checkin/desk", Perm: auth.CheckIn, Handle: s.checkInAtDesk},
 
+		// The client and family portal: its own sign-in, sessions and pages. Every page reads the
+		// client from the portal session; no portal address carries a client id.
+		{Method: "GET", Pattern: "/portal/login", Perm: auth.Public, Handle: s.portalLoginPage},
+		{Method: "POST", Pattern: "/portal/login", Perm: auth.Public, Handle: s.portalLogin},
+		{Method: "GET", Pattern: "/portal/join", Perm: auth.Public, Handle: s.portalJoinPage},
+		{Method: "GET", Pattern: "/portal/join/{code}", Perm: auth.Public, Handle: s.portalJoinPage},
+		{Method: "POST", Pattern: "/portal/join", Perm: auth.Public, Handle: s.portalJoin},
+		{Method: "POST", Pattern: "/portal/logout", Perm: auth.Portal, Handle: s.portalLogout},
+		{Method: "GET", Pattern: "/portal", Perm: auth.Portal, Handle: s.portalHome},
+		{Method: "GET", Pattern: "/portal/checkin", Perm: auth.Portal, Handle: s.portalCheckInPage},
+		{Method: "POST", Pattern: "/portal/checkin", Perm: auth.Portal, Handle: s.portalCheckIn},
+		{Method: "GET", Pattern: "/portal/measures/{asid}", Perm: auth.Portal, Handle: s.portalMeasurePage},
+		{Method: "POST", Pattern: "/portal/measures/{asid}", Perm: auth.Portal, Handle: s.portalMeasure},
+		{Method: "GET", Pattern: "/portal/schedule", Perm: auth.Portal, Handle: s.portalSchedule},
+		{Method: "GET", Pattern: "/portal/schedule/event.ics", Perm: auth.Portal, Handle: s.portalEventICS},
+		{Method: "POST", Pattern: "/portal/calendar", Perm: auth.Portal, Handle: s.portalFeedCreate},
+		{Method: "GET", Pattern: "/portal/attendance", Perm: auth.Portal, Handle: s.portalAttendance},
+		{Method: "POST", Pattern: "/portal/absences", Perm: auth.Portal, Handle: s.portalAbsenceCreate},
+		{Method: "POST", Pattern: "/portal/absences/{abid}/withdraw", Perm: auth.Portal, Handle: s.portalAbsenceWithdraw},
+		{Method: "GET", Pattern: "/portal/plans", Perm: auth.Portal, Handle: s.portalPlans},
+		{Method: "POST", Pattern: "/portal/plans/{plid}/signature", Perm: auth.Portal, Handle: s.portalPlanSign},
+		{Method: "POST", Pattern: "/portal/relapse-plan", Perm: auth.Portal, Handle: s.portalRelapseSave},
+		{Method: "GET", Pattern: "/portal/settings", Perm: auth.Portal, Handle: s.portalSettings},
+		{Method: "POST", Pattern: "/portal/settings", Perm: auth.Portal, Handle: s.portalSettingsSave},
+
 		// Staff home.
 		{Method: "GET", Pattern: "/home", Perm: auth.SignedIn, Handle: s.home},
 		{Method: "POST", Pattern: "/notices/{nid}/read", Perm: auth.SignedIn, Handle: s.noticeRead},
@@ -105,6 +130,13 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/clients/{id}/relapse-plan", Perm: auth.ViewClinical, Handle: s.relapsePlan},
 		{Method: "POST", Pattern: "/clients/{id}/relapse-plan", Perm: auth.RecordClinical, Handle: s.relapseSave},
 		{Method: "GET", Pattern: "/clients/{id}/relapse-plan/card", Perm: auth.ViewClinical, Handle: s.relapseCard},
+
+		// A client's portal access and what they tell the program through it.
+		{Method: "POST", Pattern: "/clients/{id}/portal/invite", Perm: auth.RecordClinical, Handle: s.portalInvite},
+		{Method: "POST", Pattern: "/clients/{id}/portal/reset", Perm: auth.RecordClinical, Handle: s.portalReset},
+		{Method: "POST", Pattern: "/clients/{id}/portal/close", Perm: auth.RecordClinical, Handle: s.portalClose},
+		{Method: "POST", Pattern: "/clients/{id}/absences/{abid}", Perm: auth.RecordClinical, Handle: s.absenceDecide},
+		{Method: "GET", Pattern: "/absences", Perm: auth.RecordClinical, Handle: s.absencesPending},
 
 		// A client's schedule: groups, availability, appointments, calendar feed.
 		{Method: "GET", Pattern: "/clients/{id}/schedule", Perm: auth.ViewClientHeader, Handle: s.clientSchedule},

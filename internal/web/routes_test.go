@@ -148,6 +148,11 @@ var reviewed = map[string][]model.Role{
 	"POST /admin/instruments/{code}":                       {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /program/{pid}/review-interval":                  {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /program/{pid}/accountability":                   {model.RoleAdmin, model.RoleClinicalDirector},
+	"POST /clients/{id}/portal/invite":                     clinical,
+	"POST /clients/{id}/portal/reset":                      clinical,
+	"POST /clients/{id}/portal/close":                      clinical,
+	"POST /clients/{id}/absences/{abid}":                   clinical,
+	"GET /absences":                                        clinical,
 }
 
 var (
@@ -180,13 +185,25 @@ func TestEveryRouteEnforcesItsPermission(t *testing.T) {
 				t.Errorf("%s has no permission", key)
 			}
 			want, listed := reviewed[key]
-			if rt.Perm != auth.Public && !listed {
+			if rt.Perm != auth.Public && rt.Perm != auth.Portal && !listed {
 				t.Errorf("%s needs %s but is missing from the reviewed matrix", key, rt.Perm)
 			}
 			path := strings.NewReplacer("{id}", e.client.ID, "{version}", "x", "{path...}", "css/app.css", "{$}", "",
-				"{mid}", unknownID, "{hash}", "0000", "{nid}", unknownID, "{gid}", unknownID, "{apid}", unknownID, "{tid}", unknownID, "{token}", "nope.ics", "{qid}", unknownID, "{asid}", unknownID, "{pid}", unknownID, "{aid}", unknownID, "{eid}", unknownID, "{code}", "phq-9").Replace(rt.Pattern)
+				"{mid}", unknownID, "{hash}", "0000", "{nid}", unknownID, "{gid}", unknownID, "{apid}", unknownID, "{tid}", unknownID, "{token}", "nope.ics", "{qid}", unknownID, "{asid}", unknownID, "{pid}", unknownID, "{aid}", unknownID, "{eid}", unknownID, "{code}", "phq-9", "{abid}", unknownID, "{plid}", unknownID).Replace(rt.Pattern)
 			if strings.HasPrefix(rt.Pattern, "/admin/users/{id}") {
 				path = "/admin/users/" + users[len(users)-1].ID
+			}
+			if rt.Perm == auth.Portal {
+				// No staff role has the portal permission: signed out or
+				// signed in as staff, a portal page asks for the portal sign-in.
+				for _, c := range append([]*http.Client{nil}, sessionList(sessions)...) {
+					cells++
+					if resp := e.request(c, rt.Method, path); !isPortalSignIn(resp) {
+						unexpectedAllow++
+						t.Errorf("%s without a portal session: %d %s, want a redirect to the portal sign-in", key, resp.StatusCode, resp.Header.Get("Location"))
+					}
+				}
+				continue
 			}
 			// Anonymous.
 			resp := e.request(nil, rt.Method, path)
@@ -252,6 +269,19 @@ func (e *env) request(c *http.Client, method, path string) response {
 func isSignInRedirect(r response) bool {
 	loc := r.Header.Get("Location")
 	return r.StatusCode == http.StatusSeeOther && (loc == "/login" || strings.HasPrefix(loc, "/login?next=") || strings.Contains(loc, "expired=1"))
+}
+
+// isPortalSignIn reports a redirect to the portal's own sign-in.
+func isPortalSignIn(r response) bool {
+	return r.StatusCode == http.StatusSeeOther && strings.HasPrefix(r.Header.Get("Location"), "/portal/login")
+}
+
+func sessionList(m map[model.Role]*http.Client) []*http.Client {
+	var out []*http.Client
+	for _, r := range model.Roles {
+		out = append(out, m[r])
+	}
+	return out
 }
 
 func containsRole(list []model.Role, r model.Role) bool {

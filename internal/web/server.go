@@ -24,6 +24,7 @@ import (
 	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/portal"
 	"github.com/openiop/openiop/internal/notes"
 	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/platform/httpx"
@@ -224,6 +225,24 @@ type Store interface {
 	APITokens(ctx context.Context, userID string) ([]store.APIToken, error)
 	RevokeAPIToken(ctx context.Context, userID, hash string, rec audit.Record) error
 
+	InviteToPortal(ctx context.Context, inv store.PortalInvite, rec audit.Record) (portal.Account, error)
+	ClosePortalAccess(ctx context.Context, clientID string, rec audit.Record) error
+	ClientPortalAccount(ctx context.Context, clientID string) (portal.Account, error)
+	PortalInvitation(ctx context.Context, codeHash string) (portal.Account, error)
+	AcceptPortalInvite(ctx context.Context, codeHash, login, passwordHash string, rec audit.Record) (portal.Account, error)
+	PortalAccountByLogin(ctx context.Context, login string) (portal.Account, string, error)
+	CreatePortalSession(ctx context.Context, s store.PortalSession, replaces string, rec audit.Record) error
+	PortalSessionByToken(ctx context.Context, tokenHash string) (store.PortalSession, error)
+	TouchPortalSession(ctx context.Context, tokenHash string, at time.Time) error
+	DeletePortalSession(ctx context.Context, tokenHash string, rec *audit.Record) error
+	SetPortalReminders(ctx context.Context, accountID string, r portal.Reminders, rec audit.Record) error
+	SaveDailyCheckIn(ctx context.Context, c *portal.CheckIn, rec audit.Record) error
+	DailyCheckIns(ctx context.Context, clientID string, from model.Date) ([]portal.CheckIn, error)
+	ReportAbsence(ctx context.Context, a *portal.Absence, rec audit.Record) error
+	Absences(ctx context.Context, q store.AbsenceQuery) ([]portal.Absence, error)
+	DecideAbsence(ctx context.Context, clientID, id string, accept bool, note, byID string, rec audit.Record) error
+	WithdrawAbsence(ctx context.Context, clientID, id string, rec audit.Record) error
+
 	ListAudit(ctx context.Context, f store.AuditFilter) ([]audit.Record, int, error)
 	AppendAudit(ctx context.Context, recs []audit.Record) error
 
@@ -386,6 +405,7 @@ type ctxKey int
 const (
 	sessionKey ctxKey = iota
 	expiredKey
+	portalKey
 )
 
 // sessionOf returns the signed-in session of the request, or nil.
@@ -401,7 +421,13 @@ func (s *Server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w := &startedWriter{ResponseWriter: rw}
 		httpx.SetRoute(r.Context(), label)
-		if !rt.NoSession {
+		if rt.Perm == auth.Portal {
+			w.Header().Set("Cache-Control", "no-store")
+			var ok bool
+			if r, ok = s.guardPortal(w, r); !ok {
+				return
+			}
+		} else if !rt.NoSession {
 			w.Header().Set("Cache-Control", "no-store")
 			sess, expired, err := s.loadSession(w, r)
 			if err != nil {
@@ -492,6 +518,8 @@ func (s *Server) record(r *http.Request) audit.Record {
 	}
 	if sess := sessionOf(r); sess != nil {
 		rec.ActorID, rec.ActorRole = sess.User.ID, string(sess.User.Role)
+	} else if ps := portalOf(r); ps != nil {
+		rec.ActorID, rec.ActorRole = portalActor(ps.Account), string(ps.Account.Kind)
 	} else {
 		rec.ActorID, rec.ActorRole = "anonymous", ""
 	}

@@ -16,22 +16,26 @@ import (
 	"github.com/openiop/openiop/internal/placement"
 	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/platform/httpx"
+	"github.com/openiop/openiop/internal/portal"
 	"github.com/openiop/openiop/internal/store"
 )
 
 // view is what every page template receives: the page's own data in Data,
 // and what the layout needs around it.
 type view struct {
-	Title     string
-	Nav       string // which navigation item is current
-	Org       model.Organization
-	User      *model.User // nil when signed out
-	Today     model.Date  // in the organization's time zone
-	Now       time.Time
-	RequestID string
-	Version   string
-	Data      any
-	loc       *time.Location
+	Title  string
+	Nav    string // which navigation item is current
+	Org    model.Organization
+	User   *model.User     // nil when signed out
+	Portal *portal.Account // the signed-in client or family member on portal pages
+	// PortalChrome shows the portal's header on its signed-out pages (sign-in, invitation).
+	PortalChrome bool
+	Today        model.Date // in the organization's time zone
+	Now          time.Time
+	RequestID    string
+	Version      string
+	Data         any
+	loc          *time.Location
 }
 
 // view builds the common page data for r.
@@ -44,6 +48,10 @@ func (s *Server) view(r *http.Request, title, nav string) view {
 	if sess := sessionOf(r); sess != nil {
 		u := sess.User
 		v.User = &u
+	}
+	if ps := portalOf(r); ps != nil {
+		a := ps.Account
+		v.Portal, v.PortalChrome = &a, true
 	}
 	return v
 }

@@ -71,3 +71,6 @@ CREATE INDEX absence_notices_pending ON absence_notices (submitted_at) WHERE sta
 ALTER TABLE measures ALTER COLUMN administered_by DROP NOT NULL;
 ALTER TABLE measures ADD COLUMN self_reported BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE measures ADD CONSTRAINT measures_administered CHECK (self_reported OR administered_by IS NOT NULL);
+
+-- A client subscribes to their own calendar from the portal: the token then has no staff creator.
+ALTER TABLE calendar_tokens ALTER COLUMN created_by DROP NOT NULL;

@@ -95,3 +95,18 @@ INSERT INTO measures (id, client_id, episode_id, instrument, answers, sex, total
         administered_by, created_at FROM measures_before_portal;
 DROP TABLE measures_before_portal;
 CREATE INDEX measures_client ON measures (client_id, instrument, administered_on);
+
+-- A client subscribes to their own calendar from the portal: the token then has no staff creator.
+CREATE TABLE calendar_tokens_before_portal AS SELECT * FROM calendar_tokens;
+DROP TABLE calendar_tokens;
+CREATE TABLE calendar_tokens (
+    token_hash  TEXT PRIMARY KEY,
+    owner_kind  TEXT NOT NULL CHECK (owner_kind IN ('client', 'user', 'room')),
+    owner_id    TEXT NOT NULL,
+    created_by  TEXT REFERENCES users(id),
+    created_at  TIMESTAMP NOT NULL,
+    revoked_at  TIMESTAMP
+);
+INSERT INTO calendar_tokens SELECT token_hash, owner_kind, owner_id, created_by, created_at, revoked_at FROM calendar_tokens_before_portal;
+DROP TABLE calendar_tokens_before_portal;
+CREATE INDEX calendar_tokens_owner ON calendar_tokens (owner_kind, owner_id);

@@ -1,0 +1,335 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/intensity"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/plan"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/testutil"
+)
+
+var inviteCode = regexp.MustCompile(`[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}`)
+
+// invite has the demo clinician invite their client to the portal and
+// returns the one-time code shown.
+func (e *env) invite(staff *http.Client, clientID string) string {
+	e.t.Helper()
+	resp := e.post(staff, "/clients/"+clientID+"/portal/invite", url.Values{"email": {"ana@example.org"}})
+	code := inviteCode.FindString(resp.Body)
+	if resp.StatusCode != http.StatusOK || code == "" {
+		e.t.Fatalf("invite: %d, no code in the page", resp.StatusCode)
+	}
+	return code
+}
+
+// joinPortal accepts an invitation in a new browser, signed in afterwards.
+func (e *env) joinPortal(code, login string) *http.Client {
+	e.t.Helper()
+	c := e.browser()
+	resp := e.post(c, "/portal/join", url.Values{"code": {strings.ToLower(code)}, "login": {login},
+		"password": {"blue kettle river stones"}, "again": {"blue kettle river stones"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/portal" {
+		e.t.Fatalf("join: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), resp.Body)
+	}
+	return c
+}
+
+// otherClient is an active client of the demo center other than e.client.
+func (e *env) otherClient() model.Client {
+	e.t.Helper()
+	list, _, err := e.db.SearchClients(context.Background(), store.ClientQuery{Limit: 50})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, c := range list {
+		if c.ID != e.client.ID && c.Current != nil && c.Current.Status == model.EpisodeActive {
+			return c
+		}
+	}
+	e.t.Fatal("no second active client")
+	return model.Client{}
+}
+
+func TestPortalInvitationSignInAndSeparation(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		staff := e.signIn(model.RoleClinician)
+		code := e.invite(staff, e.client.ID)
+
+		// A bad form changes nothing and keeps the code usable.
+		bad := e.post(e.browser(), "/portal/join", url.Values{"code": {code}, "login": {"a b"}, "password": {"short"}, "again": {"short"}})
+		if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, "no spaces") {
+			t.Fatalf("bad join: %d", bad.StatusCode)
+		}
+		wrong := e.post(e.browser(), "/portal/join", url.Values{"code": {"AAAA-AAAA-AAAA"}, "login": {"ana"},
+			"password": {"blue kettle river stones"}, "again": {"blue kettle river stones"}})
+		if wrong.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(wrong.Body, "does not open an invitation") {
+			t.Fatalf("unknown code: %d", wrong.StatusCode)
+		}
+		client := e.joinPortal(code, "ana.portal")
+		if again := e.post(e.browser(), "/portal/join", url.Values{"code": {code}, "login": {"ana2"},
+			"password": {"blue kettle river stones"}, "again": {"blue kettle river stones"}}); again.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("a spent code: %d, want 422", again.StatusCode)
+		}
+
+		before := e.auditHead()
+		home := e.get(client, "/portal")
+		if home.StatusCode != http.StatusOK || !strings.Contains(home.Body, e.client.DisplayName()) || !strings.Contains(home.Body, "tel:988") {
+			t.Fatalf("portal home: %d", home.StatusCode)
+		}
+		recs := e.auditSince(before)
+		if len(recs) == 0 || !strings.HasPrefix(recs[len(recs)-1].ActorID, "portal:") || recs[len(recs)-1].ClientID != e.client.ID ||
+			recs[len(recs)-1].Action != audit.ActionRead {
+			t.Fatalf("portal home not audited with the account as actor: %+v", recs)
+		}
+		// A client never reaches a staff page, and staff never a portal page.
+		for _, path := range []string{"/home", "/clients/" + e.client.ID, "/clients"} {
+			if r := e.get(client, path); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
+				t.Errorf("portal session on %s: %d %s, want the staff sign-in", path, r.StatusCode, r.Header.Get("Location"))
+			}
+		}
+		if r := e.get(staff, "/portal"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/portal/login" {
+			t.Errorf("staff session on /portal: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+		// Sign out and back in with the chosen name.
+		if r := e.post(client, "/portal/logout", nil); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("logout: %d", r.StatusCode)
+		}
+		if r := e.get(client, "/portal"); r.Header.Get("Location") != "/portal/login" {
+			t.Fatalf("signed out, /portal: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+		if r := e.post(client, "/portal/login", url.Values{"login": {"ana.portal"}, "password": {"wrong password here"}}); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong password: %d", r.StatusCode)
+		}
+		if r := e.post(client, "/portal/login", url.Values{"login": {"ANA.portal"}, "password": {"blue kettle river stones"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign in: %d %s", r.StatusCode, r.Body)
+		}
+		// A staff password does not open the portal, nor a portal password the staff side.
+		if r := e.post(e.browser(), "/login", url.Values{"email": {"ana.portal"}, "password": {"blue kettle river stones"}}); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("portal credentials on the staff sign-in: %d", r.StatusCode)
+		}
+		// Reset: the session ends at once and the old password stops working.
+		if r := e.post(staff, "/clients/"+e.client.ID+"/portal/reset", nil); r.StatusCode != http.StatusOK || inviteCode.FindString(r.Body) == "" {
+			t.Fatalf("reset: %d", r.StatusCode)
+		}
+		if r := e.get(client, "/portal"); r.Header.Get("Location") != "/portal/login" {
+			t.Fatalf("after a reset, /portal: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+		if r := e.post(e.browser(), "/portal/login", url.Values{"login": {"ana.portal"}, "password": {"blue kettle river stones"}}); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("the old password after a reset: %d", r.StatusCode)
+		}
+		// Invitations are the counselor's: front desk cannot issue one.
+		if r := e.post(e.signIn(model.RoleFrontDesk), "/clients/"+e.client.ID+"/portal/invite", nil); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("front desk invites: %d", r.StatusCode)
+		}
+	})
+}
+
+func TestPortalCheckInMeasureAbsencePlans(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		ctx := context.Background()
+		staff := e.signIn(model.RoleClinician)
+		client := e.joinPortal(e.invite(staff, e.client.ID), "ana.portal")
+		other := e.otherClient()
+
+		// Daily check-in: bad input changes nothing; a very low mood answers with crisis help first.
+		if r := e.post(client, "/portal/checkin", url.Values{"mood": {"4"}, "used": {"no"}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("check-in without craving: %d", r.StatusCode)
+		}
+		if got, _ := e.db.DailyCheckIns(ctx, e.client.ID, model.Date{Year: 2026, Month: 11, Day: 1}); len(got) != 0 {
+			t.Fatalf("a refused check-in was stored: %+v", got)
+		}
+		r := e.post(client, "/portal/checkin", url.Values{"craving": {"8"}, "mood": {"1"}, "used": {"yes"}, "note": {"rough night"}})
+		if r.StatusCode != http.StatusOK || strings.Index(r.Body, "Please reach out for help right now") < 0 ||
+			strings.Index(r.Body, "Please reach out") > strings.Index(r.Body, "Thank you for checking in") {
+			t.Fatalf("low-mood check-in: %d, crisis guidance not first", r.StatusCode)
+		}
+		if r := e.post(client, "/portal/checkin", url.Values{"craving": {"1"}, "mood": {"8"}, "used": {"no"}}); r.StatusCode != http.StatusConflict {
+			t.Fatalf("a second check-in today: %d", r.StatusCode)
+		}
+		if chart := e.get(staff, "/clients/"+e.client.ID); !strings.Contains(chart.Body, "rough night") || !strings.Contains(chart.Body, ">used<") {
+			t.Fatal("the counselor does not see the check-in on the chart")
+		}
+
+		// An assigned PHQ-9, completed in the portal, raises the same alert as in session.
+		if r := e.post(staff, "/clients/"+e.client.ID+"/assignments", url.Values{"instrument": {"phq-9"}, "due_on": {"2026-11-26"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("assign: %d %s", r.StatusCode, r.Body)
+		}
+		if r := e.post(staff, "/clients/"+other.ID+"/assignments", url.Values{"instrument": {"gad-7"}, "due_on": {"2026-11-26"}}); r.StatusCode != http.StatusSeeOther && r.StatusCode != http.StatusNotFound {
+			t.Fatalf("assign to the other client: %d", r.StatusCode)
+		}
+		open, err := e.db.OpenAssignments(ctx, e.client.ID)
+		if err != nil || len(open) == 0 {
+			t.Fatalf("assignments: %v %v", open, err)
+		}
+		asid := ""
+		for _, a := range open {
+			if a.Instrument == "phq-9" {
+				asid = a.ID
+			}
+		}
+		if home := e.get(client, "/portal"); !strings.Contains(home.Body, "/portal/measures/"+asid) {
+			t.Fatal("the due PHQ-9 is not on the portal home")
+		}
+		answers := url.Values{"difficulty": {"1"}}
+		for i := 1; i <= 9; i++ {
+			answers.Set("q"+string(rune('0'+i)), "1")
+		}
+		answers.Set("q9", "2")
+		if r := e.post(client, "/portal/measures/"+asid, url.Values{"q1": {"1"}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("half-answered PHQ-9: %d", r.StatusCode)
+		}
+		r = e.post(client, "/portal/measures/"+asid, answers)
+		if r.StatusCode != http.StatusOK || strings.Index(r.Body, "Please reach out for help right now") < 0 || strings.Index(r.Body, "Please reach out") > strings.Index(r.Body, "Your PHQ-9") {
+			t.Fatalf("PHQ-9 with item 9 at 2: %d, crisis guidance not first\n%s", r.StatusCode, r.Body)
+		}
+		alerts, err := e.db.SafetyAlerts(ctx, store.SafetyAlertQuery{ClientID: e.client.ID})
+		if err != nil || len(alerts) == 0 {
+			t.Fatalf("no safety alert from the portal PHQ-9: %v", err)
+		}
+		if r := e.get(client, "/portal/measures/"+asid); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("a completed questionnaire: %d, want 404", r.StatusCode)
+		}
+		otherOpen, _ := e.db.OpenAssignments(ctx, other.ID)
+		for _, a := range otherOpen {
+			if r := e.get(client, "/portal/measures/"+a.ID); r.StatusCode != http.StatusNotFound {
+				t.Fatalf("another client's questionnaire: %d, want 404", r.StatusCode)
+			}
+			if r := e.post(client, "/portal/measures/"+a.ID, answers); r.StatusCode != http.StatusNotFound {
+				t.Fatalf("answering another client's questionnaire: %d, want 404", r.StatusCode)
+			}
+		}
+
+		// An absence told ahead, accepted by the counselor, is excused on the attendance sheet.
+		att := e.get(client, "/portal/attendance")
+		m := regexp.MustCompile(`<option value="([0-9a-f-]+)\|(\d{4}-\d{2}-\d{2})"`).FindStringSubmatch(att.Body)
+		if m == nil {
+			t.Fatal("no upcoming meeting to miss on the portal attendance page")
+		}
+		if r := e.post(client, "/portal/absences", url.Values{"meeting": {m[1] + "|" + m[2]}, "reason": {""}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("absence without a reason: %d", r.StatusCode)
+		}
+		mine, _ := e.db.Enrolments(ctx, e.client.ID)
+		inMine := map[string]bool{}
+		for _, g := range mine {
+			inMine[g.Series.ID] = true
+		}
+		otherGroups, _ := e.db.Enrolments(ctx, other.ID)
+		for _, g := range otherGroups {
+			if inMine[g.Series.ID] {
+				continue
+			}
+			if r := e.post(client, "/portal/absences", url.Values{"meeting": {g.Series.ID + "|" + m[2]}, "reason": {"x"}}); r.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("an absence from a group the client is not in: %d, want 422", r.StatusCode)
+			}
+		}
+		if r := e.post(client, "/portal/absences", url.Values{"meeting": {m[1] + "|" + m[2]}, "reason": {"Work shift"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("absence: %d %s", r.StatusCode, r.Body)
+		}
+		list := e.get(staff, "/absences")
+		if list.StatusCode != http.StatusOK || !strings.Contains(list.Body, "Work shift") {
+			t.Fatalf("the counselor's absences list: %d", list.StatusCode)
+		}
+		notices, err := e.db.Absences(ctx, store.AbsenceQuery{ClientID: e.client.ID})
+		if err != nil || len(notices) != 1 {
+			t.Fatalf("notices: %+v %v", notices, err)
+		}
+		if r := e.post(staff, "/clients/"+other.ID+"/absences/"+notices[0].ID, url.Values{"decision": {"accept"}}); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("deciding under another client's id: %d, want 404", r.StatusCode)
+		}
+		if r := e.post(staff, "/clients/"+e.client.ID+"/absences/"+notices[0].ID, url.Values{"decision": {"decline"}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("declining without a note: %d", r.StatusCode)
+		}
+		if r := e.post(staff, "/clients/"+e.client.ID+"/absences/"+notices[0].ID, url.Values{"decision": {"accept"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("accept: %d %s", r.StatusCode, r.Body)
+		}
+		day, _ := model.ParseDate(m[2])
+		marks, err := e.db.Attendance(ctx, m[1], day)
+		if err != nil || marks[e.client.ID].Status != intensity.AbsentExcused {
+			t.Fatalf("the accepted absence is not excused on the sheet: %+v %v", marks[e.client.ID], err)
+		}
+		if att := e.get(client, "/portal/attendance"); !strings.Contains(att.Body, "Excused") {
+			t.Fatal("the client does not see the answer")
+		}
+
+		// The treatment plan: read and signed in the portal once the clinician has signed it.
+		u, _ := e.db.UserByEmail(ctx, "clinician@demo.openiop.org")
+		cur, _ := e.db.Client(ctx, e.client.ID)
+		draft, err := e.db.StartPlan(ctx, e.client.ID, cur.Current.ID, model.Date{Year: 2026, Month: 11, Day: 23}, u.ID, audit.Record{ActorID: u.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := plan.Plan{ID: draft.ID, ClientID: e.client.ID, Date: draft.Date, ClientStatement: "I want my weekends back",
+			Problems: []plan.Problem{{Statement: "Daily drinking", Goal: "Stay sober for my kids",
+				Objectives:    []plan.Objective{{Text: "Attend 9 hours of groups a week", Target: model.Date{Year: 2026, Month: 12, Day: 23}}},
+				Interventions: []plan.Intervention{{Modality: "cbt", Provider: "primary counselor", Frequency: "3 groups a week"}}}}}
+		if err := e.db.SavePlan(ctx, &p, true, nil, u.ID, audit.Record{ActorID: u.ID}); err != nil {
+			t.Fatal(err)
+		}
+		plans := e.get(client, "/portal/plans")
+		if !strings.Contains(plans.Body, "Stay sober for my kids") || !strings.Contains(plans.Body, "/portal/plans/"+draft.ID+"/signature") {
+			t.Fatal("the signed plan is not offered for signing in the portal")
+		}
+		if r := e.post(client, "/portal/plans/"+draft.ID+"/signature", url.Values{"client_signature": {"Ana Ruiz"}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("signing without agreeing: %d", r.StatusCode)
+		}
+		if r := e.post(client, "/portal/plans/"+draft.ID+"/signature", url.Values{"agree": {"yes"}, "client_signature": {"Ana Ruiz"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign: %d %s", r.StatusCode, r.Body)
+		}
+		signed, err := e.db.TreatmentPlan(ctx, e.client.ID, draft.ID)
+		if err != nil || !signed.Client.Signed() || signed.Client.Name != "Ana Ruiz" || signed.Witness != "" {
+			t.Fatalf("the portal signature: %+v %v", signed.Client, err)
+		}
+
+		// The relapse-prevention plan: the client's version, seen by the counselor.
+		versions, err := e.db.RelapsePlans(ctx, e.client.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := "0"
+		if len(versions) > 0 {
+			base = strconv.Itoa(versions[0].Version)
+		}
+		form := url.Values{"base_version": {base}, "trigger0.text": {"Payday Friday"}, "trigger0.coping": {"Call my sponsor first"}}
+		if r := e.post(client, "/portal/relapse-plan", url.Values{"base_version": {base}, "trigger0.text": {"Payday"}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("a trigger without coping: %d", r.StatusCode)
+		}
+		if r := e.post(client, "/portal/relapse-plan", form); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save the plan: %d %s", r.StatusCode, r.Body)
+		}
+		if r := e.post(client, "/portal/relapse-plan", form); r.StatusCode != http.StatusConflict {
+			t.Fatalf("a save from an old version: %d, want 409", r.StatusCode)
+		}
+		rpp := e.get(staff, "/clients/"+e.client.ID+"/relapse-plan")
+		if !strings.Contains(rpp.Body, "Call my sponsor first") || !strings.Contains(rpp.Body, "(the client)") {
+			t.Fatal("the counselor does not see the client's change")
+		}
+
+		// The calendar: a subscription address shown once, and a single event file.
+		if r := e.post(client, "/portal/calendar", nil); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "/calendar/") {
+			t.Fatalf("calendar address: %d", r.StatusCode)
+		}
+		ics := e.get(client, "/portal/schedule/event.ics?group="+m[1]+"&date="+m[2])
+		if ics.StatusCode != http.StatusOK || !strings.Contains(ics.Body, "BEGIN:VEVENT") || strings.Count(ics.Body, "BEGIN:VEVENT") != 1 {
+			t.Fatalf("one event: %d\n%s", ics.StatusCode, ics.Body)
+		}
+		for _, g := range otherGroups {
+			if inMine[g.Series.ID] {
+				continue
+			}
+			if r := e.get(client, "/portal/schedule/event.ics?group="+g.Series.ID+"&date="+m[2]); r.StatusCode != http.StatusNotFound {
+				t.Fatalf("another client's group as a calendar file: %d", r.StatusCode)
+			}
+		}
+	})
+}
