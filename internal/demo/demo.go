@@ -73,6 +73,7 @@ type Store interface {
 	ImportConsents(ctx context.Context, consents []store.ConsentImport, rec audit.Record) error
 	SetMFAExempt(ctx context.Context, userIDs []string, exempt bool) error
 	SetMeasureSchedule(ctx context.Context, s care.MeasureSchedule, rec audit.Record) error
+	ImportPortalAccounts(ctx context.Context, list []store.PortalImport, rec audit.Record) error
 }
 
 // Organization is the demo center.
@@ -323,6 +324,9 @@ func Generate(ctx context.Context, db Store, o Options) error {
 		return err
 	}
 	if err := db.ImportConsents(ctx, g.consents(inCare, inCareOrder, names, admissionsStaff), rec); err != nil {
+		return err
+	}
+	if err := db.ImportPortalAccounts(ctx, g.portalAccounts(inCare, inCareOrder, clinicians[0].ID), rec); err != nil {
 		return err
 	}
 	if o.HistoryDays > 0 {

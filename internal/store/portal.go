@@ -421,3 +421,37 @@ func (db *DB) WithdrawAbsence(ctx context.Context, clientID, id string, rec audi
 			`UPDATE absence_notices SET status = 'withdrawn' WHERE id = $1 AND client_id = $2 AND status = 'pending'`, id, clientID)
 	}, &rec)
 }
+
+// PortalImport is a demo client's portal account, already accepted, with
+// the check-ins of the days before.
+type PortalImport struct {
+	ClientID     string
+	Login        string
+	Email        string
+	PasswordHash string
+	InvitedBy    string
+	InvitedAt    time.Time
+	CheckIns     []portal.CheckIn
+}
+
+// ImportPortalAccounts writes demo portal accounts in one transaction.
+func (db *DB) ImportPortalAccounts(ctx context.Context, list []PortalImport, rec audit.Record) error {
+	rec.Category, rec.Action, rec.Detail = "client.portal", audit.ActionCreate, "demo portal accounts"
+	return db.write(ctx, "store.ImportPortalAccounts", func(tx *sql.Tx) error {
+		for _, p := range list {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO portal_accounts (id, client_id, kind, email, login, password_hash, invited_by,
+					invited_at, activated_at) VALUES ($1, $2, 'client', $3, $4, $5, $6, $7, $8)`,
+				model.NewID(), p.ClientID, p.Email, portal.NormalizeLogin(p.Login), p.PasswordHash, p.InvitedBy, p.InvitedAt.UTC(),
+				p.InvitedAt.Add(20*time.Minute).UTC()); err != nil {
+				return err
+			}
+			for _, c := range p.CheckIns {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO daily_checkins (id, client_id, day, craving, mood, used, note, created_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, model.NewID(), p.ClientID, c.Day, c.Craving, c.Mood, c.Used, c.Note, c.At.UTC()); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}, &rec)
+}

@@ -49,6 +49,8 @@ type portalEvent struct {
 	Title      string
 	Kind       string // what it is in words
 	When       string // day and time in the center's zone, e.g. "Mon 30 Nov, 6:00 pm"
+	Day, Time  string // the same in two parts, "Mon 30 Nov" and "6:00 pm"
+	UnderDay   bool   // listed under its day's heading: the day is not repeated
 	Start, End time.Time
 	Room       string
 	Telehealth string
@@ -58,6 +60,12 @@ type portalEvent struct {
 	Date       model.Date
 	AppointID  string
 	Absence    string // what the client told the program about missing it
+}
+
+func (e *portalEvent) setWhen(loc *time.Location) {
+	t := e.Start.In(loc)
+	e.Day, e.Time = t.Format("Mon 2 Jan"), t.Format("3:04 pm")
+	e.When = e.Day + ", " + e.Time
 }
 
 // Minutes is the event's length.
@@ -117,7 +125,7 @@ func (s *Server) portalEvents(r *http.Request, clientID string, from, to model.D
 	}
 	slices.SortFunc(out, func(a, b portalEvent) int { return a.Start.Compare(b.Start) })
 	for i := range out {
-		out[i].When = out[i].Start.In(loc).Format("Mon 2 Jan, 3:04 pm")
+		out[i].setWhen(loc)
 	}
 	return out, nil
 }
@@ -270,8 +278,9 @@ func (s *Server) makeUpMeetings(r *http.Request, clientID, programID string, fro
 		if !inProgram[o.Series.TrackID] || joined[o.Series.ID] || !o.Series.OpenCohort || o.Cancelled || !o.Start.After(now) {
 			continue
 		}
-		out = append(out, portalEvent{Title: o.Series.Title, Kind: o.Series.Type.Label(), Start: o.Start, End: o.End, Room: o.Series.Room,
-			When: o.Start.In(s.siteLocation(r)).Format("Mon 2 Jan, 3:04 pm")})
+		e := portalEvent{Title: o.Series.Title, Kind: o.Series.Type.Label(), Start: o.Start, End: o.End, Room: o.Series.Room}
+		e.setWhen(s.siteLocation(r))
+		out = append(out, e)
 		if len(out) == 4 {
 			break
 		}
@@ -499,6 +508,7 @@ func (s *Server) renderPortalSchedule(w http.ResponseWriter, r *http.Request, fe
 		if n := len(d.Days); n == 0 || d.Days[n-1].Date != day {
 			d.Days = append(d.Days, portalDay{Date: day})
 		}
+		e.UnderDay = true
 		d.Days[len(d.Days)-1].Events = append(d.Days[len(d.Days)-1].Events, e)
 	}
 	if d.HasFeed, err = s.Store.HasCalendarToken(r.Context(), store.FeedClient, c.ID); err != nil {
@@ -593,7 +603,21 @@ type portalMark struct {
 	Date    model.Date
 	Title   string
 	Status  string
+	Tone    string // the badge colour: ok, warn, danger or brand
 	Minutes int
+}
+
+// markTone is how a status is coloured for the client.
+func markTone(s intensity.Status) string {
+	switch s {
+	case intensity.Present:
+		return "ok"
+	case intensity.Late, intensity.LeftEarly:
+		return "warn"
+	case intensity.AbsentUnexcused:
+		return "danger"
+	}
+	return "brand"
 }
 
 func (s *Server) portalAttendance(w http.ResponseWriter, r *http.Request) error {
@@ -624,7 +648,7 @@ func (s *Server) renderPortalAttendance(w http.ResponseWriter, r *http.Request, 
 		if m.Date.After(v.Today) {
 			continue // an excused absence told ahead shows with the notices
 		}
-		d.Marks = append(d.Marks, portalMark{Date: m.Date, Title: titles[m.SeriesID], Status: m.Status.Label(), Minutes: m.Minutes})
+		d.Marks = append(d.Marks, portalMark{Date: m.Date, Title: titles[m.SeriesID], Status: m.Status.Label(), Tone: markTone(m.Status), Minutes: m.Minutes})
 	}
 	events, err := s.portalEvents(r, c.ID, v.Today, v.Today.AddDays(13))
 	if err != nil {

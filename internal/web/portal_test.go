@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/demo"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/plan"
@@ -23,6 +24,12 @@ var inviteCode = regexp.MustCompile(`[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJ
 // returns the one-time code shown.
 func (e *env) invite(staff *http.Client, clientID string) string {
 	e.t.Helper()
+	// The demo opens the portal for a few of the clinician's clients; start afresh.
+	if _, err := e.db.ClientPortalAccount(context.Background(), clientID); err == nil {
+		if err := e.db.ClosePortalAccess(context.Background(), clientID, audit.Record{ActorID: "system:test"}); err != nil {
+			e.t.Fatal(err)
+		}
+	}
 	resp := e.post(staff, "/clients/"+clientID+"/portal/invite", url.Values{"email": {"ana@example.org"}})
 	code := inviteCode.FindString(resp.Body)
 	if resp.StatusCode != http.StatusOK || code == "" {
@@ -332,4 +339,18 @@ func TestPortalCheckInMeasureAbsencePlans(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestDemoPortalLoginsSignIn(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	for _, login := range demo.PortalLogins {
+		c := e.browser()
+		if r := e.post(c, "/portal/login", url.Values{"login": {login}, "password": {demo.Password}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("demo portal login %s: %d", login, r.StatusCode)
+		}
+		home := e.get(c, "/portal")
+		if home.StatusCode != http.StatusOK || !strings.Contains(home.Body, "This week") {
+			t.Fatalf("%s's portal home: %d", login, home.StatusCode)
+		}
+	}
 }

@@ -1,0 +1,167 @@
+package e2e
+
+import (
+	"context"
+	_ "embed"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/openiop/openiop/internal/demo"
+	"github.com/openiop/openiop/internal/testutil"
+)
+
+//go:embed testdata/axe/axe-4.14.1.min.js
+var axeSource string
+
+// axeClean runs axe-core's automated checks on the current page and fails
+// the test on any serious or critical violation, naming each with the
+// elements it found.
+func axeClean(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if !run(t, ctx, chromedp.Evaluate[bool](`typeof window.axe === 'object'`)) {
+		do(t, ctx, chromedp.Evaluate[chromedp.Void](axeSource+";undefined"))
+	}
+	found := run(t, ctx, chromedp.Evaluate[[]string](`(async () => {
+		const r = await axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+			.map(v => v.impact + ' ' + v.id + ': ' + v.help + ' [' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('; ') + ']');
+	})()`, chromedp.EvalAwaitPromise))
+	if len(found) > 0 {
+		failShot(t, ctx)
+		t.Errorf("axe-core on %s:\n%s", run(t, ctx, chromedp.Location()), strings.Join(found, "\n"))
+	}
+}
+
+// phone makes the browser a 360-pixel-wide phone.
+func phone(t *testing.T, ctx context.Context) {
+	t.Helper()
+	do(t, ctx, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+}
+
+// portalPage checks what every portal page must be on a phone: crisis help
+// first, nothing wider than the screen, no CSP or axe-core violation.
+func portalPage(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	if first := run(t, ctx, chromedp.Evaluate[string](`document.querySelector('body > .crisis a') ? document.querySelector('body > .crisis a').getAttribute('href') : ''`)); first != "tel:988" {
+		failShot(t, ctx)
+		t.Errorf("%s: the first thing on the page is not the crisis line (%q)", name, first)
+	}
+	noHorizontalScroll(t, ctx)
+	noCSPViolations(t, ctx)
+	axeClean(t, ctx)
+	shot(t, ctx, "portal-"+name)
+}
+
+// TestPortalOnAPhone is a client's first days with the portal, on a
+// 360-pixel phone: the counselor invites them and assigns a PHQ-9; they
+// accept the invitation, see their next sessions and hours, check in,
+// complete the PHQ-9, tell the program about a session they will miss
+// (which the counselor accepts), sign their revised treatment plan and add
+// to their relapse-prevention plan, which the counselor then sees.
+func TestPortalOnAPhone(t *testing.T) {
+	for _, e := range testutil.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			base := startServer(t, e)
+			staff := newBrowser(t)
+			signIn(t, staff, base, "clinician@demo.openiop.org", demo.Password)
+			chart := run(t, staff, chromedp.Evaluate[string](`document.querySelector('#main .people a').getAttribute('href')`))
+
+			// The counselor assigns a PHQ-9, revises and signs the plan, and invites the client.
+			do(t, staff, chromedp.Navigate(base+chart+"/measures/new"), chromedp.WaitVisible(chromedp.ID("assign-title")))
+			selectText(t, staff, `#instrument`, "PHQ-9")
+			submit(t, staff, `form[action$="/assignments"] button`)
+			do(t, staff, chromedp.Navigate(base+chart+"/plans"), chromedp.WaitVisible(chromedp.CSS("h1")))
+			submit(t, staff, `#main .page-head form button`)
+			mustContain(t, staff, "Draft")
+			submit(t, staff, `button[value="sign"]`)
+			mustContain(t, staff, "Awaiting the client's signature")
+			do(t, staff, chromedp.Navigate(base+chart), chromedp.WaitVisible(chromedp.ID("portal-title")))
+			if run(t, staff, chromedp.Evaluate[bool](`!!document.querySelector('form[action$="/portal/reset"]')`)) {
+				submit(t, staff, `form[action$="/portal/reset"] button`) // the demo opened this client's portal already
+			} else {
+				submit(t, staff, `form[action$="/portal/invite"] button`)
+			}
+			mustContain(t, staff, "Your portal at Riverbend Recovery Center")
+			code := strings.TrimSpace(run(t, staff, chromedp.Text(chromedp.CSS(".invite-code"))))
+			shot(t, staff, "portal-invitation-sheet")
+
+			// The client, on their phone.
+			client := newBrowser(t)
+			phone(t, client)
+			do(t, client, chromedp.Navigate(base+"/portal/join/"+code), chromedp.WaitVisible(chromedp.ID("login")))
+			portalPage(t, client, "join")
+			typeInto(t, client, "#login", "ana.phone")
+			typeInto(t, client, "#password", "blue kettle river stones")
+			typeInto(t, client, "#again", "blue kettle river stones")
+			submit(t, client, `form[action="/portal/join"] button`)
+			mustContain(t, client, "Hello,", "Next sessions", "This week's hours", "Daily check-in", "PHQ-9")
+			portalPage(t, client, "home")
+
+			// Daily check-in.
+			submit(t, client, `a[href="/portal/checkin"]`)
+			portalPage(t, client, "checkin")
+			check(t, client, `input[name="craving"][value="3"]`)
+			check(t, client, `input[name="mood"][value="6"]`)
+			check(t, client, `input[name="used"][value="no"]`)
+			submit(t, client, `form[action="/portal/checkin"] button`)
+			mustContain(t, client, "Thank you for checking in")
+
+			// The due PHQ-9.
+			do(t, client, chromedp.Navigate(base+"/portal"), chromedp.WaitVisible(chromedp.ID("due-title")))
+			submit(t, client, `a[href^="/portal/measures/"]`)
+			mustContain(t, client, "Over the last 2 weeks")
+			portalPage(t, client, "phq9")
+			do(t, client, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('fieldset.question').forEach(f => {
+				const r = f.querySelector('input[type=radio][value="1"]') || f.querySelector('input[type=radio]'); r.checked = true; });
+				document.querySelector('input[name="q9"][value="0"]').checked = true;`))
+			submit(t, client, `form[action^="/portal/measures/"] button`)
+			mustContain(t, client, "Your PHQ-9", "score is 8")
+			portalPage(t, client, "phq9-done")
+
+			// A session they will miss.
+			do(t, client, chromedp.Navigate(base+"/portal/attendance"), chromedp.WaitVisible(chromedp.ID("meeting")))
+			portalPage(t, client, "attendance")
+			do(t, client, chromedp.Evaluate[chromedp.Void](`document.querySelector('#meeting').selectedIndex = 1`))
+			typeInto(t, client, "#reason", "Work shift")
+			submit(t, client, `form[action="/portal/absences"] button`)
+			mustContain(t, client, "Thank you for telling us", "Waiting for your counselor")
+
+			do(t, staff, chromedp.Navigate(base+"/absences"), chromedp.WaitVisible(chromedp.CSS("h1")))
+			mustContain(t, staff, "Work shift")
+			submit(t, staff, `button[value="accept"]`)
+			mustContain(t, staff, "Nothing waiting")
+			do(t, client, chromedp.Navigate(base+"/portal/attendance"), chromedp.WaitVisible(chromedp.ID("told-title")))
+			mustContain(t, client, "Excused")
+
+			// The plan, signed; the relapse-prevention plan, added to.
+			do(t, client, chromedp.Navigate(base+"/portal/plans"), chromedp.WaitVisible(chromedp.ID("tp-title")))
+			portalPage(t, client, "plans")
+			check(t, client, `input[name="agree"]`)
+			typeInto(t, client, "#client_signature", "Ana Phone")
+			submit(t, client, `.client-sign button`)
+			mustContain(t, client, "You signed your treatment plan")
+			do(t, client, chromedp.Evaluate[chromedp.Void](`document.querySelector('.rpp-edit').open = true`))
+			row := run(t, client, chromedp.Evaluate[string](`[...document.querySelectorAll('input[name^="reason"]')].find(i => i.value === '').name`))
+			typeInto(t, client, `[name="`+row+`"]`, "Walking my daughter to school")
+			submit(t, client, `.rpp-edit button[type=submit]`)
+			mustContain(t, client, "Saved. Your counselor sees the change", "Walking my daughter to school")
+
+			do(t, staff, chromedp.Navigate(base+chart+"/relapse-plan"), chromedp.WaitVisible(chromedp.ID("crisis-title")))
+			mustContain(t, staff, "Walking my daughter to school", "(the client)")
+			do(t, staff, chromedp.Navigate(base+chart), chromedp.WaitVisible(chromedp.ID("portal-title")))
+			mustContain(t, staff, "Signs in as ana.phone", "Daily check-ins")
+			shot(t, staff, "portal-chart-card")
+
+			for _, p := range []string{"/portal/schedule", "/portal/settings"} {
+				do(t, client, chromedp.Navigate(base+p), chromedp.WaitVisible(chromedp.CSS("h1")))
+				portalPage(t, client, strings.TrimPrefix(p, "/portal/"))
+			}
+			// Signed out, the sign-in page passes too.
+			submit(t, client, `form[action="/portal/logout"] button`)
+			mustContain(t, client, "You are signed out")
+			portalPage(t, client, "login")
+		})
+	}
+}
