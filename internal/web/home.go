@@ -84,6 +84,7 @@ type homeData struct {
 	PlansOverdue, PlansDueSoon int
 	// Measures assigned to my caseload: counts only, the names are on /measures/due.
 	MeasuresOverdue, MeasuresDueSoon int
+	AbsencesWaiting                  int // absences my clients told ahead in the portal, not yet answered
 	// Clients of my caseload with open attendance or screen alerts, and the
 	// first few alerts in words.
 	AlertClients int
@@ -190,6 +191,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 				d.MeasuresDueSoon++
 			}
 		}
+		aq := store.AbsenceQuery{PendingOnly: true, From: v.Today}
+		if !canSeeAllSafetyAlerts(*v.User) {
+			aq.CounselorID = v.User.ID
+		}
+		waiting, err := s.Store.Absences(ctx, aq)
+		if err != nil {
+			return err
+		}
+		d.AbsencesWaiting = len(waiting)
 		plans, err := s.Store.PlansDue(ctx, v.Today.AddDays(7), v.User.ID)
 		if err != nil {
 			return err
