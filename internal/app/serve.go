@@ -91,7 +91,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		API: api.NewHandler(api.Deps{Log: log, SelfAssessments: db, Store: db, Audit: batcher, TrustProxy: cfg.TrustProxy,
 			Now: time.Now}),
 		Store: db, Audit: batcher, Hasher: hasher, Log: log, Metrics: reg, Now: time.Now,
-		Options: web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Version: Version,
+		Options: web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Version: Version, SMTP: cfg.SMTPURL != "",
 			Session: auth.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}},
 	})
 	if err != nil {
@@ -124,23 +124,23 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	stopJobs := startHousekeeping(ctx, db, log, cfg.SessionIdle)
 	defer stopJobs()
-	stopClinicalJobs := startJobs(ctx, db, log)
-	defer stopClinicalJobs()
 	if anchors != nil {
 		stopAnchoring := anchors.every(ctx, cfg.AuditAnchorInterval)
 		defer stopAnchoring() // before the final anchor: no interval anchor runs alongside it
 		log.Info("anchoring the audit log", "every", cfg.AuditAnchorInterval.String(), "anchor_log", cfg.AuditAnchorLog)
 	}
+	var mailer *notify.Mailer
 	if cfg.SMTPURL != "" {
-		mailer, err := notify.NewMailer(cfg.SMTPURL, cfg.MailFrom, cfg.BaseURL, false)
-		if err != nil {
+		if mailer, err = notify.NewMailer(cfg.SMTPURL, cfg.MailFrom, cfg.BaseURL, false); err != nil {
 			return err
 		}
 		mailCtx, stopMail := context.WithCancel(ctx)
 		defer stopMail()
 		go notify.Run(mailCtx, db, mailer, 30*time.Second, log)
-		log.Info("emailing staff notices", "from", cfg.MailFrom)
+		log.Info("emailing staff notices and portal reminders", "from", cfg.MailFrom)
 	}
+	stopClinicalJobs := startJobs(ctx, db, log, cfg.BaseURL, mailer)
+	defer stopClinicalJobs()
 
 	select {
 	case err := <-served:
@@ -198,13 +198,22 @@ func startHousekeeping(ctx context.Context, db *store.DB, log *slog.Logger, idle
 
 // startJobs runs the durable background jobs (package jobs) on this replica;
 // the database leases make sure each runs on one replica at a time.
-func startJobs(ctx context.Context, db *store.DB, log *slog.Logger) (stop func()) {
+// Portal reminders are always queued; they are sent only where SMTP is set
+// up (mailer not nil), and otherwise wait in the outbox its page shows.
+func startJobs(ctx context.Context, db *store.DB, log *slog.Logger, baseURL string, mailer *notify.Mailer) (stop func()) {
 	host, _ := os.Hostname()
-	runner := &jobs.Runner{Store: db, Holder: fmt.Sprintf("%s:%d", host, os.Getpid()), Now: time.Now, Log: log,
-		Jobs: []jobs.Job{jobs.MeasureSchedule(db, func(ctx context.Context) *time.Location {
-			org, _ := db.Organization(ctx)
-			return org.Location()
-		})}}
+	center := func(ctx context.Context) jobs.Center {
+		org, _ := db.Organization(ctx)
+		return jobs.Center{Name: org.Name, Location: org.Location(), PortalURL: baseURL + "/portal"}
+	}
+	list := []jobs.Job{
+		jobs.MeasureSchedule(db, func(ctx context.Context) *time.Location { return center(ctx).Location }),
+		jobs.PortalReminders(db, center),
+	}
+	if mailer != nil {
+		list = append(list, jobs.PortalMail(db, mailer))
+	}
+	runner := &jobs.Runner{Store: db, Holder: fmt.Sprintf("%s:%d", host, os.Getpid()), Now: time.Now, Log: log, Jobs: list}
 	return repeat(ctx, time.Minute, func(ctx context.Context) { runner.RunDue(ctx) })
 }
 

@@ -47,6 +47,7 @@ const (
 	DiscloseRecords   Permission = "records.disclose"   // release records outside the program under a consent on file
 	EmergencyAccess   Permission = "records.emergency"  // open a record outside one's care team, with a reason, for a few hours
 	ManageCareTeams   Permission = "careteams.manage"   // name staff on a client's care team; review uses of emergency access
+	ViewOutbox        Permission = "outbox.view"        // the emails queued for clients (portal reminders): addresses, words, whether sent
 )
 
 // CareTeamLimited reports whether the center's care-team rule limits role r
@@ -65,7 +66,7 @@ var rolePermissions = map[model.Role][]Permission{
 	model.RoleClinicalDirector: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, ViewAuditLog,
 		ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule,
-		RecordAttendance, ViewBilling, CheckIn, CoSignNotes, ManageConsents, DiscloseRecords, ManageCareTeams,
+		RecordAttendance, ViewBilling, CheckIn, CoSignNotes, ManageConsents, DiscloseRecords, ManageCareTeams, ViewOutbox,
 	},
 	model.RoleClinician: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, EditClient, ViewProgram,
@@ -108,5 +109,5 @@ func PermissionsOf(r model.Role) []Permission {
 func AllPermissions() []Permission {
 	return []Permission{ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient,
 		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule, RecordAttendance, ViewBilling, CheckIn, CoSignNotes,
-		ManageConsents, DiscloseRecords, EmergencyAccess, ManageCareTeams}
+		ManageConsents, DiscloseRecords, EmergencyAccess, ManageCareTeams, ViewOutbox}
 }

@@ -15,7 +15,7 @@ var PortalLogins = []string{"client1", "client2", "client3"}
 
 // portalAccounts opens the portal for the first clients on the demo
 // clinician's caseload who have been in care a week or more, with two
-// weeks of daily check-ins: mostly steady, one day of strong cravings and
+// weeks of daily check-ins (and, for two, email reminders): mostly steady, one day of strong cravings and
 // one of use, so the chart's check-in table shows what it flags.
 func (g *gen) portalAccounts(inCare map[string]careOf, clients []string, clinicianID string) []store.PortalImport {
 	// A generator of its own, so the rest of the demo is the same with or without portal data.
@@ -31,7 +31,9 @@ func (g *gen) portalAccounts(inCare map[string]careOf, clients []string, clinici
 		}
 		k := len(out)
 		p := store.PortalImport{ClientID: c, Login: PortalLogins[k], PasswordHash: g.opts.PasswordHash, InvitedBy: clinicianID,
-			InvitedAt: care.admitted.AddDays(1).In(loc).Add(15 * time.Hour)}
+			InvitedAt: care.admitted.AddDays(1).In(loc).Add(15 * time.Hour), Email: PortalLogins[k] + "@example.org",
+			// The first two chose reminders, so the outbox shows them in demo mode.
+			Reminders: portal.Reminders{Sessions: k < 2, Measures: k < 2}}
 		for d := min(care.daysIn(today)-2, 13); d >= 1; d-- {
 			day := today.AddDays(-d)
 			ci := portal.CheckIn{Day: day, Craving: 2 + rng.IntN(3), Mood: 5 + rng.IntN(4), At: day.In(loc).Add(time.Duration(19*60+rng.IntN(120)) * time.Minute)}

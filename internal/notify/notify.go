@@ -1,6 +1,7 @@
 // Package notify emails staff the in-app notices the store leaves (schedule
-// changes). Emails carry no client information: the notice's words (a
-// group and a date, never a client's name) and a link into OpenIOP.
+// changes), and sends the portal's reminders to clients. Emails carry no
+// clinical information: a notice's words (a group and a date, never a
+// client's name) and a link into OpenIOP; a reminder's day and times.
 package notify
 
 import (
@@ -79,6 +80,21 @@ func (m *Mailer) Send(ctx context.Context, n store.NoticeMail) error {
 	msg.Subject("OpenIOP: a change to your schedule")
 	body := fmt.Sprintf("Hello %s,\n\n%s.\n\nSee it in OpenIOP: %s%s\n\nThis message was sent by OpenIOP. It contains no client information.\n",
 		n.Name, n.Text, m.baseURL, n.Link)
+	msg.SetBodyString(mail.TypeTextPlain, body)
+	return m.client.DialAndSendWithContext(ctx, msg)
+}
+
+// SendMessage emails a message composed elsewhere (the portal's reminders,
+// which carry no clinical details by construction).
+func (m *Mailer) SendMessage(ctx context.Context, to, subject, body string) error {
+	msg := mail.NewMsg()
+	if err := msg.From(m.from); err != nil {
+		return err
+	}
+	if err := msg.To(to); err != nil {
+		return err
+	}
+	msg.Subject(subject)
 	msg.SetBodyString(mail.TypeTextPlain, body)
 	return m.client.DialAndSendWithContext(ctx, msg)
 }

@@ -4,13 +4,9 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/model"
@@ -21,33 +17,6 @@ import (
 )
 
 func TestMain(m *testing.M) { testutil.Main(m) }
-
-// sink is an in-process SMTP server that keeps what it receives.
-type sink struct {
-	mu   sync.Mutex
-	msgs []string
-	to   []string
-}
-
-func (s *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }
-
-type session struct {
-	s  *sink
-	to []string
-}
-
-func (x *session) AuthPlain(string, string) error            { return nil }
-func (x *session) Mail(string, *smtp.MailOptions) error      { return nil }
-func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error { x.to = append(x.to, to); return nil }
-func (x *session) Reset()                                    {}
-func (x *session) Logout() error                             { return nil }
-func (x *session) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	x.s.mu.Lock()
-	x.s.msgs, x.s.to = append(x.s.msgs, string(b)), append(x.s.to, x.to...)
-	x.s.mu.Unlock()
-	return err
-}
 
 func TestNoticesAreEmailedOnceWithoutClientInformation(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
@@ -72,16 +41,8 @@ func TestNoticesAreEmailedOnceWithoutClientInformation(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		s := &sink{}
-		srv := smtp.NewServer(s)
-		srv.Domain, srv.AllowInsecureAuth = "localhost", true
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		go srv.Serve(ln)
-		t.Cleanup(func() { srv.Close() })
-		m, err := notify.NewMailer("smtp://"+ln.Addr().String(), "iop@riverbend.example.org", "https://iop.example.org", true)
+		s := testutil.NewSMTPSink(t)
+		m, err := notify.NewMailer("smtp://"+s.Addr, "iop@riverbend.example.org", "https://iop.example.org", true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,12 +52,11 @@ func TestNoticesAreEmailedOnceWithoutClientInformation(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if len(s.msgs) != 1 || len(s.to) != 1 || s.to[0] != "dana@example.org" {
-			t.Fatalf("%d messages to %v, want 1 to Dana", len(s.msgs), s.to)
+		got := s.Messages()
+		if len(got) != 1 || len(got[0].To) != 1 || got[0].To[0] != "dana@example.org" {
+			t.Fatalf("%d messages %+v, want 1 to Dana", len(got), got)
 		}
-		msg := s.msgs[0]
+		msg := got[0].Data
 		for _, want := range []string{"Subject: OpenIOP: a change to your schedule", "was cancelled: Client ill", "https://iop.example.org/clients/"} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("the email lacks %q:\n%s", want, msg)

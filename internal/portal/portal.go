@@ -268,3 +268,42 @@ func TrendWords(instrument string, scores []Score, lowerIsBetter bool) string {
 }
 
 func dayMonth(d model.Date) string { return d.Format("2 Jan") }
+
+// Message is an email to a portal account. It never carries clinical
+// details: no group or instrument names, no diagnoses, and the program's
+// name only when the client allowed it.
+type Message struct {
+	Subject, Body string
+}
+
+// subject is a reminder's subject line: neutral unless the client chose to
+// have the program named.
+func subject(r Reminders, program string) string {
+	if r.NameProgram && program != "" {
+		return "A reminder from " + program
+	}
+	return "A reminder"
+}
+
+// SessionReminder is the email the day before a client's sessions: only
+// the day and start times, and where to sign in for the rest.
+func SessionReminder(r Reminders, program string, day model.Date, times []string, portalURL string) Message {
+	what := "a session"
+	if len(times) > 1 {
+		what = fmt.Sprintf("%d sessions", len(times))
+	}
+	body := fmt.Sprintf("Hello,\n\nThis is a reminder that you have %s on %s, starting at %s.\n\n"+
+		"Sign in to see the details or to tell us if you cannot come: %s\n\n"+
+		"You asked for these reminders; you can turn them off in the portal's settings.\n",
+		what, day.Format("Monday 2 January"), strings.Join(times, " and "), portalURL)
+	return Message{Subject: subject(r, program), Body: body}
+}
+
+// QuestionnaireReminder is the email when a questionnaire is due.
+func QuestionnaireReminder(r Reminders, program string, due model.Date, portalURL string) Message {
+	body := fmt.Sprintf("Hello,\n\nYou have a short questionnaire to complete by %s. It takes a few minutes.\n\n"+
+		"Sign in to complete it: %s\n\n"+
+		"You asked for these reminders; you can turn them off in the portal's settings.\n",
+		due.Format("Monday 2 January"), portalURL)
+	return Message{Subject: subject(r, program), Body: body}
+}

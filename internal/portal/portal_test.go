@@ -109,3 +109,23 @@ func TestAccountStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestRemindersCarryNoClinicalDetail(t *testing.T) {
+	day := model.Date{Year: 2026, Month: 11, Day: 24}
+	m := SessionReminder(Reminders{Sessions: true}, "Riverbend Recovery Center", day, []string{"9:00 am", "3:00 pm"}, "https://x.example/portal")
+	if m.Subject != "A reminder" || !strings.Contains(m.Body, "2 sessions on Tuesday 24 November, starting at 9:00 am and 3:00 pm") {
+		t.Fatalf("session reminder: %+v", m)
+	}
+	for _, word := range []string{"Riverbend", "Recovery", "group", "relapse", "treatment", "PHQ", "substance"} {
+		if strings.Contains(strings.ToLower(m.Subject+m.Body), strings.ToLower(word)) {
+			t.Errorf("the neutral reminder says %q:\n%s", word, m.Body)
+		}
+	}
+	named := QuestionnaireReminder(Reminders{Measures: true, NameProgram: true}, "Riverbend Recovery Center", day, "https://x.example/portal")
+	if named.Subject != "A reminder from Riverbend Recovery Center" || strings.Contains(named.Body, "PHQ") {
+		t.Fatalf("named reminder: %+v", named)
+	}
+	if one := SessionReminder(Reminders{}, "", day, []string{"6:00 pm"}, "u"); !strings.Contains(one.Body, "a session on Tuesday") {
+		t.Fatalf("one session: %s", one.Body)
+	}
+}

@@ -431,6 +431,7 @@ type PortalImport struct {
 	PasswordHash string
 	InvitedBy    string
 	InvitedAt    time.Time
+	Reminders    portal.Reminders
 	CheckIns     []portal.CheckIn
 }
 
@@ -440,9 +441,9 @@ func (db *DB) ImportPortalAccounts(ctx context.Context, list []PortalImport, rec
 	return db.write(ctx, "store.ImportPortalAccounts", func(tx *sql.Tx) error {
 		for _, p := range list {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO portal_accounts (id, client_id, kind, email, login, password_hash, invited_by,
-					invited_at, activated_at) VALUES ($1, $2, 'client', $3, $4, $5, $6, $7, $8)`,
+					invited_at, activated_at, remind_sessions, remind_measures, name_program) VALUES ($1, $2, 'client', $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 				model.NewID(), p.ClientID, p.Email, portal.NormalizeLogin(p.Login), p.PasswordHash, p.InvitedBy, p.InvitedAt.UTC(),
-				p.InvitedAt.Add(20*time.Minute).UTC()); err != nil {
+				p.InvitedAt.Add(20*time.Minute).UTC(), p.Reminders.Sessions, p.Reminders.Measures, p.Reminders.NameProgram); err != nil {
 				return err
 			}
 			for _, c := range p.CheckIns {
@@ -454,4 +455,95 @@ func (db *DB) ImportPortalAccounts(ctx context.Context, list []PortalImport, rec
 		}
 		return nil
 	}, &rec)
+}
+
+// OutboxMessage is an email queued for a portal account.
+type OutboxMessage struct {
+	ID        string
+	AccountID string
+	To        string
+	Subject   string
+	Body      string
+	CreatedAt time.Time
+	SentAt    time.Time
+	Attempts  int
+	LastError string
+}
+
+// maxSendAttempts is how often a message is tried before it is left for
+// people to look at: a bad address should not be retried forever.
+const maxSendAttempts = 5
+
+// ReminderAccounts lists the open, accepted client accounts with an email
+// address that opted into any reminder.
+func (db *DB) ReminderAccounts(ctx context.Context) ([]portal.Account, error) {
+	rows, err := db.query(ctx, portalAccountSelect+` WHERE a.kind = 'client' AND a.disabled_at IS NULL AND a.activated_at IS NOT NULL
+		AND a.email <> '' AND (a.remind_sessions OR a.remind_measures) ORDER BY a.id`)
+	out, err := collect(rows, err, scanPortalAccount)
+	return out, model.Wrap("store.ReminderAccounts", model.KindInternal, err)
+}
+
+// QueuePortalMessage queues an email to an account once per dedupe key; it
+// reports whether this call queued it.
+func (db *DB) QueuePortalMessage(ctx context.Context, a portal.Account, m portal.Message, dedupe string, rec audit.Record) (bool, error) {
+	rec.Category, rec.Action, rec.ClientID, rec.EntityID, rec.Detail = "client.portal", audit.ActionCreate, a.ClientID, a.ID, "reminder queued"
+	var queued bool
+	err := db.write(ctx, "store.QueuePortalMessage", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO portal_outbox (id, account_id, to_address, subject, body, dedupe_key, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING`,
+			model.NewID(), a.ID, a.Email, m.Subject, m.Body, dedupe, db.Now())
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		queued = n == 1
+		if !queued {
+			return errNothingToAudit
+		}
+		return err
+	}, &rec)
+	if errors.Is(err, errNothingToAudit) {
+		return false, nil
+	}
+	return queued, err
+}
+
+// errNothingToAudit rolls back a write that changed nothing, so that no
+// audit record claims it did.
+var errNothingToAudit = errors.New("nothing changed")
+
+// UnsentPortalMessages lists queued messages to try, oldest first.
+func (db *DB) UnsentPortalMessages(ctx context.Context, limit int) ([]OutboxMessage, error) {
+	rows, err := db.query(ctx, outboxSelect+` WHERE sent_at IS NULL AND attempts < $1 ORDER BY created_at, id LIMIT $2`, maxSendAttempts, limit)
+	out, err := collect(rows, err, scanOutbox)
+	return out, model.Wrap("store.UnsentPortalMessages", model.KindInternal, err)
+}
+
+// PortalOutbox lists the newest queued and sent messages, for the outbox page.
+func (db *DB) PortalOutbox(ctx context.Context, limit int) ([]OutboxMessage, error) {
+	rows, err := db.query(ctx, outboxSelect+` ORDER BY created_at DESC, id LIMIT $1`, limit)
+	out, err := collect(rows, err, scanOutbox)
+	return out, model.Wrap("store.PortalOutbox", model.KindInternal, err)
+}
+
+const outboxSelect = `SELECT id, account_id, to_address, subject, body, created_at, sent_at, attempts, last_error FROM portal_outbox`
+
+func scanOutbox(sc scanner) (OutboxMessage, error) {
+	var m OutboxMessage
+	var sent sql.NullTime
+	err := sc.Scan(&m.ID, &m.AccountID, &m.To, &m.Subject, &m.Body, &m.CreatedAt, &sent, &m.Attempts, &m.LastError)
+	m.SentAt = sent.Time
+	return m, err
+}
+
+// MarkPortalMessage records a send attempt: sent, or the error.
+func (db *DB) MarkPortalMessage(ctx context.Context, id string, sendErr error) error {
+	return db.write(ctx, "store.MarkPortalMessage", func(tx *sql.Tx) error {
+		if sendErr == nil {
+			_, err := tx.ExecContext(ctx, `UPDATE portal_outbox SET sent_at = $1, attempts = attempts + 1, last_error = '' WHERE id = $2`, db.Now(), id)
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE portal_outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2`, truncate(sendErr.Error(), 300), id)
+		return err
+	})
 }

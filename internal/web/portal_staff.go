@@ -3,6 +3,9 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
+
+	"github.com/openiop/openiop/internal/audit"
 
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
@@ -197,4 +200,27 @@ func (s *Server) absencesPending(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Data = d
 	return s.pages.Page(w, http.StatusOK, "absences", &v)
+}
+
+type outboxData struct {
+	Messages []store.OutboxMessage
+	SMTP     bool // false: nothing is sent; the messages wait here (demo mode)
+}
+
+// portalOutbox shows the emails queued for clients, newest first: what each
+// said, to whom, and whether it went. Without SMTP (demo mode) this page is
+// where they can be read.
+func (s *Server) portalOutbox(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.Store.PortalOutbox(r.Context(), 200)
+	if err != nil {
+		return err
+	}
+	rec := s.record(r)
+	rec.Action, rec.Category, rec.Detail = audit.ActionQuery, "client.portal", "portal outbox: "+strconv.Itoa(len(list))+" messages"
+	if err := s.Audit.Record(r.Context(), rec); err != nil {
+		return err
+	}
+	v := s.view(r, "Emails to clients", "home")
+	v.Data = outboxData{Messages: list, SMTP: s.Options.SMTP}
+	return s.pages.Page(w, http.StatusOK, "outbox", &v)
 }

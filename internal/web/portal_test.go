@@ -14,6 +14,7 @@ import (
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/plan"
+	"github.com/openiop/openiop/internal/portal"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
 )
@@ -352,5 +353,29 @@ func TestDemoPortalLoginsSignIn(t *testing.T) {
 		if home.StatusCode != http.StatusOK || !strings.Contains(home.Body, "This week") {
 			t.Fatalf("%s's portal home: %d", login, home.StatusCode)
 		}
+	}
+}
+
+func TestOutboxShowsQueuedRemindersToTheDirector(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	staff := e.signIn(model.RoleClinician)
+	e.joinPortal(e.invite(staff, e.client.ID), "ana.portal")
+	acct, err := e.db.ClientPortalAccount(ctx, e.client.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := portal.SessionReminder(acct.Reminders, "Riverbend", model.Date{Year: 2026, Month: 11, Day: 24}, []string{"6:00 pm"}, "http://x/portal")
+	if ok, err := e.db.QueuePortalMessage(ctx, acct, msg, "test:1", audit.Record{ActorID: "system:test"}); !ok || err != nil {
+		t.Fatalf("queue: %v %v", ok, err)
+	}
+	before := e.auditHead()
+	page := e.get(e.signIn(model.RoleClinicalDirector), "/admin/outbox")
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "ana@example.org") || !strings.Contains(page.Body, "starting at 6:00 pm") ||
+		!strings.Contains(page.Body, "nothing is sent") {
+		t.Fatalf("outbox: %d", page.StatusCode)
+	}
+	if recs := e.auditSince(before); len(recs) == 0 || recs[len(recs)-1].Action != audit.ActionQuery {
+		t.Fatalf("the outbox read is not audited: %+v", recs)
 	}
 }

@@ -137,6 +137,7 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/clients/{id}/portal/close", Perm: auth.RecordClinical, Handle: s.portalClose},
 		{Method: "POST", Pattern: "/clients/{id}/absences/{abid}", Perm: auth.RecordClinical, Handle: s.absenceDecide},
 		{Method: "GET", Pattern: "/absences", Perm: auth.RecordClinical, Handle: s.absencesPending},
+		{Method: "GET", Pattern: "/admin/outbox", Perm: auth.ViewOutbox, Handle: s.portalOutbox},
 
 		// A client's schedule: groups, availability, appointments, calendar feed.
 		{Method: "GET", Pattern: "/clients/{id}/schedule", Perm: auth.ViewClientHeader, Handle: s.clientSchedule},

@@ -153,6 +153,7 @@ var reviewed = map[string][]model.Role{
 	"POST /clients/{id}/portal/close":                      clinical,
 	"POST /clients/{id}/absences/{abid}":                   clinical,
 	"GET /absences":                                        clinical,
+	"GET /admin/outbox":                                    {model.RoleClinicalDirector},
 }
 
 var (

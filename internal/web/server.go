@@ -242,6 +242,7 @@ type Store interface {
 	Absences(ctx context.Context, q store.AbsenceQuery) ([]portal.Absence, error)
 	DecideAbsence(ctx context.Context, clientID, id string, accept bool, note, byID string, rec audit.Record) error
 	WithdrawAbsence(ctx context.Context, clientID, id string, rec audit.Record) error
+	PortalOutbox(ctx context.Context, limit int) ([]store.OutboxMessage, error)
 
 	ListAudit(ctx context.Context, f store.AuditFilter) ([]audit.Record, int, error)
 	AppendAudit(ctx context.Context, recs []audit.Record) error
@@ -264,6 +265,7 @@ type Options struct {
 	AccountLimit   auth.Throttle // sign-in failures per account
 	AddressLimit   auth.Throttle // sign-in failures per source address
 	Version        string
+	SMTP           bool // email is sent (an SMTP server is set up); otherwise portal emails wait in the outbox
 	OrgCacheFor    time.Duration // how long the organization settings are cached; 0 means 30 s
 	TracksCacheFor time.Duration // how long home and public pages reuse track enrolment counts; 0 means 5 s, negative means never
 }

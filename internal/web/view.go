@@ -241,6 +241,8 @@ func problemList(problems map[string]string) []problem {
 // describe says what a permission allows, in words for the "no access" page.
 func describe(p auth.Permission) string {
 	switch p {
+	case auth.ViewOutbox:
+		return "read the emails queued for clients"
 	case auth.ViewSchedule:
 		return "view the day's schedule"
 	case auth.ViewCaseload:
