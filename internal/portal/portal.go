@@ -307,3 +307,12 @@ func QuestionnaireReminder(r Reminders, program string, due model.Date, portalUR
 		due.Format("Monday 2 January"), portalURL)
 	return Message{Subject: subject(r, program), Body: body}
 }
+
+// Invitation is the email that carries an invitation link. Like every
+// portal email it names neither the program nor treatment: whoever reads
+// the inbox learns only that an account was offered.
+func Invitation(link string, expires string) Message {
+	body := fmt.Sprintf("Hello,\n\nYou have been invited to set up an account. Open this link to choose a sign-in name and a password:\n\n%s\n\n"+
+		"The link works once, until %s. If you did not expect this message, you can ignore it.\n", link, expires)
+	return Message{Subject: "Your invitation", Body: body}
+}

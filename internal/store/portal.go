@@ -18,6 +18,10 @@ import (
 // already in use: its password and sessions end, the sign-in name stays.
 type PortalInvite struct {
 	ClientID string
+	// ConsentID makes it a family member's invitation, under the client's
+	// consent that names them (Name); empty for the client's own.
+	ConsentID string
+	Name      string
 	Email    string
 	ByID     string
 	CodeHash string
@@ -68,21 +72,38 @@ func (db *DB) InviteToPortal(ctx context.Context, inv PortalInvite, rec audit.Re
 		if !exists {
 			return model.NotFound(op, "client")
 		}
+		kind, open := portal.KindClient, `SELECT id, activated_at FROM portal_accounts
+			WHERE client_id = $1 AND kind = 'client' AND disabled_at IS NULL`
+		args := []any{inv.ClientID}
+		if inv.ConsentID != "" {
+			var ok bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM consents WHERE id = $1 AND client_id = $2 AND revoked_at IS NULL)`,
+				inv.ConsentID, inv.ClientID).Scan(&ok); err != nil {
+				return err
+			}
+			if !ok {
+				return model.NotFound(op, "consent in force")
+			}
+			kind, open = portal.KindFamily, `SELECT id, activated_at FROM portal_accounts
+				WHERE consent_id = $1 AND kind = 'family' AND disabled_at IS NULL`
+			args = []any{inv.ConsentID}
+			rec.Detail = "family portal invitation issued under consent " + inv.ConsentID
+		}
 		var activated sql.NullTime
-		err := tx.QueryRowContext(ctx, `SELECT id, activated_at FROM portal_accounts
-			WHERE client_id = $1 AND kind = 'client' AND disabled_at IS NULL`, inv.ClientID).Scan(&id, &activated)
+		err := tx.QueryRowContext(ctx, open, args...).Scan(&id, &activated)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			id = model.NewID()
 			rec.EntityID = id
-			_, err := tx.ExecContext(ctx, `INSERT INTO portal_accounts (id, client_id, kind, email, invite_hash, invite_expires,
-					invited_by, invited_at) VALUES ($1, $2, 'client', $3, $4, $5, $6, $7)`,
-				id, inv.ClientID, inv.Email, inv.CodeHash, inv.Expires.UTC(), inv.ByID, now)
+			_, err := tx.ExecContext(ctx, `INSERT INTO portal_accounts (id, client_id, kind, consent_id, name, email, invite_hash, invite_expires,
+					invited_by, invited_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				id, inv.ClientID, string(kind), nullable(inv.ConsentID), inv.Name, inv.Email, inv.CodeHash, inv.Expires.UTC(), inv.ByID, now)
 			return err
 		case err != nil:
 			return err
 		case activated.Valid && !inv.Reset:
-			return model.Errorf(op, model.KindConflict, "this client already uses the portal; reset their access to issue a new code")
+			return model.Errorf(op, model.KindConflict, "this %s already uses the portal; reset their access to issue a new code",
+				map[portal.Kind]string{portal.KindClient: "client", portal.KindFamily: "family member"}[kind])
 		}
 		rec.EntityID = id
 		if activated.Valid {
@@ -125,6 +146,12 @@ func (db *DB) ClosePortalAccess(ctx context.Context, clientID string, rec audit.
 	}, &rec)
 }
 
+// FamilyPortalAccount returns the open family account made under one of
+// a client's consents.
+func (db *DB) FamilyPortalAccount(ctx context.Context, clientID, consentID string) (portal.Account, error) {
+	return db.portalAccount(ctx, `a.consent_id = $1 AND a.client_id = $2 AND a.kind = 'family' AND a.disabled_at IS NULL`, consentID, clientID)
+}
+
 // ClientPortalAccount returns a client's open portal account.
 func (db *DB) ClientPortalAccount(ctx context.Context, clientID string) (portal.Account, error) {
 	return db.portalAccount(ctx, `a.client_id = $1 AND a.kind = 'client' AND a.disabled_at IS NULL`, clientID)
@@ -140,8 +167,8 @@ func (db *DB) PortalInvitation(ctx context.Context, codeHash string) (portal.Acc
 	return a, err
 }
 
-func (db *DB) portalAccount(ctx context.Context, where string, arg any) (portal.Account, error) {
-	a, err := scanPortalAccount(db.queryRow(ctx, portalAccountSelect+` WHERE `+where, arg))
+func (db *DB) portalAccount(ctx context.Context, where string, args ...any) (portal.Account, error) {
+	a, err := scanPortalAccount(db.queryRow(ctx, portalAccountSelect+` WHERE `+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, model.NotFound("store.PortalAccount", "portal account")
 	}

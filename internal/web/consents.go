@@ -146,10 +146,16 @@ func (s *Server) consentShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := s.view(r, "Consent to disclose", "clients")
+	state := k.StateOn(v.Today, care)
+	family, err := s.familyCardOf(r, c.ID, k, state)
+	if err != nil {
+		return err
+	}
 	v.Data = struct {
 		Client model.Client
 		Row    consentRow
-	}{c, consentRow{Consent: k, State: k.StateOn(v.Today, care)}}
+		Family familyCard
+	}{c, consentRow{Consent: k, State: state}, family}
 	return s.pages.Page(w, http.StatusOK, "consent", &v)
 }
 

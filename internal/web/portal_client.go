@@ -17,6 +17,7 @@ import (
 	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/portal"
 	"github.com/openiop/openiop/internal/relapse"
+	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/web/form"
 )
@@ -59,6 +60,7 @@ type portalEvent struct {
 	SeriesID   string // group meetings: the series and its original date
 	Date       model.Date
 	AppointID  string
+	ApptKind   schedule.AppointmentKind
 	Absence    string // what the client told the program about missing it
 }
 
@@ -121,7 +123,7 @@ func (s *Server) portalEvents(r *http.Request, clientID string, from, to model.D
 	}
 	for _, a := range appts {
 		out = append(out, portalEvent{Title: a.Kind.Label() + " with " + a.ClinicianName, Kind: a.Kind.Label(), Start: a.Start, End: a.End,
-			Room: a.Room, Telehealth: a.TelehealthURL, Cancelled: a.Cancelled, AppointID: a.ID})
+			Room: a.Room, Telehealth: a.TelehealthURL, Cancelled: a.Cancelled, AppointID: a.ID, ApptKind: a.Kind})
 	}
 	slices.SortFunc(out, func(a, b portalEvent) int { return a.Start.Compare(b.Start) })
 	for i := range out {
@@ -154,6 +156,9 @@ func (d portalHomeData) LeftMinutes() int {
 // sessions, this week's hours against the minimum, what is due, and the
 // relapse-prevention plan one tap away.
 func (s *Server) portalHome(w http.ResponseWriter, r *http.Request) error {
+	if portalOf(r).Account.Kind == portal.KindFamily {
+		return s.familyHome(w, r)
+	}
 	c, err := s.portalClient(r)
 	if err != nil {
 		return err

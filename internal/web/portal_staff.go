@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/openiop/openiop/internal/audit"
@@ -44,12 +45,24 @@ func (s *Server) portalCardOf(r *http.Request, clientID string, today model.Date
 }
 
 type portalInviteData struct {
-	Client  model.Client
-	Code    string
-	Link    string
-	Email   string
-	Expires string
-	Reset   bool
+	Client    model.Client
+	Code      string
+	Link      string
+	Email     string
+	Expires   string
+	Reset     bool
+	Family    string // a family member's invitation: their name
+	ConsentID string
+	Emailed   bool // the link was queued to Email
+}
+
+// emailInvitation queues the invitation link to the account's email, if it
+// has one; it reports whether it did.
+func (s *Server) emailInvitation(r *http.Request, a portal.Account, link, expires, codeHash string) (bool, error) {
+	if a.Email == "" {
+		return false, nil
+	}
+	return s.Store.QueuePortalMessage(r.Context(), a, portal.Invitation(link, expires), "invite:"+a.ID+":"+codeHash[:16], s.record(r))
 }
 
 // portalInvite issues the client's invitation and shows the code once, to
@@ -90,13 +103,18 @@ func (s *Server) issuePortalInvite(w http.ResponseWriter, r *http.Request, reset
 	expires := s.Now().Add(portal.InviteLifetime)
 	inv := store.PortalInvite{ClientID: c.ID, Email: email, ByID: sessionOf(r).User.ID, CodeHash: auth.HashToken(portal.NormalizeCode(code)),
 		Expires: expires, Reset: reset}
-	if _, err := s.Store.InviteToPortal(r.Context(), inv, s.record(r)); err != nil {
+	acct, err := s.Store.InviteToPortal(r.Context(), inv, s.record(r))
+	if err != nil {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	v := s.view(r, "Portal invitation · "+c.DisplayName(), "clients")
-	v.Data = portalInviteData{Client: c, Code: code, Link: s.Options.BaseURL + "/portal/join/" + url.PathEscape(code), Email: email,
+	d := portalInviteData{Client: c, Code: code, Link: s.Options.BaseURL + "/portal/join/" + url.PathEscape(code), Email: email,
 		Expires: v.Local(expires), Reset: reset}
+	if d.Emailed, err = s.emailInvitation(r, acct, d.Link, d.Expires, inv.CodeHash); err != nil {
+		return err
+	}
+	v.Data = d
 	return s.pages.Page(w, http.StatusOK, "portal_invite", &v)
 }
 
@@ -202,6 +220,8 @@ func (s *Server) absencesPending(w http.ResponseWriter, r *http.Request) error {
 	return s.pages.Page(w, http.StatusOK, "absences", &v)
 }
 
+var inviteInLink = regexp.MustCompile(`/portal/join/[A-Za-z0-9-]+`)
+
 type outboxData struct {
 	Messages []store.OutboxMessage
 	SMTP     bool // false: nothing is sent; the messages wait here (demo mode)
@@ -214,6 +234,10 @@ func (s *Server) portalOutbox(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.Store.PortalOutbox(r.Context(), 200)
 	if err != nil {
 		return err
+	}
+	for i := range list {
+		// An invitation's code opens the account: the page shows that one was sent, not the code.
+		list[i].Body = inviteInLink.ReplaceAllString(list[i].Body, "/portal/join/(code hidden)")
 	}
 	rec := s.record(r)
 	rec.Action, rec.Category, rec.Detail = audit.ActionQuery, "client.portal", "portal outbox: "+strconv.Itoa(len(list))+" messages"

@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/demo"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
@@ -360,7 +362,8 @@ func TestOutboxShowsQueuedRemindersToTheDirector(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	ctx := context.Background()
 	staff := e.signIn(model.RoleClinician)
-	e.joinPortal(e.invite(staff, e.client.ID), "ana.portal")
+	code := e.invite(staff, e.client.ID)
+	e.joinPortal(code, "ana.portal")
 	acct, err := e.db.ClientPortalAccount(ctx, e.client.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -372,10 +375,97 @@ func TestOutboxShowsQueuedRemindersToTheDirector(t *testing.T) {
 	before := e.auditHead()
 	page := e.get(e.signIn(model.RoleClinicalDirector), "/admin/outbox")
 	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "ana@example.org") || !strings.Contains(page.Body, "starting at 6:00 pm") ||
-		!strings.Contains(page.Body, "nothing is sent") {
+		!strings.Contains(page.Body, "nothing is sent") || !strings.Contains(page.Body, "Your invitation") {
 		t.Fatalf("outbox: %d", page.StatusCode)
+	}
+	if strings.Contains(page.Body, code) || !strings.Contains(page.Body, "(code hidden)") {
+		t.Fatal("the outbox page shows the invitation code")
 	}
 	if recs := e.auditSince(before); len(recs) == 0 || recs[len(recs)-1].Action != audit.ActionQuery {
 		t.Fatalf("the outbox read is not audited: %+v", recs)
 	}
+}
+
+func TestFamilyPortalUnderConsent(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		ctx := context.Background()
+		director := e.signIn(model.RoleClinicalDirector)
+		list, _, err := e.db.SearchClients(ctx, store.ClientQuery{Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var client model.Client
+		var family, tpo consent.Consent
+		for _, c := range list {
+			ks, _ := e.db.Consents(ctx, c.ID)
+			for _, k := range ks {
+				if k.Purpose == consent.PurposeFamily && k.Recipient.Kind == consent.RecipientPerson && k.RevokedAt.IsZero() && family.ID == "" {
+					client, family = c, k
+				}
+			}
+			if family.ID != "" {
+				for _, k := range ks {
+					if k.Purpose == consent.PurposeTPO {
+						tpo = k
+					}
+				}
+				break
+			}
+		}
+		if family.ID == "" || tpo.ID == "" {
+			t.Fatal("the demo has no client with a family consent in force")
+		}
+		base := "/clients/" + client.ID + "/consents/"
+		if r := e.post(director, base+tpo.ID+"/family-invite", nil); r.StatusCode != http.StatusConflict {
+			t.Fatalf("a TPO consent opened the family portal: %d", r.StatusCode)
+		}
+		inv := e.post(director, base+family.ID+"/family-invite", nil)
+		code := inviteCode.FindString(inv.Body)
+		if inv.StatusCode != http.StatusOK || code == "" || !strings.Contains(inv.Body, family.Recipient.Name) {
+			t.Fatalf("family invitation: %d", inv.StatusCode)
+		}
+		fam := e.joinPortal(code, "maria.family")
+		before, _ := e.db.Disclosures(ctx, client.ID)
+		home := e.get(fam, "/portal")
+		if home.StatusCode != http.StatusOK || !strings.Contains(home.Body, "Help for families") || !strings.Contains(home.Body, "Notice to you as the recipient") ||
+			!strings.Contains(home.Body, "42 CFR part 2") {
+			t.Fatalf("family home: %d\n%s", home.StatusCode, home.Body)
+		}
+		after, _ := e.db.Disclosures(ctx, client.ID)
+		if len(after) != len(before)+1 || after[0].Channel != consent.ChannelPortal || after[0].ConsentID != family.ID || after[0].Notice == "" {
+			t.Fatalf("the family view is not in the accounting of disclosures: %+v", after[:min(len(after), 1)])
+		}
+		// Only what the consent covers: never the client's own pages.
+		for _, p := range []string{"/portal/checkin", "/portal/attendance", "/portal/plans", "/portal/schedule", "/portal/settings"} {
+			if r := e.get(fam, p); r.StatusCode != http.StatusNotFound {
+				t.Errorf("family member on %s: %d, want 404", p, r.StatusCode)
+			}
+		}
+		if !slices.Contains(family.Categories, consent.CatMeasures) && strings.Contains(home.Body, "PHQ") {
+			t.Error("the family page shows measures the consent does not cover")
+		}
+		// Revoking the consent ends the access at the next request, with a clear page.
+		if r := e.post(director, base+family.ID+"/revoke", url.Values{"note": {"Signed revocation at the front desk"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("revoke: %d %s", r.StatusCode, r.Body)
+		}
+		ended := e.get(fam, "/portal")
+		if ended.StatusCode != http.StatusForbidden || !strings.Contains(ended.Body, "Your access has ended") || strings.Contains(ended.Body, "Help for families") {
+			t.Fatalf("after revocation: %d", ended.StatusCode)
+		}
+		if r := e.get(fam, "/portal"); r.Header.Get("Location") != "/portal/login" {
+			t.Fatalf("the session outlived the revocation: %d", r.StatusCode)
+		}
+		if n, _ := e.db.Disclosures(ctx, client.ID); len(n) != len(after) {
+			t.Fatal("a view after revocation was recorded as a disclosure")
+		}
+		again := e.browser()
+		e.post(again, "/portal/login", url.Values{"login": {"maria.family"}, "password": {"blue kettle river stones"}})
+		if r := e.get(again, "/portal"); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("signing in again after revocation: %d", r.StatusCode)
+		}
+		if r := e.post(director, base+family.ID+"/family-invite", nil); r.StatusCode != http.StatusConflict {
+			t.Fatalf("an invitation under a revoked consent: %d", r.StatusCode)
+		}
+	})
 }

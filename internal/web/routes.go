@@ -135,6 +135,7 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/clients/{id}/portal/invite", Perm: auth.RecordClinical, Handle: s.portalInvite},
 		{Method: "POST", Pattern: "/clients/{id}/portal/reset", Perm: auth.RecordClinical, Handle: s.portalReset},
 		{Method: "POST", Pattern: "/clients/{id}/portal/close", Perm: auth.RecordClinical, Handle: s.portalClose},
+		{Method: "POST", Pattern: "/clients/{id}/consents/{cid}/family-invite", Perm: auth.RecordClinical, Handle: s.familyInvite},
 		{Method: "POST", Pattern: "/clients/{id}/absences/{abid}", Perm: auth.RecordClinical, Handle: s.absenceDecide},
 		{Method: "GET", Pattern: "/absences", Perm: auth.RecordClinical, Handle: s.absencesPending},
 		{Method: "GET", Pattern: "/admin/outbox", Perm: auth.ViewOutbox, Handle: s.portalOutbox},

@@ -151,6 +151,7 @@ var reviewed = map[string][]model.Role{
 	"POST /clients/{id}/portal/invite":                     clinical,
 	"POST /clients/{id}/portal/reset":                      clinical,
 	"POST /clients/{id}/portal/close":                      clinical,
+	"POST /clients/{id}/consents/{cid}/family-invite":      clinical,
 	"POST /clients/{id}/absences/{abid}":                   clinical,
 	"GET /absences":                                        clinical,
 	"GET /admin/outbox":                                    {model.RoleClinicalDirector},

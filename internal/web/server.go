@@ -24,11 +24,11 @@ import (
 	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
-	"github.com/openiop/openiop/internal/portal"
 	"github.com/openiop/openiop/internal/notes"
 	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/platform/httpx"
 	"github.com/openiop/openiop/internal/platform/metrics"
+	"github.com/openiop/openiop/internal/portal"
 	"github.com/openiop/openiop/internal/relapse"
 	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
@@ -228,6 +228,7 @@ type Store interface {
 	InviteToPortal(ctx context.Context, inv store.PortalInvite, rec audit.Record) (portal.Account, error)
 	ClosePortalAccess(ctx context.Context, clientID string, rec audit.Record) error
 	ClientPortalAccount(ctx context.Context, clientID string) (portal.Account, error)
+	FamilyPortalAccount(ctx context.Context, clientID, consentID string) (portal.Account, error)
 	PortalInvitation(ctx context.Context, codeHash string) (portal.Account, error)
 	AcceptPortalInvite(ctx context.Context, codeHash, login, passwordHash string, rec audit.Record) (portal.Account, error)
 	PortalAccountByLogin(ctx context.Context, login string) (portal.Account, string, error)
@@ -243,6 +244,7 @@ type Store interface {
 	DecideAbsence(ctx context.Context, clientID, id string, accept bool, note, byID string, rec audit.Record) error
 	WithdrawAbsence(ctx context.Context, clientID, id string, rec audit.Record) error
 	PortalOutbox(ctx context.Context, limit int) ([]store.OutboxMessage, error)
+	QueuePortalMessage(ctx context.Context, a portal.Account, m portal.Message, dedupe string, rec audit.Record) (bool, error)
 
 	ListAudit(ctx context.Context, f store.AuditFilter) ([]audit.Record, int, error)
 	AppendAudit(ctx context.Context, recs []audit.Record) error
@@ -265,7 +267,7 @@ type Options struct {
 	AccountLimit   auth.Throttle // sign-in failures per account
 	AddressLimit   auth.Throttle // sign-in failures per source address
 	Version        string
-	SMTP           bool // email is sent (an SMTP server is set up); otherwise portal emails wait in the outbox
+	SMTP           bool          // email is sent (an SMTP server is set up); otherwise portal emails wait in the outbox
 	OrgCacheFor    time.Duration // how long the organization settings are cached; 0 means 30 s
 	TracksCacheFor time.Duration // how long home and public pages reuse track enrolment counts; 0 means 5 s, negative means never
 }
