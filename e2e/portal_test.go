@@ -165,3 +165,54 @@ func TestPortalOnAPhone(t *testing.T) {
 		})
 	}
 }
+
+// TestFamilyPortalEndsWithTheConsent is the demo family member on a phone:
+// they see the program's family groups and what the client's consent
+// covers, with the redisclosure notice; when the clinician records the
+// client's revocation, their next tap shows that access has ended.
+func TestFamilyPortalEndsWithTheConsent(t *testing.T) {
+	base := startServer(t, testutil.Engines()[0])
+	family := newBrowser(t)
+	phone(t, family)
+	do(t, family, chromedp.Navigate(base+"/portal/login"), chromedp.WaitVisible(chromedp.ID("login")))
+	typeInto(t, family, "#login", demo.FamilyLogin)
+	typeInto(t, family, "#password", demo.Password)
+	submit(t, family, `form[action="/portal/login"] button`)
+	mustContain(t, family, "Family portal", "Reach the program", "Family groups at the program", "Family education", "Help for families",
+		"Notice to you as the recipient")
+	portalPage(t, family, "family")
+
+	staff := newBrowser(t)
+	signIn(t, staff, base, "clinician@demo.openiop.org", demo.Password)
+	consentURL := run(t, staff, chromedp.Evaluate[string](`(async () => {
+		for (const a of document.querySelectorAll('#main .people a')) {
+			const list = await (await fetch(a.getAttribute('href') + '/consents')).text();
+			const doc = new DOMParser().parseFromString(list, 'text/html');
+			for (const c of doc.querySelectorAll('a[href*="/consents/"]')) {
+				const page = await (await fetch(c.getAttribute('href'))).text();
+				if (page.includes('Signs in as <strong>`+demo.FamilyLogin+`</strong>')) return c.getAttribute('href');
+			}
+		}
+		return '';
+	})()`, chromedp.EvalAwaitPromise))
+	if consentURL == "" {
+		t.Fatal("no consent page shows the demo family member's account")
+	}
+	do(t, staff, chromedp.Navigate(base+consentURL), chromedp.WaitVisible(chromedp.ID("family-title")))
+	mustContain(t, staff, "Family portal", "Signs in as "+demo.FamilyLogin)
+	shot(t, staff, "family-consent-card")
+	status := run(t, staff, chromedp.Evaluate[int](`fetch(location.pathname + '/revoke', {method: 'POST',
+		body: new URLSearchParams({note: 'Written revocation handed in at the front desk'})}).then(r => r.status)`, chromedp.EvalAwaitPromise))
+	if status != 200 {
+		t.Fatalf("revoking the consent: %d", status)
+	}
+
+	do(t, family, chromedp.Reload())
+	mustContain(t, family, "Your access has ended", "revoked")
+	if strings.Contains(text(t, family), "Help for families") {
+		t.Fatal("the family page still shows after revocation")
+	}
+	noHorizontalScroll(t, family)
+	axeClean(t, family)
+	shot(t, family, "portal-family-ended")
+}

@@ -323,10 +323,11 @@ func Generate(ctx context.Context, db Store, o Options) error {
 	if err := db.ImportRelapsePlans(ctx, g.relapsePlans(inCare, inCareOrder, names, counselorNames), rec); err != nil {
 		return err
 	}
-	if err := db.ImportConsents(ctx, g.consents(inCare, inCareOrder, names, admissionsStaff), rec); err != nil {
+	consents := g.consents(inCare, inCareOrder, names, admissionsStaff)
+	if err := db.ImportConsents(ctx, consents, rec); err != nil {
 		return err
 	}
-	if err := db.ImportPortalAccounts(ctx, g.portalAccounts(inCare, inCareOrder, clinicians[0].ID), rec); err != nil {
+	if err := db.ImportPortalAccounts(ctx, g.portalAccounts(inCare, inCareOrder, consents, clinicians[0].ID), rec); err != nil {
 		return err
 	}
 	if o.HistoryDays > 0 {

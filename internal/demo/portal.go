@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/portal"
 	"github.com/openiop/openiop/internal/store"
 )
@@ -13,11 +14,16 @@ import (
 // clients on the demo clinician's caseload.
 var PortalLogins = []string{"client1", "client2", "client3"}
 
+// FamilyLogin is the demo family member's portal sign-in name: the person a
+// family consent of one of the demo clinician's clients names.
+const FamilyLogin = "family1"
+
+
 // portalAccounts opens the portal for the first clients on the demo
 // clinician's caseload who have been in care a week or more, with two
 // weeks of daily check-ins (and, for two, email reminders): mostly steady, one day of strong cravings and
 // one of use, so the chart's check-in table shows what it flags.
-func (g *gen) portalAccounts(inCare map[string]careOf, clients []string, clinicianID string) []store.PortalImport {
+func (g *gen) portalAccounts(inCare map[string]careOf, clients []string, consents []store.ConsentImport, clinicianID string) []store.PortalImport {
 	// A generator of its own, so the rest of the demo is the same with or without portal data.
 	// #nosec G404 -- demo data must be reproducible from its seed; nothing secret is drawn here
 	rng := rand.New(rand.NewPCG(g.opts.Seed, 0x706f7274616c))
@@ -46,6 +52,15 @@ func (g *gen) portalAccounts(inCare map[string]careOf, clients []string, clinici
 			p.CheckIns = append(p.CheckIns, ci)
 		}
 		out = append(out, p)
+	}
+	// One family member, under a family consent in force.
+	for _, k := range consents {
+		c := k.Consent
+		if c.Purpose == consent.PurposeFamily && c.RevokedAt.IsZero() && inCare[c.ClientID].counselor == clinicianID {
+			out = append(out, store.PortalImport{ClientID: c.ClientID, ConsentID: c.ID, Name: c.Recipient.Name, Login: FamilyLogin,
+				PasswordHash: g.opts.PasswordHash, InvitedBy: clinicianID, InvitedAt: c.RecordedAt.Add(time.Hour)})
+			break
+		}
 	}
 	return out
 }

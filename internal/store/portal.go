@@ -453,6 +453,8 @@ func (db *DB) WithdrawAbsence(ctx context.Context, clientID, id string, rec audi
 // the check-ins of the days before.
 type PortalImport struct {
 	ClientID     string
+	ConsentID    string // a family member's account, under this consent
+	Name         string // the family member's name
 	Login        string
 	Email        string
 	PasswordHash string
@@ -467,9 +469,14 @@ func (db *DB) ImportPortalAccounts(ctx context.Context, list []PortalImport, rec
 	rec.Category, rec.Action, rec.Detail = "client.portal", audit.ActionCreate, "demo portal accounts"
 	return db.write(ctx, "store.ImportPortalAccounts", func(tx *sql.Tx) error {
 		for _, p := range list {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO portal_accounts (id, client_id, kind, email, login, password_hash, invited_by,
-					invited_at, activated_at, remind_sessions, remind_measures, name_program) VALUES ($1, $2, 'client', $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-				model.NewID(), p.ClientID, p.Email, portal.NormalizeLogin(p.Login), p.PasswordHash, p.InvitedBy, p.InvitedAt.UTC(),
+			kind := portal.KindClient
+			if p.ConsentID != "" {
+				kind = portal.KindFamily
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO portal_accounts (id, client_id, kind, consent_id, name, email, login, password_hash, invited_by,
+					invited_at, activated_at, remind_sessions, remind_measures, name_program)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+				model.NewID(), p.ClientID, string(kind), nullable(p.ConsentID), p.Name, p.Email, portal.NormalizeLogin(p.Login), p.PasswordHash, p.InvitedBy, p.InvitedAt.UTC(),
 				p.InvitedAt.Add(20*time.Minute).UTC(), p.Reminders.Sessions, p.Reminders.Measures, p.Reminders.NameProgram); err != nil {
 				return err
 			}

@@ -119,26 +119,16 @@ func (s *Server) familyHome(w http.ResponseWriter, r *http.Request) error {
 	if c.Current != nil && c.Current.Status == model.EpisodeActive {
 		programID = c.Current.ProgramID
 	}
-	// The program's family education groups: about the program, not the client.
-	if programID != "" {
-		tracks, err := s.Store.Tracks(ctx)
-		if err != nil {
-			return err
-		}
-		inProgram := map[string]bool{}
-		for _, t := range tracks {
-			inProgram[t.ID] = t.ProgramID == programID
-		}
-		occ, err := s.Store.Occurrences(ctx, store.SeriesFilter{}, v.Today, v.Today.AddDays(20), loc)
-		if err != nil {
-			return err
-		}
-		for _, o := range occ {
-			if inProgram[o.Series.TrackID] && o.Series.Type == "family_education" && !o.Cancelled {
-				e := portalEvent{Title: o.Series.Title, Start: o.Start, End: o.End, Room: o.Series.Room, Telehealth: o.Series.TelehealthURL}
-				e.setWhen(loc)
-				d.Groups = append(d.Groups, e)
-			}
+	// The center's family education groups: about the program, not the client.
+	occ, err := s.Store.Occurrences(ctx, store.SeriesFilter{}, v.Today, v.Today.AddDays(20), loc)
+	if err != nil {
+		return err
+	}
+	for _, o := range occ {
+		if o.Series.Type == "family_education" && !o.Cancelled && len(d.Groups) < 8 {
+			e := portalEvent{Title: o.Series.Title, Start: o.Start, End: o.End, Room: o.Series.Room, Telehealth: o.Series.TelehealthURL}
+			e.setWhen(loc)
+			d.Groups = append(d.Groups, e)
 		}
 	}
 	var shown []string

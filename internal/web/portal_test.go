@@ -346,6 +346,13 @@ func TestPortalCheckInMeasureAbsencePlans(t *testing.T) {
 
 func TestDemoPortalLoginsSignIn(t *testing.T) {
 	e := newEnv(t, store.SQLite)
+	fam := e.browser()
+	if r := e.post(fam, "/portal/login", url.Values{"login": {demo.FamilyLogin}, "password": {demo.Password}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("demo family login: %d", r.StatusCode)
+	}
+	if home := e.get(fam, "/portal"); home.StatusCode != http.StatusOK || !strings.Contains(home.Body, "Family portal") {
+		t.Fatalf("the demo family member's page: %d", home.StatusCode)
+	}
 	for _, login := range demo.PortalLogins {
 		c := e.browser()
 		if r := e.post(c, "/portal/login", url.Values{"login": {login}, "password": {demo.Password}}); r.StatusCode != http.StatusSeeOther {
