@@ -581,3 +581,30 @@ func (db *DB) MarkPortalMessage(ctx context.Context, id string, sendErr error) e
 		return err
 	})
 }
+
+// FlaggedCheckIn is a recent daily check-in a counselor should look at.
+type FlaggedCheckIn struct {
+	portal.CheckIn
+	ClientName string
+}
+
+// FlaggedCheckIns lists check-ins since a day that report use, strong
+// cravings or a very low mood, of the clients a counselor is primary
+// counselor to (every client's when counselorID is ""), newest first.
+func (db *DB) FlaggedCheckIns(ctx context.Context, counselorID string, since model.Date) ([]FlaggedCheckIn, error) {
+	q := `SELECT d.id, d.client_id, d.day, d.craving, d.mood, d.used, d.note, d.created_at, c.first_name || ' ' || c.last_name
+		FROM daily_checkins d JOIN clients c ON c.id = d.client_id
+		WHERE d.day >= $1 AND (d.used OR d.craving >= $2 OR d.mood <= $3)`
+	args := []any{since, portal.StrongCraving, portal.LowMood}
+	if counselorID != "" {
+		q += ` AND EXISTS (SELECT 1 FROM episodes e WHERE e.client_id = d.client_id AND e.status = 'active' AND e.primary_counselor_id = $4)`
+		args = append(args, counselorID)
+	}
+	rows, err := db.query(ctx, q+` ORDER BY d.day DESC, d.created_at DESC`, args...)
+	out, err := collect(rows, err, func(sc scanner) (FlaggedCheckIn, error) {
+		var f FlaggedCheckIn
+		err := sc.Scan(&f.ID, &f.ClientID, &f.Day, &f.Craving, &f.Mood, &f.Used, &f.Note, &f.At, &f.ClientName)
+		return f, err
+	})
+	return out, model.Wrap("store.FlaggedCheckIns", model.KindInternal, err)
+}

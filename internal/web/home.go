@@ -85,6 +85,8 @@ type homeData struct {
 	// Measures assigned to my caseload: counts only, the names are on /measures/due.
 	MeasuresOverdue, MeasuresDueSoon int
 	AbsencesWaiting                  int // absences my clients told ahead in the portal, not yet answered
+	// Check-ins of the last two days reporting use, strong cravings or a very low mood.
+	CheckIns []store.FlaggedCheckIn
 	// Clients of my caseload with open attendance or screen alerts, and the
 	// first few alerts in words.
 	AlertClients int
@@ -200,6 +202,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.AbsencesWaiting = len(waiting)
+		if d.CheckIns, err = s.Store.FlaggedCheckIns(ctx, aq.CounselorID, v.Today.AddDays(-1)); err != nil {
+			return err
+		}
+		if d.CheckIns, err = careTeamOnly(s, r, d.CheckIns, func(c store.FlaggedCheckIn) string { return c.ClientID }); err != nil {
+			return err
+		}
+		if err := auditShown(s, r, "client.checkin", "check-ins to look at", d.CheckIns, func(c store.FlaggedCheckIn) string { return c.ClientID }); err != nil {
+			return err
+		}
 		plans, err := s.Store.PlansDue(ctx, v.Today.AddDays(7), v.User.ID)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/consent"
@@ -169,6 +170,9 @@ func TestPortalCheckInMeasureAbsencePlans(t *testing.T) {
 		}
 		if chart := e.get(staff, "/clients/"+e.client.ID); !strings.Contains(chart.Body, "rough night") || !strings.Contains(chart.Body, ">used<") {
 			t.Fatal("the counselor does not see the check-in on the chart")
+		}
+		if home := e.get(staff, "/home"); !strings.Contains(home.Body, "Check-ins to look at") || !strings.Contains(home.Body, "rough night") {
+			t.Fatal("the flagged check-in is not on the counselor's home page")
 		}
 
 		// An assigned PHQ-9, completed in the portal, raises the same alert as in session.
@@ -473,6 +477,81 @@ func TestFamilyPortalUnderConsent(t *testing.T) {
 		}
 		if r := e.post(director, base+family.ID+"/family-invite", nil); r.StatusCode != http.StatusConflict {
 			t.Fatalf("an invitation under a revoked consent: %d", r.StatusCode)
+		}
+	})
+}
+
+// TestPortalIdentifiersNeverReachAnotherClient changes every identifier a
+// portal request carries to another client's: each answers as a missing
+// record would, and nothing of theirs changes. It also lets a portal
+// session idle past the limit.
+func TestPortalIdentifiersNeverReachAnotherClient(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		ctx := context.Background()
+		staff := e.signIn(model.RoleClinicalDirector)
+		me := e.joinPortal(e.invite(staff, e.client.ID), "ana.portal")
+		other := e.otherClient()
+		them := e.joinPortal(e.invite(staff, other.ID), "ben.portal")
+
+		// Their pending absence, their signed plan, their appointment.
+		att := e.get(them, "/portal/attendance")
+		m := regexp.MustCompile(`<option value="([0-9a-f-]+\|\d{4}-\d{2}-\d{2})"`).FindStringSubmatch(att.Body)
+		if m == nil {
+			t.Fatal("the other client has no meeting to miss")
+		}
+		if r := e.post(them, "/portal/absences", url.Values{"meeting": {m[1]}, "reason": {"Dentist"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("their absence: %d", r.StatusCode)
+		}
+		theirs, _ := e.db.Absences(ctx, store.AbsenceQuery{ClientID: other.ID})
+		if len(theirs) != 1 {
+			t.Fatalf("their notices: %+v", theirs)
+		}
+		u, _ := e.db.UserByEmail(ctx, "director@demo.openiop.org")
+		cur, _ := e.db.Client(ctx, other.ID)
+		draft, err := e.db.StartPlan(ctx, other.ID, cur.Current.ID, model.Date{Year: 2026, Month: 11, Day: 23}, u.ID, audit.Record{ActorID: u.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := plan.Plan{ID: draft.ID, ClientID: other.ID, Date: draft.Date, Problems: []plan.Problem{{Statement: "Daily drinking", Goal: "Keep my job",
+			Objectives:    []plan.Objective{{Text: "Attend groups", Target: model.Date{Year: 2026, Month: 12, Day: 23}}},
+			Interventions: []plan.Intervention{{Modality: "cbt", Provider: "counselor", Frequency: "weekly"}}}}}
+		if err := e.db.SavePlan(ctx, &p, true, nil, u.ID, audit.Record{ActorID: u.ID}); err != nil {
+			t.Fatal(err)
+		}
+		appts, _ := e.db.Appointments(ctx, store.AppointmentFilter{ClientID: other.ID, From: e.clock.Now().AddDate(0, 0, -7), To: e.clock.Now().AddDate(0, 1, 0)})
+
+		if r := e.post(me, "/portal/absences/"+theirs[0].ID+"/withdraw", nil); r.StatusCode != http.StatusNotFound {
+			t.Errorf("withdrawing their absence: %d, want 404", r.StatusCode)
+		}
+		if r := e.post(me, "/portal/plans/"+draft.ID+"/signature", url.Values{"agree": {"yes"}, "client_signature": {"Ana Ruiz"}}); r.StatusCode != http.StatusNotFound {
+			t.Errorf("signing their plan: %d, want 404", r.StatusCode)
+		}
+		for _, a := range appts {
+			if r := e.get(me, "/portal/schedule/event.ics?appointment="+a.ID); r.StatusCode != http.StatusNotFound {
+				t.Errorf("their appointment as a calendar file: %d, want 404", r.StatusCode)
+			}
+		}
+		if r := e.get(me, "/portal/plans"); strings.Contains(r.Body, "Keep my job") {
+			t.Error("my plans page shows their plan")
+		}
+		if r := e.get(me, "/portal/attendance"); strings.Contains(r.Body, "Dentist") {
+			t.Error("my attendance page shows their absence")
+		}
+		// A client id added to a portal address changes nothing: there is none to use.
+		if r := e.get(me, "/portal?client="+other.ID); !strings.Contains(r.Body, e.client.DisplayName()) || strings.Contains(r.Body, other.DisplayName()) {
+			t.Error("a client id in the query changed whose portal this is")
+		}
+		after, _ := e.db.Absences(ctx, store.AbsenceQuery{ClientID: other.ID})
+		signed, _ := e.db.TreatmentPlan(ctx, other.ID, draft.ID)
+		if after[0].Status != portal.AbsencePending || signed.Client.Signed() {
+			t.Fatalf("their records changed: %s, signed %v", after[0].Status, signed.Client.Signed())
+		}
+
+		// Idle past the limit, the portal asks for sign-in again and says why.
+		e.clock.Advance(16 * time.Minute)
+		if r := e.get(me, "/portal"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/portal/login?expired=1" {
+			t.Fatalf("an idle portal session: %d %s", r.StatusCode, r.Header.Get("Location"))
 		}
 	})
 }

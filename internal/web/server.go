@@ -239,6 +239,7 @@ type Store interface {
 	SetPortalReminders(ctx context.Context, accountID string, r portal.Reminders, rec audit.Record) error
 	SaveDailyCheckIn(ctx context.Context, c *portal.CheckIn, rec audit.Record) error
 	DailyCheckIns(ctx context.Context, clientID string, from model.Date) ([]portal.CheckIn, error)
+	FlaggedCheckIns(ctx context.Context, counselorID string, since model.Date) ([]store.FlaggedCheckIn, error)
 	ReportAbsence(ctx context.Context, a *portal.Absence, rec audit.Record) error
 	Absences(ctx context.Context, q store.AbsenceQuery) ([]portal.Absence, error)
 	DecideAbsence(ctx context.Context, clientID, id string, accept bool, note, byID string, rec audit.Record) error
