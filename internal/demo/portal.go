@@ -18,7 +18,6 @@ var PortalLogins = []string{"client1", "client2", "client3"}
 // family consent of one of the demo clinician's clients names.
 const FamilyLogin = "family1"
 
-
 // portalAccounts opens the portal for the first clients on the demo
 // clinician's caseload who have been in care a week or more, with two
 // weeks of daily check-ins (and, for two, email reminders): mostly steady, one day of strong cravings and

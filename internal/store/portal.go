@@ -22,11 +22,11 @@ type PortalInvite struct {
 	// consent that names them (Name); empty for the client's own.
 	ConsentID string
 	Name      string
-	Email    string
-	ByID     string
-	CodeHash string
-	Expires  time.Time
-	Reset    bool
+	Email     string
+	ByID      string
+	CodeHash  string
+	Expires   time.Time
+	Reset     bool
 }
 
 // PortalSession is a signed-in portal visit, joined with its account.

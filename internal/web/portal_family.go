@@ -21,9 +21,6 @@ import (
 // and every page that shows the client's information records a disclosure
 // under it, with the redisclosure notice on the page.
 
-// familyShown are the consent categories the family page can show.
-var familyShown = []string{consent.CatAttendance, consent.CatTreatmentPlan, consent.CatRelapsePlan}
-
 // familyResource is a source of help for families, with where it comes from.
 type familyResource struct {
 	Name, What, Contact, Href string

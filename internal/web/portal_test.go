@@ -161,7 +161,7 @@ func TestPortalCheckInMeasureAbsencePlans(t *testing.T) {
 			t.Fatalf("a refused check-in was stored: %+v", got)
 		}
 		r := e.post(client, "/portal/checkin", url.Values{"craving": {"8"}, "mood": {"1"}, "used": {"yes"}, "note": {"rough night"}})
-		if r.StatusCode != http.StatusOK || strings.Index(r.Body, "Please reach out for help right now") < 0 ||
+		if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Please reach out for help right now") ||
 			strings.Index(r.Body, "Please reach out") > strings.Index(r.Body, "Thank you for checking in") {
 			t.Fatalf("low-mood check-in: %d, crisis guidance not first", r.StatusCode)
 		}
@@ -204,7 +204,7 @@ func TestPortalCheckInMeasureAbsencePlans(t *testing.T) {
 			t.Fatalf("half-answered PHQ-9: %d", r.StatusCode)
 		}
 		r = e.post(client, "/portal/measures/"+asid, answers)
-		if r.StatusCode != http.StatusOK || strings.Index(r.Body, "Please reach out for help right now") < 0 || strings.Index(r.Body, "Please reach out") > strings.Index(r.Body, "Your PHQ-9") {
+		if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Please reach out for help right now") || strings.Index(r.Body, "Please reach out") > strings.Index(r.Body, "Your PHQ-9") {
 			t.Fatalf("PHQ-9 with item 9 at 2: %d, crisis guidance not first\n%s", r.StatusCode, r.Body)
 		}
 		alerts, err := e.db.SafetyAlerts(ctx, store.SafetyAlertQuery{ClientID: e.client.ID})
