@@ -38,6 +38,19 @@ func (s *Server) portalClient(r *http.Request) (model.Client, error) {
 	return s.Store.Client(r.Context(), ps.Account.ClientID)
 }
 
+// portalForm starts a client's portal action: their record and the posted form.
+func (s *Server) portalForm(w http.ResponseWriter, r *http.Request, op string) (model.Client, *form.Form, error) {
+	c, err := s.portalClient(r)
+	if err != nil {
+		return c, nil, err
+	}
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return c, nil, model.Errorf(op, model.KindInvalid, "The form could not be read: %v", err)
+	}
+	return c, f, nil
+}
+
 // portalView is the common page data of a portal page.
 func (s *Server) portalView(r *http.Request, title, nav string) view {
 	v := s.view(r, title, nav)
@@ -328,13 +341,9 @@ var zeroToTen = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 // portalCheckIn stores the day's check-in and answers it: crisis guidance
 // first when the mood is very low.
 func (s *Server) portalCheckIn(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.portalClient(r)
+	c, f, err := s.portalForm(w, r, "web.portalCheckIn")
 	if err != nil {
 		return err
-	}
-	f, err := form.Parse(w, r)
-	if err != nil {
-		return model.Errorf("web.portalCheckIn", model.KindInvalid, "The form could not be read: %v", err)
 	}
 	v := s.portalView(r, "Daily check-in", "portal")
 	ci := portal.CheckIn{ClientID: c.ID, Day: v.Today, Craving: scaleAnswer(f, "craving"), Mood: scaleAnswer(f, "mood"),
@@ -678,13 +687,9 @@ func (s *Server) renderPortalAttendance(w http.ResponseWriter, r *http.Request, 
 // portalAbsenceCreate tells the program ahead of time that the client will
 // miss a meeting of one of their groups.
 func (s *Server) portalAbsenceCreate(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.portalClient(r)
+	c, f, err := s.portalForm(w, r, "web.portalAbsenceCreate")
 	if err != nil {
 		return err
-	}
-	f, err := form.Parse(w, r)
-	if err != nil {
-		return model.Errorf("web.portalAbsenceCreate", model.KindInvalid, "The form could not be read: %v", err)
 	}
 	d := portalAttendanceData{Meeting: f.String("meeting", 80), Reason: f.String("reason", portal.MaxNote+1)}
 	v := s.portalView(r, "", "")
@@ -789,13 +794,9 @@ func (s *Server) renderPortalPlans(w http.ResponseWriter, r *http.Request, statu
 // portalPlanSign records the client's own signature, typed in the portal,
 // on a signed version of their plan.
 func (s *Server) portalPlanSign(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.portalClient(r)
+	c, f, err := s.portalForm(w, r, "web.portalPlanSign")
 	if err != nil {
 		return err
-	}
-	f, err := form.Parse(w, r)
-	if err != nil {
-		return model.Errorf("web.portalPlanSign", model.KindInvalid, "The form could not be read: %v", err)
 	}
 	id := r.PathValue("plid")
 	if !model.ValidID(id) {
@@ -819,13 +820,9 @@ func (s *Server) portalPlanSign(w http.ResponseWriter, r *http.Request) error {
 // portalRelapseSave saves the client's own change to their relapse-
 // prevention plan as a new version; the counselor sees who wrote it.
 func (s *Server) portalRelapseSave(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.portalClient(r)
+	c, f, err := s.portalForm(w, r, "web.portalRelapseSave")
 	if err != nil {
 		return err
-	}
-	f, err := form.Parse(w, r)
-	if err != nil {
-		return model.Errorf("web.portalRelapseSave", model.KindInvalid, "The form could not be read: %v", err)
 	}
 	base, err := strconv.Atoi(f.String("base_version", 6))
 	if err != nil || base < 0 {
@@ -861,13 +858,9 @@ func (s *Server) portalSettings(w http.ResponseWriter, r *http.Request) error {
 
 // portalSettingsSave stores the reminders the client opts into.
 func (s *Server) portalSettingsSave(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.portalClient(r)
+	c, f, err := s.portalForm(w, r, "web.portalSettingsSave")
 	if err != nil {
 		return err
-	}
-	f, err := form.Parse(w, r)
-	if err != nil {
-		return model.Errorf("web.portalSettingsSave", model.KindInvalid, "The form could not be read: %v", err)
 	}
 	rem := portal.Reminders{Sessions: f.String("remind_sessions", 3) == "yes", Measures: f.String("remind_measures", 3) == "yes",
 		NameProgram: f.String("name_program", 3) == "yes"}
