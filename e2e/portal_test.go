@@ -158,6 +158,10 @@ func TestPortalOnAPhone(t *testing.T) {
 				do(t, client, chromedp.Navigate(base+p), chromedp.WaitVisible(chromedp.CSS("h1")))
 				portalPage(t, client, strings.TrimPrefix(p, "/portal/"))
 			}
+			// Optional two-step sign-in: the key to scan.
+			submit(t, client, `form[action="/portal/settings/two-step/start"] button`)
+			mustContain(t, client, "scan this code", "Turn it on")
+			portalPage(t, client, "two-step-setup")
 			// Signed out, the sign-in page passes too.
 			submit(t, client, `form[action="/portal/logout"] button`)
 			mustContain(t, client, "You are signed out")

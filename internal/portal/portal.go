@@ -45,6 +45,7 @@ type Account struct {
 	ActivatedAt   time.Time
 	DisabledAt    time.Time
 	Reminders     Reminders
+	TwoStep       bool // signs in with an authenticator app's code after the password
 }
 
 // Reminders are the emails a client has opted into.

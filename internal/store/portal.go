@@ -39,7 +39,7 @@ type PortalSession struct {
 }
 
 const portalAccountSelect = `SELECT a.id, a.client_id, a.kind, a.consent_id, a.name, a.email, a.login, u.name, a.invited_at,
-		a.invite_expires, a.activated_at, a.disabled_at, a.remind_sessions, a.remind_measures, a.name_program
+		a.invite_expires, a.activated_at, a.disabled_at, a.remind_sessions, a.remind_measures, a.name_program, a.totp_secret <> ''
 	FROM portal_accounts a JOIN users u ON u.id = a.invited_by`
 
 func scanPortalAccount(sc scanner) (portal.Account, error) {
@@ -47,7 +47,7 @@ func scanPortalAccount(sc scanner) (portal.Account, error) {
 	var kind string
 	var expires, activated, disabled sql.NullTime
 	err := sc.Scan(&a.ID, &a.ClientID, &kind, nullString{&a.ConsentID}, &a.Name, &a.Email, nullString{&a.Login}, &a.InvitedByName,
-		&a.InvitedAt, &expires, &activated, &disabled, &a.Reminders.Sessions, &a.Reminders.Measures, &a.Reminders.NameProgram)
+		&a.InvitedAt, &expires, &activated, &disabled, &a.Reminders.Sessions, &a.Reminders.Measures, &a.Reminders.NameProgram, &a.TwoStep)
 	a.Kind, a.InviteExpires, a.ActivatedAt, a.DisabledAt = portal.Kind(kind), expires.Time, activated.Time, disabled.Time
 	return a, err
 }
@@ -113,7 +113,7 @@ func (db *DB) InviteToPortal(ctx context.Context, inv PortalInvite, rec audit.Re
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE portal_accounts SET email = $1, invite_hash = $2, invite_expires = $3, invited_by = $4,
-				invited_at = $5, password_hash = '', activated_at = NULL WHERE id = $6`,
+				invited_at = $5, password_hash = '', activated_at = NULL, totp_secret = '', totp_pending = '' WHERE id = $6`,
 			inv.Email, inv.CodeHash, inv.Expires.UTC(), inv.ByID, now, id)
 		return err
 	}, &rec)
@@ -607,4 +607,82 @@ func (db *DB) FlaggedCheckIns(ctx context.Context, counselorID string, since mod
 		return f, err
 	})
 	return out, model.Wrap("store.FlaggedCheckIns", model.KindInternal, err)
+}
+
+// SetPortalPendingTOTP keeps a new authenticator key until the person
+// proves they added it.
+func (db *DB) SetPortalPendingTOTP(ctx context.Context, accountID, secret string) error {
+	return db.write(ctx, "store.SetPortalPendingTOTP", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE portal_accounts SET totp_pending = $1 WHERE id = $2`, secret, accountID)
+		return err
+	})
+}
+
+// PortalTOTP returns an account's authenticator key and the pending one.
+func (db *DB) PortalTOTP(ctx context.Context, accountID string) (secret, pending string, err error) {
+	err = db.queryRow(ctx, `SELECT totp_secret, totp_pending FROM portal_accounts WHERE id = $1`, accountID).Scan(&secret, &pending)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", model.NotFound("store.PortalTOTP", "portal account")
+	}
+	return secret, pending, model.Wrap("store.PortalTOTP", model.KindInternal, err)
+}
+
+// EnablePortalTOTP turns two-step sign-in on with the pending key, whose
+// code for step was just checked.
+func (db *DB) EnablePortalTOTP(ctx context.Context, a portal.Account, pending string, step int64, rec audit.Record) error {
+	rec.Category, rec.Action, rec.ClientID, rec.EntityID, rec.Detail = "portal.session", audit.ActionUpdate, a.ClientID, a.ID, "two-step sign-in turned on"
+	return db.write(ctx, "store.EnablePortalTOTP", func(tx *sql.Tx) error {
+		return updateOnce(ctx, tx, model.Errorf("store.EnablePortalTOTP", model.KindConflict, "the key changed meanwhile; scan the new one"),
+			`UPDATE portal_accounts SET totp_secret = totp_pending, totp_pending = '', totp_last_step = $1 WHERE id = $2 AND totp_pending = $3 AND totp_pending <> ''`,
+			step, a.ID, pending)
+	}, &rec)
+}
+
+// DisablePortalTOTP turns two-step sign-in off.
+func (db *DB) DisablePortalTOTP(ctx context.Context, a portal.Account, rec audit.Record) error {
+	rec.Category, rec.Action, rec.ClientID, rec.EntityID, rec.Detail = "portal.session", audit.ActionUpdate, a.ClientID, a.ID, "two-step sign-in turned off"
+	return db.write(ctx, "store.DisablePortalTOTP", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE portal_accounts SET totp_secret = '', totp_pending = '' WHERE id = $1`, a.ID)
+		return err
+	}, &rec)
+}
+
+// AcceptPortalTOTPStep records a used code's time step; it reports false
+// for a step already used (a code is never good twice).
+func (db *DB) AcceptPortalTOTPStep(ctx context.Context, accountID string, step int64) (bool, error) {
+	return db.changedOne(ctx, "store.AcceptPortalTOTPStep",
+		`UPDATE portal_accounts SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, accountID)
+}
+
+// CreatePortalChallenge starts the code step of a portal sign-in.
+func (db *DB) CreatePortalChallenge(ctx context.Context, tokenHash, accountID string, expires time.Time) error {
+	return db.write(ctx, "store.CreatePortalChallenge", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM portal_challenges WHERE expires_at < $1`, db.Now().UTC()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO portal_challenges (token_hash, account_id, expires_at) VALUES ($1, $2, $3)`,
+			tokenHash, accountID, expires.UTC())
+		return err
+	})
+}
+
+// PortalChallenge is the account a challenge token stands for, if unexpired.
+func (db *DB) PortalChallenge(ctx context.Context, tokenHash string, now time.Time) (portal.Account, error) {
+	var id string
+	err := db.queryRow(ctx, `SELECT account_id FROM portal_challenges WHERE token_hash = $1 AND expires_at > $2`, tokenHash, now.UTC()).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return portal.Account{}, model.NotFound("store.PortalChallenge", "sign-in step")
+	}
+	if err != nil {
+		return portal.Account{}, model.Wrap("store.PortalChallenge", model.KindInternal, err)
+	}
+	return db.portalAccount(ctx, `a.id = $1 AND a.disabled_at IS NULL`, id)
+}
+
+// DeletePortalChallenge ends a challenge once answered.
+func (db *DB) DeletePortalChallenge(ctx context.Context, tokenHash string) error {
+	return db.write(ctx, "store.DeletePortalChallenge", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM portal_challenges WHERE token_hash = $1`, tokenHash)
+		return err
+	})
 }

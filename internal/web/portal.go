@@ -166,6 +166,9 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Store.ClearLoginFailures(ctx, accountKey); err != nil {
 		return err
 	}
+	if acct.TwoStep {
+		return s.startPortalChallenge(w, r, acct)
+	}
 	return s.startPortalSession(w, r, acct)
 }
 

@@ -845,15 +845,38 @@ func (s *Server) portalRelapseSave(w http.ResponseWriter, r *http.Request) error
 type portalSettingsData struct {
 	Account portal.Account
 	Saved   bool
+	TwoStep twoStepData
 }
 
 func (s *Server) portalSettings(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.portalClient(r); err != nil {
+	d := twoStepData{}
+	switch r.URL.Query().Get("two-step") {
+	case "on":
+		d.Changed = "Two-step sign-in is on. Next time you sign in, have your app ready."
+	case "off":
+		d.Changed = "Two-step sign-in is off."
+	}
+	return s.renderPortalSettings(w, r, http.StatusOK, d)
+}
+
+// renderPortalSettings shows the settings: reminders for a client, and
+// the optional two-step sign-in for anyone.
+func (s *Server) renderPortalSettings(w http.ResponseWriter, r *http.Request, status int, two twoStepData) error {
+	ps := portalOf(r)
+	if ps.Account.Kind == portal.KindFamily {
+		if _, _, ok, err := s.familyConsent(w, r); err != nil || !ok {
+			return err
+		}
+	}
+	secret, _, err := s.Store.PortalTOTP(r.Context(), ps.Account.ID)
+	if err != nil {
 		return err
 	}
+	two.On = secret != ""
 	v := s.portalView(r, "Settings", "settings")
-	v.Data = portalSettingsData{Account: portalOf(r).Account, Saved: r.URL.Query().Get("saved") == "1"}
-	return s.pages.Page(w, http.StatusOK, "portal_settings", &v)
+	v.Data = portalSettingsData{Account: ps.Account, Saved: r.URL.Query().Get("saved") == "1", TwoStep: two}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.pages.Page(w, status, "portal_settings", &v)
 }
 
 // portalSettingsSave stores the reminders the client opts into.

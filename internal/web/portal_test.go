@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/demo"
 	"github.com/openiop/openiop/internal/intensity"
@@ -448,10 +449,13 @@ func TestFamilyPortalUnderConsent(t *testing.T) {
 			t.Fatalf("the family view is not in the accounting of disclosures: %+v", after[:min(len(after), 1)])
 		}
 		// Only what the consent covers: never the client's own pages.
-		for _, p := range []string{"/portal/checkin", "/portal/attendance", "/portal/plans", "/portal/schedule", "/portal/settings"} {
+		for _, p := range []string{"/portal/checkin", "/portal/attendance", "/portal/plans", "/portal/schedule", "/portal/measures/" + family.ID} {
 			if r := e.get(fam, p); r.StatusCode != http.StatusNotFound {
 				t.Errorf("family member on %s: %d, want 404", p, r.StatusCode)
 			}
+		}
+		if r := e.get(fam, "/portal/settings"); r.StatusCode != http.StatusOK || strings.Contains(r.Body, "Reminders by email") || !strings.Contains(r.Body, "Two-step sign-in") {
+			t.Errorf("family settings: %d", r.StatusCode)
 		}
 		if !slices.Contains(family.Categories, consent.CatMeasures) && strings.Contains(home.Body, "PHQ") {
 			t.Error("the family page shows measures the consent does not cover")
@@ -552,6 +556,61 @@ func TestPortalIdentifiersNeverReachAnotherClient(t *testing.T) {
 		e.clock.Advance(16 * time.Minute)
 		if r := e.get(me, "/portal"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/portal/login?expired=1" {
 			t.Fatalf("an idle portal session: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+	})
+}
+
+func TestPortalTwoStepSignIn(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		ctx := context.Background()
+		staff := e.signIn(model.RoleClinician)
+		client := e.joinPortal(e.invite(staff, e.client.ID), "ana.portal")
+		acct, _ := e.db.ClientPortalAccount(ctx, e.client.ID)
+		if r := e.post(client, "/portal/settings/two-step/start", nil); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "data:image/png;base64,") {
+			t.Fatalf("start: %d", r.StatusCode)
+		}
+		_, pending, _ := e.db.PortalTOTP(ctx, acct.ID)
+		if r := e.post(client, "/portal/settings/two-step", url.Values{"code": {"000000"}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("a wrong code turned it on: %d", r.StatusCode)
+		}
+		code, _ := auth.TOTPCode(pending, e.clock.Now())
+		if r := e.post(client, "/portal/settings/two-step", url.Values{"code": {code}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("enable: %d %s", r.StatusCode, r.Body)
+		}
+		e.post(client, "/portal/logout", nil)
+
+		signIn := func() *http.Client {
+			c := e.browser()
+			r := e.post(c, "/portal/login", url.Values{"login": {"ana.portal"}, "password": {"blue kettle river stones"}})
+			if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/portal/login/code" {
+				t.Fatalf("password with two-step on: %d %s", r.StatusCode, r.Header.Get("Location"))
+			}
+			if r := e.get(c, "/portal"); r.Header.Get("Location") != "/portal/login" {
+				t.Fatalf("the password alone opened the portal: %d", r.StatusCode)
+			}
+			return c
+		}
+		c := signIn()
+		if r := e.post(c, "/portal/login/code", url.Values{"code": {"123456"}}); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("a wrong code: %d", r.StatusCode)
+		}
+		e.clock.Advance(time.Minute) // the next time step: the code used to turn it on is spent
+		code, _ = auth.TOTPCode(pending, e.clock.Now())
+		if r := e.post(c, "/portal/login/code", url.Values{"code": {code}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/portal" {
+			t.Fatalf("the right code: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+		if r := e.get(c, "/portal"); r.StatusCode != http.StatusOK {
+			t.Fatalf("portal after two-step: %d", r.StatusCode)
+		}
+		again := signIn()
+		if r := e.post(again, "/portal/login/code", url.Values{"code": {code}}); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("the same code twice: %d", r.StatusCode)
+		}
+		// A reset by the counselor clears the key along with the password.
+		e.post(staff, "/clients/"+e.client.ID+"/portal/reset", nil)
+		if secret, _, _ := e.db.PortalTOTP(ctx, acct.ID); secret != "" {
+			t.Fatal("a reset kept the authenticator key")
 		}
 	})
 }

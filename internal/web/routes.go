@@ -33,6 +33,8 @@ func (s *Server) routes() []route {
 		// client from the portal session; no portal address carries a client id.
 		{Method: "GET", Pattern: "/portal/login", Perm: auth.Public, Handle: s.portalLoginPage},
 		{Method: "POST", Pattern: "/portal/login", Perm: auth.Public, Handle: s.portalLogin},
+		{Method: "GET", Pattern: "/portal/login/code", Perm: auth.Public, Handle: s.portalCodePage},
+		{Method: "POST", Pattern: "/portal/login/code", Perm: auth.Public, Handle: s.portalCode},
 		{Method: "GET", Pattern: "/portal/join", Perm: auth.Public, Handle: s.portalJoinPage},
 		{Method: "GET", Pattern: "/portal/join/{code}", Perm: auth.Public, Handle: s.portalJoinPage},
 		{Method: "POST", Pattern: "/portal/join", Perm: auth.Public, Handle: s.portalJoin},
@@ -53,6 +55,9 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/portal/relapse-plan", Perm: auth.Portal, Handle: s.portalRelapseSave},
 		{Method: "GET", Pattern: "/portal/settings", Perm: auth.Portal, Handle: s.portalSettings},
 		{Method: "POST", Pattern: "/portal/settings", Perm: auth.Portal, Handle: s.portalSettingsSave},
+		{Method: "POST", Pattern: "/portal/settings/two-step/start", Perm: auth.Portal, Handle: s.portalTwoStepStart},
+		{Method: "POST", Pattern: "/portal/settings/two-step", Perm: auth.Portal, Handle: s.portalTwoStepEnable},
+		{Method: "POST", Pattern: "/portal/settings/two-step/off", Perm: auth.Portal, Handle: s.portalTwoStepDisable},
 
 		// Staff home.
 		{Method: "GET", Pattern: "/home", Perm: auth.SignedIn, Handle: s.home},

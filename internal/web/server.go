@@ -245,6 +245,14 @@ type Store interface {
 	DecideAbsence(ctx context.Context, clientID, id string, accept bool, note, byID string, rec audit.Record) error
 	WithdrawAbsence(ctx context.Context, clientID, id string, rec audit.Record) error
 	PortalOutbox(ctx context.Context, limit int) ([]store.OutboxMessage, error)
+	SetPortalPendingTOTP(ctx context.Context, accountID, secret string) error
+	PortalTOTP(ctx context.Context, accountID string) (secret, pending string, err error)
+	EnablePortalTOTP(ctx context.Context, a portal.Account, pending string, step int64, rec audit.Record) error
+	DisablePortalTOTP(ctx context.Context, a portal.Account, rec audit.Record) error
+	AcceptPortalTOTPStep(ctx context.Context, accountID string, step int64) (bool, error)
+	CreatePortalChallenge(ctx context.Context, tokenHash, accountID string, expires time.Time) error
+	PortalChallenge(ctx context.Context, tokenHash string, now time.Time) (portal.Account, error)
+	DeletePortalChallenge(ctx context.Context, tokenHash string) error
 	QueuePortalMessage(ctx context.Context, a portal.Account, m portal.Message, dedupe string, rec audit.Record) (bool, error)
 
 	ListAudit(ctx context.Context, f store.AuditFilter) ([]audit.Record, int, error)
