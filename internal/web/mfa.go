@@ -18,17 +18,10 @@ import (
 // give its code.
 const mfaChallengeFor = 5 * time.Minute
 
-func (s *Server) mfaCookieName() string {
-	if s.Options.Secure {
-		return "__Host-iop_mfa"
-	}
-	return "iop_mfa"
-}
+func (s *Server) mfaCookieName() string { return s.hostCookie("iop_mfa") }
 
 func (s *Server) setMFACookie(w http.ResponseWriter, token string, maxAge int) {
-	// #nosec G124 -- Secure whenever the site is served over HTTPS, as for the session cookie
-	http.SetCookie(w, &http.Cookie{Name: s.mfaCookieName(), Value: token, Path: "/", HttpOnly: true, Secure: s.Options.Secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
+	s.setCookie(w, "iop_mfa", token, maxAge)
 }
 
 // startMFAChallenge follows a right password for a person with two-step

@@ -16,24 +16,13 @@ import (
 // never a staff user, a portal token is never looked up as a staff session,
 // and a staff session never opens a portal page.
 
-func (s *Server) portalCookieName() string {
-	if s.Options.Secure {
-		return "__Host-iop_portal"
-	}
-	return "iop_portal"
-}
+func (s *Server) portalCookieName() string { return s.hostCookie("iop_portal") }
 
 func (s *Server) setPortalCookie(w http.ResponseWriter, token string) {
-	// #nosec G124 -- Secure is set whenever the site is served over HTTPS; plain HTTP is for local demos
-	http.SetCookie(w, &http.Cookie{Name: s.portalCookieName(), Value: token, Path: "/", HttpOnly: true, Secure: s.Options.Secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(s.Options.Session.Absolute.Seconds())})
+	s.setCookie(w, "iop_portal", token, int(s.Options.Session.Absolute.Seconds()))
 }
 
-func (s *Server) clearPortalCookie(w http.ResponseWriter) {
-	// #nosec G124 -- as above; this cookie only deletes the portal cookie
-	http.SetCookie(w, &http.Cookie{Name: s.portalCookieName(), Value: "", Path: "/", HttpOnly: true, Secure: s.Options.Secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: -1})
-}
+func (s *Server) clearPortalCookie(w http.ResponseWriter) { s.setCookie(w, "iop_portal", "", -1) }
 
 // portalOf returns the request's portal session, or nil.
 func portalOf(r *http.Request) *store.PortalSession {

@@ -20,17 +20,10 @@ import (
 
 const portalChallengeFor = 5 * time.Minute
 
-func (s *Server) portalStepCookieName() string {
-	if s.Options.Secure {
-		return "__Host-iop_portal_step"
-	}
-	return "iop_portal_step"
-}
+func (s *Server) portalStepCookieName() string { return s.hostCookie("iop_portal_step") }
 
 func (s *Server) setPortalStepCookie(w http.ResponseWriter, token string, maxAge int) {
-	// #nosec G124 -- Secure is set whenever the site is served over HTTPS; plain HTTP is for local demos
-	http.SetCookie(w, &http.Cookie{Name: s.portalStepCookieName(), Value: token, Path: "/", HttpOnly: true, Secure: s.Options.Secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
+	s.setCookie(w, "iop_portal_step", token, maxAge)
 }
 
 // startPortalChallenge follows the right password of an account with

@@ -14,29 +14,32 @@ import (
 // database a write per request.
 const touchEvery = time.Minute
 
-// cookieName is the session cookie. Over HTTPS it carries the __Host- prefix,
+// hostCookie is a cookie's name: over HTTPS it carries the __Host- prefix,
 // which the browser accepts only with Secure, Path=/ and no Domain, so no
 // other site or subdomain can set or read it.
-func (s *Server) cookieName() string {
+func (s *Server) hostCookie(name string) string {
 	if s.Options.Secure {
-		return "__Host-iop_session"
+		return "__Host-" + name
 	}
-	return "iop_session"
+	return name
 }
+
+// setCookie writes one of the app's cookies: HttpOnly, SameSite=Lax, Path=/,
+// Secure over HTTPS. maxAge -1 deletes it.
+func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
+	// #nosec G124 -- Secure is set whenever the site is served over HTTPS; plain HTTP is for local demos
+	http.SetCookie(w, &http.Cookie{Name: s.hostCookie(name), Value: value, Path: "/", HttpOnly: true, Secure: s.Options.Secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
+}
+
+// cookieName is the staff session cookie.
+func (s *Server) cookieName() string { return s.hostCookie("iop_session") }
 
 func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
-	// #nosec G124 -- Secure is set whenever the site is served over HTTPS; plain HTTP is for local demos
-	http.SetCookie(w, &http.Cookie{
-		Name: s.cookieName(), Value: token, Path: "/", HttpOnly: true, Secure: s.Options.Secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(s.Options.Session.Absolute.Seconds()),
-	})
+	s.setCookie(w, "iop_session", token, int(s.Options.Session.Absolute.Seconds()))
 }
 
-func (s *Server) clearSessionCookie(w http.ResponseWriter) {
-	// #nosec G124 -- as above; this cookie only deletes the session cookie
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", HttpOnly: true, Secure: s.Options.Secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: -1})
-}
+func (s *Server) clearSessionCookie(w http.ResponseWriter) { s.setCookie(w, "iop_session", "", -1) }
 
 // loadSession returns the request's valid session, or nil. A session that
 // has been idle too long or outlived its absolute lifetime, or whose user
