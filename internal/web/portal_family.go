@@ -186,8 +186,10 @@ func (s *Server) familyHome(w http.ResponseWriter, r *http.Request) error {
 		rec := s.record(r)
 		if _, err := s.Store.Disclose(ctx, disc, consent.Request{Recipient: k.Recipient.Name, Categories: shown}, v.Today, rec); err != nil {
 			if model.KindOf(err) == model.KindForbidden {
-				_, _, _, err := s.familyConsent(w, r)
-				return err
+				// Ended this instant: the same page as at the start of the next request.
+				if _, _, ok, cerr := s.familyConsent(w, r); cerr != nil || !ok {
+					return cerr
+				}
 			}
 			return err
 		}
