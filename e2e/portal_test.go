@@ -178,7 +178,10 @@ func TestFamilyPortalEndsWithTheConsent(t *testing.T) {
 	base := startServer(t, testutil.Engines()[0])
 	family := newBrowser(t)
 	phone(t, family)
-	do(t, family, chromedp.Navigate(base+"/portal/login"), chromedp.WaitVisible(chromedp.ID("login")))
+	// The way in is on the center's front page.
+	do(t, family, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`a[href="/portal/login"]`)))
+	submit(t, family, `a[href="/portal/login"]`)
+	do(t, family, chromedp.WaitVisible(chromedp.ID("login")))
 	typeInto(t, family, "#login", demo.FamilyLogin)
 	typeInto(t, family, "#password", demo.Password)
 	submit(t, family, `form[action="/portal/login"] button`)

@@ -25,6 +25,10 @@ type Measure struct {
 	At           time.Time
 }
 
+// SelfReportedBy is who gave a measure the client completed alone, in the
+// words the chart shows.
+const SelfReportedBy = "the client, in the portal"
+
 // Title is the instrument's title, or its code if it is no longer known.
 func (m Measure) Title() string {
 	if in := instrument.Get(m.Instrument); in != nil {

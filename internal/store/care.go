@@ -414,7 +414,7 @@ func (db *DB) CreateMeasure(ctx context.Context, m *care.Measure, rec audit.Reco
 }
 
 const measureSelect = `SELECT m.id, m.client_id, m.episode_id, m.instrument, m.answers, m.sex, m.result, m.administered_on,
-		COALESCE(m.administered_by, ''), COALESCE(u.name, 'the client, in the portal'), m.created_at, m.self_reported
+		COALESCE(m.administered_by, ''), COALESCE(u.name, ''), m.created_at, m.self_reported
 	FROM measures m LEFT JOIN users u ON u.id = m.administered_by`
 
 func scanMeasure(s scanner) (care.Measure, error) {
@@ -425,6 +425,9 @@ func scanMeasure(s scanner) (care.Measure, error) {
 		return m, err
 	}
 	m.Sex = instrument.Sex(sex)
+	if m.SelfReported && m.ByName == "" {
+		m.ByName = care.SelfReportedBy
+	}
 	return m, errors.Join(json.Unmarshal([]byte(answers), &m.Answers), json.Unmarshal([]byte(result), &m.Result))
 }
 

@@ -206,7 +206,7 @@ func TestSelfReportedMeasureRaisesTheSameAlert(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := db.Measure(ctx, c.ID, m.ID)
-		if err != nil || !got.SelfReported || got.ByID != "" {
+		if err != nil || !got.SelfReported || got.ByID != "" || got.ByName != care.SelfReportedBy {
 			t.Fatalf("self-reported measure: %+v, %v", got, err)
 		}
 		if a, raised, err := db.SafetyAlertForMeasure(ctx, c.ID, m.ID); !raised || err != nil || a.CounselorID != u.ID {

@@ -873,6 +873,9 @@ func (s *Server) renderPortalSettings(w http.ResponseWriter, r *http.Request, st
 		return err
 	}
 	two.On = secret != ""
+	if err := s.auditRead(r, audit.ActionRead, "client.portal", ps.Account.ClientID, "portal settings"); err != nil {
+		return err
+	}
 	v := s.portalView(r, "Settings", "settings")
 	v.Data = portalSettingsData{Account: ps.Account, Saved: r.URL.Query().Get("saved") == "1", TwoStep: two}
 	w.Header().Set("Cache-Control", "no-store")

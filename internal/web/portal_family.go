@@ -252,7 +252,7 @@ func (s *Server) familyInvite(w http.ResponseWriter, r *http.Request) error {
 		return model.Errorf("web.familyInvite", model.KindInvalid, "The form could not be read: %v", err)
 	}
 	email := f.String("email", 254)
-	if email != "" && !looksLikeEmail(email) {
+	if email != "" && !model.ValidEmail(email) {
 		return model.Invalid("web.familyInvite", map[string]string{"email": "Enter an email address like name@example.org, or leave it empty."})
 	}
 	code, err := portal.NewInviteCode(nil)

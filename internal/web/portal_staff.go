@@ -90,7 +90,7 @@ func (s *Server) issuePortalInvite(w http.ResponseWriter, r *http.Request, reset
 	if email == "" {
 		email = c.Email
 	}
-	if email != "" && !looksLikeEmail(email) {
+	if email != "" && !model.ValidEmail(email) {
 		f.Problems["email"] = "Enter an email address like name@example.org, or leave it empty to print the code."
 	}
 	if !f.OK() {
@@ -116,32 +116,6 @@ func (s *Server) issuePortalInvite(w http.ResponseWriter, r *http.Request, reset
 	}
 	v.Data = d
 	return s.pages.Page(w, http.StatusOK, "portal_invite", &v)
-}
-
-// looksLikeEmail is the shape check for an address typed by staff: one @
-// with something on both sides and a dot after it.
-func looksLikeEmail(s string) bool {
-	at := -1
-	for i, r := range s {
-		if r == '@' {
-			if at >= 0 {
-				return false
-			}
-			at = i
-		}
-		if r == ' ' {
-			return false
-		}
-	}
-	if at < 1 || at == len(s)-1 {
-		return false
-	}
-	for _, r := range s[at+1:] {
-		if r == '.' {
-			return true
-		}
-	}
-	return false
 }
 
 // portalClose ends a client's portal access (discharge, or at their wish).

@@ -567,6 +567,13 @@ func TestPortalTwoStepSignIn(t *testing.T) {
 		staff := e.signIn(model.RoleClinician)
 		client := e.joinPortal(e.invite(staff, e.client.ID), "ana.portal")
 		acct, _ := e.db.ClientPortalAccount(ctx, e.client.ID)
+		before := e.auditHead()
+		if r := e.get(client, "/portal/settings"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Set up two-step sign-in") {
+			t.Fatalf("settings: %d", r.StatusCode)
+		}
+		if recs := e.auditSince(before); len(recs) == 0 || recs[len(recs)-1].ClientID != e.client.ID || recs[len(recs)-1].Detail != "portal settings" {
+			t.Fatalf("the settings page (the client's email) is not audited: %+v", recs)
+		}
 		if r := e.post(client, "/portal/settings/two-step/start", nil); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "data:image/png;base64,") {
 			t.Fatalf("start: %d", r.StatusCode)
 		}
