@@ -56,6 +56,11 @@ func (d Date) After(o Date) bool { return o.Before(d) }
 // AddDays returns d moved by n days.
 func (d Date) AddDays(n int) Date { return DateOf(d.In(time.UTC).AddDate(0, 0, n)) }
 
+// DaysUntil is the number of days from d to o: negative when o is earlier.
+func (d Date) DaysUntil(o Date) int {
+	return int(o.In(time.UTC).Sub(d.In(time.UTC)) / (24 * time.Hour)) // UTC days are exactly 24 h
+}
+
 // Weekday returns the day of the week of d.
 func (d Date) Weekday() time.Weekday { return d.In(time.UTC).Weekday() }
 

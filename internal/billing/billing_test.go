@@ -1,0 +1,267 @@
+package billing
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/openiop/openiop/internal/intensity"
+	"github.com/openiop/openiop/internal/model"
+)
+
+func d(s string) model.Date {
+	x, err := model.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return x
+}
+
+var acme = Payer{ID: "p1", Name: "Acme Health", Type: Commercial, RequiresAuth: true, Codes: Codes{
+	PerDiem: "H0015", PerDiemModifiers: []string{"HF"}, PerDiemCents: 45000,
+	Individual: "H0004", IndividualMinutes: 15, IndividualCents: 3000, PlaceOfService: "57"}}
+
+func file(auths ...Authorization) ClientFile {
+	return ClientFile{
+		Coverage: []Coverage{{ID: "cov1", ClientID: "c1", PayerID: "p1", MemberID: "M1", Relationship: Self, Priority: Primary, From: d("2026-01-01")}},
+		Auths:    auths,
+		Stays:    []Stay{{From: d("2026-10-01"), Level: model.IntensiveOutpatient, Diagnoses: []string{"F10.20", "F32.1"}, CounselorID: "u1"}},
+	}
+}
+
+func day(date string, minutes int, undocumented ...string) intensity.Day {
+	return intensity.Day{ClientID: "c1", Name: "Ana Diaz", Date: d(date), Minutes: minutes, Services: []string{"group:process", "group:skills"},
+		Rule: 180, Billable: minutes >= 180, Undocumented: undocumented}
+}
+
+func auth(units int, from, to string) Authorization {
+	return Authorization{ID: "a1", ClientID: "c1", PayerID: "p1", Number: "AUTH-1", Level: model.IntensiveOutpatient, Unit: PerDiem,
+		Units: units, From: d(from), To: d(to)}
+}
+
+func TestAuthorizationProblems(t *testing.T) {
+	good := auth(10, "2026-11-01", "2026-11-30")
+	if p := good.Problems(); len(p) != 0 {
+		t.Fatalf("good authorization refused: %v", p)
+	}
+	cases := map[string]func(*Authorization){
+		"to":     func(a *Authorization) { a.To = d("2026-10-31") },
+		"units":  func(a *Authorization) { a.Units = -3 },
+		"number": func(a *Authorization) { a.Number = "A*1" },
+		"level":  func(a *Authorization) { a.Level = "detox" },
+		"unit":   func(a *Authorization) { a.Unit = "per_week" },
+		"payer":  func(a *Authorization) { a.PayerID = "" },
+	}
+	for field, change := range cases {
+		a := good
+		change(&a)
+		if p := a.Problems(); p[field] == "" {
+			t.Errorf("%s: want a problem on %s, got %v", field, field, p)
+		}
+	}
+}
+
+func TestAuthorizationOverlap(t *testing.T) {
+	a := auth(10, "2026-11-01", "2026-11-30")
+	b := a
+	b.ID, b.From, b.To = "a2", d("2026-11-30"), d("2026-12-14")
+	if !a.Overlaps(b) || a.OverlapProblem([]Authorization{b})["from"] == "" {
+		t.Error("authorizations sharing Nov 30 should overlap")
+	}
+	b.From = d("2026-12-01")
+	if a.Overlaps(b) {
+		t.Error("back-to-back authorizations do not overlap")
+	}
+	b.From, b.Level = d("2026-11-15"), model.PartialHospitalization
+	if a.Overlaps(b) {
+		t.Error("another level of care does not overlap")
+	}
+	if a.Overlaps(a) {
+		t.Error("an authorization does not overlap itself (editing it)")
+	}
+}
+
+func TestCoverageProblemsAndChoice(t *testing.T) {
+	c := Coverage{PayerID: "p1", MemberID: "M1", Relationship: Spouse, Priority: Primary, From: d("2026-01-01")}
+	if p := c.Problems(d("2026-11-23")); p["subscriber"] == "" {
+		t.Errorf("spouse's plan without the subscriber's name: %v", p)
+	}
+	c.Subscriber, c.To = "Luis Diaz", d("2025-12-31")
+	if p := c.Problems(d("2026-11-23")); p["to"] == "" || len(p) != 1 {
+		t.Errorf("end before start: %v", p)
+	}
+	c.To, c.VerifiedOn = model.Date{}, d("2026-12-01")
+	if p := c.Problems(d("2026-11-23")); p["verified_on"] == "" {
+		t.Errorf("verified in the future: %v", p)
+	}
+	list := []Coverage{
+		{ID: "sec", Priority: Secondary, From: d("2026-01-01")},
+		{ID: "old", Priority: Primary, From: d("2025-01-01"), To: d("2025-12-31")},
+		{ID: "pri", Priority: Primary, From: d("2026-06-01")},
+	}
+	for on, want := range map[string]string{"2026-03-01": "sec", "2026-07-01": "pri", "2025-05-01": "old"} {
+		if got, _ := CoverageOn(list, d(on)); got.ID != want {
+			t.Errorf("coverage on %s = %q, want %q", on, got.ID, want)
+		}
+	}
+	if _, ok := CoverageOn(list, d("2024-05-01")); ok {
+		t.Error("no coverage in 2024")
+	}
+}
+
+func TestStandCountsUnitsAndAlerts(t *testing.T) {
+	a := auth(5, "2026-11-02", "2026-11-30")
+	days := []intensity.Day{
+		day("2026-10-30", 190), // before the authorization: not counted
+		day("2026-11-02", 185), // 1
+		day("2026-11-03", 120), // short day: not a per-diem day
+		day("2026-11-04", 200), // 2
+		day("2026-11-06", 180), // 3
+	}
+	s := Stand(a, days, d("2026-11-09"), DefaultThreshold, model.IntensiveOutpatient)
+	if s.Used != 3 || s.Remaining != 2 || s.State != "active" || s.DaysLeft != 22 {
+		t.Fatalf("used %d remaining %d state %s days left %d; want 3, 2, active, 22", s.Used, s.Remaining, s.State, s.DaysLeft)
+	}
+	if len(s.Alerts) != 1 || !strings.Contains(s.Alerts[0], "Only 2 days left") {
+		t.Errorf("alerts %q, want the few-units alert", s.Alerts)
+	}
+	// Three more days: two beyond the five authorized.
+	days = append(days, day("2026-11-09", 180), day("2026-11-10", 180), day("2026-11-11", 180))
+	s = Stand(a, days, d("2026-11-12"), DefaultThreshold, model.IntensiveOutpatient)
+	if s.Used != 6 {
+		t.Fatalf("used %d, want 6", s.Used)
+	}
+	if s.Remaining != 0 || s.State != "used up" || !slices.Equal(s.Beyond, []model.Date{d("2026-11-11")}) {
+		t.Errorf("remaining %d state %s beyond %v; want 0, used up, [Nov 11]", s.Remaining, s.State, s.Beyond)
+	}
+	// Per hour counts whole hours; a level the authorization does not cover.
+	a.Unit, a.Units = PerHour, 100
+	s = Stand(a, days[:3], d("2026-11-27"), DefaultThreshold, model.PartialHospitalization)
+	if s.Used != 3+2 {
+		t.Errorf("per-hour use %d, want 5 (3 h and 2 h)", s.Used)
+	}
+	joined := strings.Join(s.Alerts, " ")
+	if !strings.Contains(joined, "Ends Nov 30 (4 days left)") || !strings.Contains(joined, "now at") {
+		t.Errorf("alerts %q, want the days-left and level-of-care alerts", s.Alerts)
+	}
+	if s = Stand(a, days, d("2026-12-01"), DefaultThreshold, ""); s.State != "ended" || len(s.Alerts) != 0 {
+		t.Errorf("after the end: state %s alerts %q", s.State, s.Alerts)
+	}
+}
+
+func TestLinesBillDaysAndSessionsAndHoldWithReasons(t *testing.T) {
+	files := map[string]ClientFile{"c1": file(auth(3, "2026-11-01", "2026-11-30"))}
+	payers := map[string]Payer{"p1": acme}
+	days := []intensity.Day{
+		day("2026-11-02", 190),                  // unit 1, before the period asked for
+		day("2026-11-09", 185),                  // unit 2
+		day("2026-11-10", 190, "group:process"), // unit 3, note not signed
+		day("2026-11-11", 120),                  // short day: not billed as a day
+		day("2026-11-12", 200),                  // beyond the 3 units
+	}
+	sessions := []Session{
+		{ID: "s1", ClientID: "c1", Date: d("2026-11-11"), Kind: "individual", Minutes: 50, Documented: true, ClinicianID: "u2"},
+		{ID: "s2", ClientID: "c1", Date: d("2026-11-09"), Kind: "individual", Minutes: 50, Documented: true}, // inside the per diem
+		{ID: "s3", ClientID: "c1", Date: d("2026-11-13"), Kind: "family", Minutes: 60, Documented: true},
+	}
+	lines := Lines(days, sessions, files, payers, d("2026-11-09"), d("2026-11-15"), map[string]string{})
+	byKey := map[string]Line{}
+	for _, l := range lines {
+		byKey[l.Key] = l
+	}
+	if len(lines) != 5 {
+		t.Fatalf("got %d lines, want 5 (3 days, 2 sessions): %+v", len(lines), lines)
+	}
+	if _, ok := byKey["day|c1|2026-11-02"]; ok {
+		t.Error("a day before the period is counted, not returned")
+	}
+	if _, ok := byKey["appointment|s2"]; ok {
+		t.Error("a session on a per-diem day is part of the day, not a line of its own")
+	}
+	l := byKey["day|c1|2026-11-09"]
+	if !l.Ready() || l.Code != "H0015" || !slices.Equal(l.Modifiers, []string{"HF"}) || l.Units != 1 || l.ChargeCents != 45000 ||
+		l.AuthNumber != "AUTH-1" || l.RenderingID != "u1" {
+		t.Errorf("Nov 9: %+v", l)
+	}
+	if l := byKey["day|c1|2026-11-10"]; l.Ready() || !strings.Contains(strings.Join(l.Held, " "), "Note not signed: group:process") {
+		t.Errorf("Nov 10 held %q, want the unsigned note", l.Held)
+	}
+	if l := byKey["day|c1|2026-11-12"]; !strings.Contains(strings.Join(l.Held, " "), "Beyond authorization AUTH-1: all 3 days used") {
+		t.Errorf("Nov 12 held %q, want beyond the authorization", l.Held)
+	}
+	// The individual session on the short day: H0004 per 15 minutes, 50 min = 3 units.
+	// The payer requires an authorization and the per-diem one does not count sessions.
+	l = byKey["appointment|s1"]
+	if l.Code != "H0004" || l.Units != 3 || l.ChargeCents != 9000 || l.RenderingID != "u2" {
+		t.Errorf("session s1: %+v", l)
+	}
+	if !strings.Contains(strings.Join(l.Held, " "), "No authorization covers this date") {
+		t.Errorf("session s1 held %q, want no authorization", l.Held)
+	}
+	if l := byKey["appointment|s3"]; !strings.Contains(strings.Join(l.Held, " "), "Acme Health has no code set for family sessions") {
+		t.Errorf("family session held %q, want the missing code", l.Held)
+	}
+
+	// No authorization needed, a billed line, no coverage, self-pay.
+	open := acme
+	open.RequiresAuth = false
+	lines = Lines(days[:3], sessions[:1], map[string]ClientFile{"c1": file()}, map[string]Payer{"p1": open}, d("2026-11-09"), d("2026-11-15"),
+		map[string]string{"day|c1|2026-11-09": "batch 1"})
+	if lines[0].Ready() || lines[0].Batch != "batch 1" || !lines[2].Ready() {
+		t.Errorf("billed line or session without authorization: %+v", lines)
+	}
+	f := file()
+	f.Coverage = nil
+	if l := Lines(days[1:2], nil, map[string]ClientFile{"c1": f}, payers, d("2026-11-09"), d("2026-11-09"), nil)[0]; !strings.Contains(l.Held[0], "No coverage") {
+		t.Errorf("without coverage held %q", l.Held)
+	}
+	self := Payer{ID: "p1", Name: "Self-pay", Type: SelfPay}
+	if l := Lines(days[1:2], nil, map[string]ClientFile{"c1": file()}, map[string]Payer{"p1": self}, d("2026-11-09"), d("2026-11-09"), nil)[0]; !strings.Contains(l.Held[0], "Self-pay") {
+		t.Errorf("self-pay held %q", l.Held)
+	}
+	// An authorization for another level is named as the reason.
+	php := auth(10, "2026-11-01", "2026-11-30")
+	php.Level = model.PartialHospitalization
+	if l := Lines(days[1:2], nil, map[string]ClientFile{"c1": file(php)}, payers, d("2026-11-09"), d("2026-11-09"), nil)[0]; !strings.Contains(strings.Join(l.Held, " "), "covers Partial") {
+		t.Errorf("wrong level held %q", l.Held)
+	}
+}
+
+func TestGroupMakesClaimsPerAuthorizationWithPointers(t *testing.T) {
+	mk := func(key, auth string, dx ...string) Line {
+		return Line{Key: key, ClientID: "c1", Coverage: Coverage{ID: "cov1"}, AuthNumber: auth, Diagnoses: dx, ChargeCents: 100}
+	}
+	lines := []Line{mk("1", "A", "F10.20", "F32.1"), mk("2", "A", "F10.20"), mk("3", "B", "F11.20"), {Key: "4", ClientID: "c1", Held: []string{"x"}}}
+	for i := 0; i < MaxClaimLines; i++ {
+		lines = append(lines, mk("n", "B", "F11.20"))
+	}
+	claims := Group(lines)
+	if len(claims) != 3 || len(claims[0].Lines) != 2 || len(claims[1].Lines) != MaxClaimLines || len(claims[2].Lines) != 1 {
+		t.Fatalf("claims: %d (%d, ...)", len(claims), len(claims[0].Lines))
+	}
+	if claims[0].TotalCents() != 200 || !slices.Equal(claims[0].Diagnoses, []string{"F10.20", "F32.1"}) {
+		t.Errorf("first claim %+v", claims[0])
+	}
+	if p := claims[0].Pointers(lines[1]); !slices.Equal(p, []int{1}) {
+		t.Errorf("pointers %v", p)
+	}
+}
+
+func TestPayerProblemsAndMoney(t *testing.T) {
+	if p := acme.Problems(); len(p) != 0 {
+		t.Fatalf("demo payer refused: %v", p)
+	}
+	bad := acme
+	bad.Codes.PerDiem, bad.Codes.Family, bad.Codes.PerDiemModifiers, bad.Codes.RevenueCode = "H15", "90847", []string{"H"}, "906"
+	p := bad.Problems()
+	for _, f := range []string{"per_diem", "family_charge", "per_diem_modifiers", "revenue_code"} {
+		if p[f] == "" {
+			t.Errorf("want a problem on %s: %v", f, p)
+		}
+	}
+	for cents, want := range map[int64]string{0: "$0", 45000: "$450", 123456: "$1,234.56", 100000000: "$1,000,000", -250: "-$2.50"} {
+		if got := Money(cents); got != want {
+			t.Errorf("Money(%d) = %s, want %s", cents, got, want)
+		}
+	}
+}
