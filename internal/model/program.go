@@ -104,12 +104,15 @@ type Accountability struct {
 	IdleAlertDays  int  // alert after this many days without attending
 	PerDiemMinutes int  // minutes of services in a day that make it billable
 	CoSignRequired bool // notes need a supervisor's co-signature
+	// An authorization alerts when this few units or days are left.
+	AuthAlertUnits, AuthAlertDays int
 }
 
 // DefaultAccountability is what a new program starts with: an alert after 2
 // unexcused absences in a row or 7 days without attending, and a billable
-// day at 3 hours of services (a common per-diem rule; payers differ).
-var DefaultAccountability = Accountability{AbsenceAlerts: 2, IdleAlertDays: 7, PerDiemMinutes: 180}
+// day at 3 hours of services (a common per-diem rule; payers differ), and
+// an authorization alert at 3 units or 5 days left.
+var DefaultAccountability = Accountability{AbsenceAlerts: 2, IdleAlertDays: 7, PerDiemMinutes: 180, AuthAlertUnits: 3, AuthAlertDays: 5}
 
 // AccountabilityProblems checks a program's weekly minimum and its
 // accountability settings.
@@ -126,6 +129,12 @@ func (p Program) AccountabilityProblems() map[string]string {
 	}
 	if p.PerDiemMinutes < 30 || p.PerDiemMinutes > 12*60 {
 		out["per_diem_hours"] = "Enter the hours of services that make a billable day, from 0.5 to 12."
+	}
+	if p.AuthAlertUnits < 0 || p.AuthAlertUnits > 50 {
+		out["auth_alert_units"] = "Enter a number of units from 0 to 50."
+	}
+	if p.AuthAlertDays < 0 || p.AuthAlertDays > 60 {
+		out["auth_alert_days"] = "Enter a number of days from 0 to 60."
 	}
 	return out
 }

@@ -95,7 +95,7 @@ func TestAttendanceIntensityAlertsAndBillableDays(t *testing.T) {
 	// settings are refused and change nothing.
 	director := e.signIn(model.RoleClinicalDirector)
 	settings := func(absences, perDiem string) url.Values {
-		return url.Values{"min_weekly_hours": {"9"}, "absence_alerts": {absences}, "idle_alert_days": {"7"}, "per_diem_hours": {perDiem}}
+		return url.Values{"min_weekly_hours": {"9"}, "absence_alerts": {absences}, "idle_alert_days": {"7"}, "per_diem_hours": {perDiem}, "auth_alert_units": {"3"}, "auth_alert_days": {"5"}}
 	}
 	bad := settings("0", "13")
 	bad.Set("min_weekly_hours", "nine")

@@ -1,0 +1,382 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/billing"
+	"github.com/openiop/openiop/internal/model"
+)
+
+// Payers lists the payers by name, inactive ones too.
+func (db *DB) Payers(ctx context.Context) ([]billing.Payer, error) {
+	rows, err := db.query(ctx, `SELECT id, name, type, electronic_id, requires_auth, codes, active FROM payers ORDER BY name`)
+	out, err := collect(rows, err, func(s scanner) (billing.Payer, error) {
+		var p billing.Payer
+		var typ, codes string
+		if err := s.Scan(&p.ID, &p.Name, &typ, &p.ElectronicID, &p.RequiresAuth, &codes, &p.Active); err != nil {
+			return p, err
+		}
+		p.Type = billing.PayerType(typ)
+		return p, json.Unmarshal([]byte(codes), &p.Codes)
+	})
+	return out, model.Wrap("store.Payers", model.KindInternal, err)
+}
+
+// SavePayer adds a payer (ID empty) or changes one. Claims already billed
+// keep what they were billed with.
+func (db *DB) SavePayer(ctx context.Context, p *billing.Payer, rec audit.Record) error {
+	const op = "store.SavePayer"
+	if err := model.Invalid(op, p.Problems()); err != nil {
+		return err
+	}
+	codes, _ := json.Marshal(p.Codes)
+	rec.Category, rec.Action = "billing.payer", audit.ActionUpdate
+	id := p.ID
+	if id == "" {
+		id, rec.Action = model.NewID(), audit.ActionCreate
+	}
+	rec.EntityID, rec.Detail = id, p.Name+" ("+string(p.Type)+")"
+	err := db.write(ctx, op, func(tx *sql.Tx) error {
+		if rec.Action == audit.ActionCreate {
+			_, err := tx.ExecContext(ctx, `INSERT INTO payers (id, name, type, electronic_id, requires_auth, codes, active, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, p.Name, string(p.Type), p.ElectronicID, p.RequiresAuth, string(codes), p.Active, db.Now())
+			return err
+		}
+		return updateOnce(ctx, tx, model.NotFound(op, "payer"), `UPDATE payers SET name = $1, type = $2, electronic_id = $3,
+			requires_auth = $4, codes = $5, active = $6, updated_at = $7 WHERE id = $8`,
+			p.Name, string(p.Type), p.ElectronicID, p.RequiresAuth, string(codes), p.Active, db.Now(), p.ID)
+	}, &rec)
+	if isUniqueViolation(err) {
+		return model.Invalid(op, map[string]string{"name": "Another payer has this name."})
+	}
+	if err == nil {
+		p.ID = id // only once stored, so that a corrected form adds rather than edits
+	}
+	return err
+}
+
+const coverageColumns = `v.id, v.client_id, v.payer_id, p.name, p.type, v.plan, v.member_id, v.group_id, v.subscriber, v.subscriber_birth,
+	v.relationship, v.priority, v.starts_on, v.ends_on, v.verified_on, v.verified_by, u.name, v.notes
+	FROM coverages v JOIN payers p ON p.id = v.payer_id LEFT JOIN users u ON u.id = v.verified_by`
+
+func scanCoverage(s scanner) (billing.Coverage, error) {
+	var c billing.Coverage
+	var typ, rel, pri string
+	var verifier sql.NullString
+	err := s.Scan(&c.ID, &c.ClientID, &c.PayerID, &c.PayerName, &typ, &c.Plan, &c.MemberID, &c.GroupID, &c.Subscriber, &c.SubscriberBirth,
+		&rel, &pri, &c.From, &c.To, &c.VerifiedOn, nullString{&c.VerifiedByID}, &verifier, &c.Notes)
+	c.PayerType, c.Relationship, c.Priority, c.VerifiedByName = billing.PayerType(typ), billing.Relationship(rel), billing.Priority(pri), verifier.String
+	return c, err
+}
+
+// Coverages lists a client's coverage, the latest first.
+func (db *DB) Coverages(ctx context.Context, clientID string) ([]billing.Coverage, error) {
+	rows, err := db.query(ctx, `SELECT `+coverageColumns+` WHERE v.client_id = $1 ORDER BY v.starts_on DESC, v.priority, v.id`, clientID)
+	out, err := collect(rows, err, scanCoverage)
+	return out, model.Wrap("store.Coverages", model.KindInternal, err)
+}
+
+// SaveCoverage adds a coverage to a client (ID empty) or changes one of
+// theirs. A verification date set records who verified.
+func (db *DB) SaveCoverage(ctx context.Context, c *billing.Coverage, today model.Date, byID string, rec audit.Record) error {
+	const op = "store.SaveCoverage"
+	if err := model.Invalid(op, c.Problems(today)); err != nil {
+		return err
+	}
+	if c.Relationship == billing.Self {
+		c.Subscriber, c.SubscriberBirth = "", model.Date{}
+	}
+	rec.Category, rec.Action, rec.ClientID = "client.coverage", audit.ActionUpdate, c.ClientID
+	id := c.ID
+	if id == "" {
+		id, rec.Action = model.NewID(), audit.ActionCreate
+	}
+	rec.EntityID, rec.Detail = id, fmt.Sprintf("%s coverage from %s", c.Priority, c.From)
+	var verifier any
+	if !c.VerifiedOn.IsZero() {
+		verifier, rec.Detail = byID, rec.Detail+"; benefits verified "+c.VerifiedOn.String()
+	}
+	err := db.write(ctx, op, func(tx *sql.Tx) error {
+		if err := clientAndPayerExist(ctx, tx, op, c.ClientID, c.PayerID); err != nil {
+			return err
+		}
+		now := db.Now()
+		if rec.Action == audit.ActionCreate {
+			_, err := tx.ExecContext(ctx, `INSERT INTO coverages (id, client_id, payer_id, plan, member_id, group_id, subscriber, subscriber_birth,
+					relationship, priority, starts_on, ends_on, verified_on, verified_by, notes, created_by, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)`,
+				id, c.ClientID, c.PayerID, c.Plan, c.MemberID, c.GroupID, c.Subscriber, c.SubscriberBirth, string(c.Relationship),
+				string(c.Priority), c.From, c.To, c.VerifiedOn, verifier, c.Notes, byID, now)
+			return err
+		}
+		// An unchanged verification date keeps who verified it.
+		return updateOnce(ctx, tx, model.NotFound(op, "coverage"), `UPDATE coverages SET payer_id = $1, plan = $2, member_id = $3, group_id = $4,
+				subscriber = $5, subscriber_birth = $6, relationship = $7, priority = $8, starts_on = $9, ends_on = $10,
+				verified_by = CASE WHEN $11 IS NULL THEN NULL WHEN verified_on = $11 THEN verified_by ELSE $12 END, verified_on = $11,
+				notes = $13, updated_at = $14 WHERE id = $15 AND client_id = $16`,
+			c.PayerID, c.Plan, c.MemberID, c.GroupID, c.Subscriber, c.SubscriberBirth, string(c.Relationship), string(c.Priority),
+			c.From, c.To, c.VerifiedOn, verifier, c.Notes, now, c.ID, c.ClientID)
+	}, &rec)
+	if err == nil {
+		c.ID = id
+	}
+	return err
+}
+
+func clientAndPayerExist(ctx context.Context, tx *sql.Tx, op, clientID, payerID string) error {
+	var client, payer bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM clients WHERE id = $1), EXISTS (SELECT 1 FROM payers WHERE id = $2)`,
+		clientID, payerID).Scan(&client, &payer); err != nil {
+		return err
+	}
+	if !client {
+		return model.NotFound(op, "client")
+	}
+	if !payer {
+		return model.Invalid(op, map[string]string{"payer": "Choose a payer from the list."})
+	}
+	return nil
+}
+
+const authorizationColumns = `a.id, a.client_id, a.payer_id, p.name, a.number, a.level, a.unit, a.units, a.starts_on, a.ends_on, a.contact, a.notes
+	FROM authorizations a JOIN payers p ON p.id = a.payer_id`
+
+func scanAuthorization(s scanner) (billing.Authorization, error) {
+	var a billing.Authorization
+	var level, unit string
+	err := s.Scan(&a.ID, &a.ClientID, &a.PayerID, &a.PayerName, &a.Number, &level, &unit, &a.Units, &a.From, &a.To, &a.Contact, &a.Notes)
+	a.Level, a.Unit = model.LevelOfCare(level), billing.Unit(unit)
+	return a, err
+}
+
+// Authorizations lists a client's authorizations, the latest first.
+func (db *DB) Authorizations(ctx context.Context, clientID string) ([]billing.Authorization, error) {
+	rows, err := db.query(ctx, `SELECT `+authorizationColumns+` WHERE a.client_id = $1 ORDER BY a.starts_on DESC, a.id`, clientID)
+	out, err := collect(rows, err, scanAuthorization)
+	return out, model.Wrap("store.Authorizations", model.KindInternal, err)
+}
+
+// AuthorizationsEndingFrom lists every client's authorizations that end on
+// or after a date, for the biller's list, by end date.
+func (db *DB) AuthorizationsEndingFrom(ctx context.Context, from model.Date) ([]billing.Authorization, error) {
+	rows, err := db.query(ctx, `SELECT `+authorizationColumns+` WHERE a.ends_on >= $1 ORDER BY a.ends_on, a.id`, from)
+	out, err := collect(rows, err, scanAuthorization)
+	return out, model.Wrap("store.AuthorizationsEndingFrom", model.KindInternal, err)
+}
+
+// SaveAuthorization adds an authorization to a client (ID empty) or
+// changes one of theirs. It refuses one whose dates overlap another of the
+// same payer and level: the two would count the same services.
+func (db *DB) SaveAuthorization(ctx context.Context, a *billing.Authorization, byID string, rec audit.Record) error {
+	const op = "store.SaveAuthorization"
+	if err := model.Invalid(op, a.Problems()); err != nil {
+		return err
+	}
+	a.Number = strings.TrimSpace(a.Number)
+	rec.Category, rec.Action, rec.ClientID = "client.authorization", audit.ActionUpdate, a.ClientID
+	id := a.ID
+	if id == "" {
+		id, rec.Action = model.NewID(), audit.ActionCreate
+	}
+	rec.EntityID = id
+	rec.Detail = fmt.Sprintf("authorization %s: %s of %s, %s to %s", a.Number, a.Unit.Noun(a.Units), a.Level, a.From, a.To)
+	err := db.write(ctx, op, func(tx *sql.Tx) error {
+		// Two biller tabs saving overlapping authorizations: the second waits and sees the first.
+		if err := lockResources(ctx, tx, "authorizations:"+a.ClientID); err != nil {
+			return err
+		}
+		if err := clientAndPayerExist(ctx, tx, op, a.ClientID, a.PayerID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+authorizationColumns+` WHERE a.client_id = $1 AND a.payer_id = $2 AND a.level = $3`,
+			a.ClientID, a.PayerID, string(a.Level))
+		others, err := collect(rows, err, scanAuthorization)
+		if err != nil {
+			return err
+		}
+		x := *a
+		x.ID = id
+		if err := model.Invalid(op, x.OverlapProblem(others)); err != nil {
+			return err
+		}
+		now := db.Now()
+		if rec.Action == audit.ActionCreate {
+			_, err := tx.ExecContext(ctx, `INSERT INTO authorizations (id, client_id, payer_id, number, level, unit, units, starts_on, ends_on,
+					contact, notes, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
+				id, a.ClientID, a.PayerID, a.Number, string(a.Level), string(a.Unit), a.Units, a.From, a.To, a.Contact, a.Notes, byID, now)
+			return err
+		}
+		return updateOnce(ctx, tx, model.NotFound(op, "authorization"), `UPDATE authorizations SET payer_id = $1, number = $2, level = $3,
+				unit = $4, units = $5, starts_on = $6, ends_on = $7, contact = $8, notes = $9, updated_at = $10 WHERE id = $11 AND client_id = $12`,
+			a.PayerID, a.Number, string(a.Level), string(a.Unit), a.Units, a.From, a.To, a.Contact, a.Notes, now, a.ID, a.ClientID)
+	}, &rec)
+	if err == nil {
+		a.ID = id
+	}
+	return err
+}
+
+// BillingFiles gathers, for the clients named, their coverage,
+// authorizations and episodes as billing needs them.
+func (db *DB) BillingFiles(ctx context.Context, clientIDs []string) (map[string]billing.ClientFile, error) {
+	const op = "store.BillingFiles"
+	out := map[string]billing.ClientFile{}
+	if len(clientIDs) == 0 {
+		return out, nil
+	}
+	in, args := inList(clientIDs, 0)
+	rows, err := db.query(ctx, `SELECT `+coverageColumns+` WHERE v.client_id IN (`+in+`) ORDER BY v.starts_on, v.id`, args...)
+	covs, err := collect(rows, err, scanCoverage)
+	if err != nil {
+		return nil, model.Wrap(op, model.KindInternal, err)
+	}
+	rows, err = db.query(ctx, `SELECT `+authorizationColumns+` WHERE a.client_id IN (`+in+`) ORDER BY a.starts_on, a.id`, args...)
+	auths, err := collect(rows, err, scanAuthorization)
+	if err != nil {
+		return nil, model.Wrap(op, model.KindInternal, err)
+	}
+	type stay struct {
+		client string
+		s      billing.Stay
+	}
+	rows, err = db.query(ctx, `SELECT e.client_id, e.admission_date, e.discharge_date, e.level_of_care, e.diagnoses, e.primary_counselor_id
+		FROM episodes e WHERE e.client_id IN (`+in+`) ORDER BY e.admission_date, e.id`, args...)
+	stays, err := collect(rows, err, func(s scanner) (stay, error) {
+		var x stay
+		var level, dx string
+		err := s.Scan(&x.client, &x.s.From, &x.s.To, &level, &dx, nullString{&x.s.CounselorID})
+		x.s.Level, x.s.Diagnoses = model.LevelOfCare(level), strings.Fields(dx)
+		return x, err
+	})
+	if err != nil {
+		return nil, model.Wrap(op, model.KindInternal, err)
+	}
+	for _, c := range covs {
+		f := out[c.ClientID]
+		f.Coverage = append(f.Coverage, c)
+		out[c.ClientID] = f
+	}
+	for _, a := range auths {
+		f := out[a.ClientID]
+		f.Auths = append(f.Auths, a)
+		out[a.ClientID] = f
+	}
+	for _, x := range stays {
+		f := out[x.client]
+		f.Stays = append(f.Stays, x.s)
+		out[x.client] = f
+	}
+	return out, nil
+}
+
+// inList is "$k+1, $k+2, ..." for the values, with the values as arguments.
+func inList(values []string, k int) (string, []any) {
+	marks := make([]string, len(values))
+	args := make([]any, len(values))
+	for i, v := range values {
+		marks[i], args[i] = fmt.Sprintf("$%d", k+i+1), v
+	}
+	return strings.Join(marks, ", "), args
+}
+
+// BilledServices maps the service keys billed on a batch with service
+// dates in the range to the batch's label.
+func (db *DB) BilledServices(ctx context.Context, from, to model.Date) (map[string]string, error) {
+	rows, err := db.query(ctx, `SELECT l.service_key, b.control_number FROM claim_lines l JOIN claim_batches b ON b.id = l.batch_id
+		WHERE l.service_date BETWEEN $1 AND $2`, from, to)
+	type pair struct {
+		key     string
+		control int64
+	}
+	list, err := collect(rows, err, func(s scanner) (pair, error) {
+		var p pair
+		return p, s.Scan(&p.key, &p.control)
+	})
+	out := map[string]string{}
+	for _, p := range list {
+		out[p.key] = fmt.Sprintf("batch %d", p.control)
+	}
+	return out, model.Wrap("store.BilledServices", model.KindInternal, err)
+}
+
+// ClaimBatch is an exported set of claims for one payer and period.
+type ClaimBatch struct {
+	ID            string
+	PayerID       string
+	PayerName     string
+	From, To      model.Date
+	ControlNumber int64
+	Claims, Lines int
+	TotalCents    int64
+	CreatedByName string
+	CreatedAt     time.Time
+}
+
+// CreateClaimBatch records the claims of one export and the lines on them,
+// under the next control number. A line already on another batch makes it
+// fail whole: a service is billed once.
+func (db *DB) CreateClaimBatch(ctx context.Context, payerID string, from, to model.Date, claims []billing.Claim, byID string, rec audit.Record) (ClaimBatch, error) {
+	const op = "store.CreateClaimBatch"
+	b := ClaimBatch{ID: model.NewID(), PayerID: payerID, From: from, To: to, Claims: len(claims)}
+	clients := map[string]bool{}
+	for _, c := range claims {
+		b.Lines += len(c.Lines)
+		b.TotalCents += c.TotalCents()
+		clients[c.ClientID] = true
+	}
+	if b.Lines == 0 {
+		return b, model.Invalid(op, map[string]string{"payer": "No claim lines are ready for this payer and period."})
+	}
+	rec.Category, rec.Action, rec.EntityID = "billing.claims", audit.ActionExport, b.ID
+	err := db.write(ctx, op, func(tx *sql.Tx) error {
+		if err := lockResources(ctx, tx, "claim_batches"); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(control_number), 0) + 1 FROM claim_batches`).Scan(&b.ControlNumber); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO claim_batches (id, payer_id, period_from, period_to, control_number, claims, lines,
+				total_cents, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			b.ID, payerID, from, to, b.ControlNumber, b.Claims, b.Lines, b.TotalCents, byID, db.Now()); err != nil {
+			return err
+		}
+		for _, c := range claims {
+			for _, l := range c.Lines {
+				_, err := tx.ExecContext(ctx, `INSERT INTO claim_lines (service_key, batch_id, client_id, service_date, code, modifiers, units,
+						charge_cents, authorization_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+					l.Key, b.ID, l.ClientID, l.Date, l.Code, strings.Join(l.Modifiers, ":"), l.Units, l.ChargeCents, nullable(l.AuthID))
+				if isUniqueViolation(err) {
+					return model.Errorf(op, model.KindConflict, "The %s service of %s is already on another batch: reload the page.", l.Date, l.Name)
+				}
+				if err != nil {
+					return err
+				}
+			}
+		}
+		rec.Detail = fmt.Sprintf("batch %d: %d claims, %d lines, %s; clients=%s", b.ControlNumber, b.Claims, b.Lines,
+			billing.Money(b.TotalCents), strings.Join(slices.Sorted(maps.Keys(clients)), ","))
+		return nil
+	}, &rec)
+	return b, err
+}
+
+// ClaimBatches lists the exported batches, the latest first.
+func (db *DB) ClaimBatches(ctx context.Context, limit int) ([]ClaimBatch, error) {
+	rows, err := db.query(ctx, `SELECT b.id, b.payer_id, p.name, b.period_from, b.period_to, b.control_number, b.claims, b.lines, b.total_cents,
+			u.name, b.created_at FROM claim_batches b JOIN payers p ON p.id = b.payer_id JOIN users u ON u.id = b.created_by
+		ORDER BY b.control_number DESC LIMIT $1`, limit)
+	out, err := collect(rows, err, func(s scanner) (ClaimBatch, error) {
+		var b ClaimBatch
+		return b, s.Scan(&b.ID, &b.PayerID, &b.PayerName, &b.From, &b.To, &b.ControlNumber, &b.Claims, &b.Lines, &b.TotalCents,
+			&b.CreatedByName, &b.CreatedAt)
+	})
+	return out, model.Wrap("store.ClaimBatches", model.KindInternal, err)
+}

@@ -1,0 +1,130 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/openiop/openiop/internal/billing"
+	"github.com/openiop/openiop/internal/care"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/store"
+	"github.com/openiop/openiop/internal/testutil"
+)
+
+func TestCoverageAuthorizationsAndClaimBatchesOnBothEngines(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		today := model.Date{Year: 2026, Month: 11, Day: 23}
+		prog, _, u := fixture(t, db)
+		c := newClient("Ana", "Ruiz")
+		if err := db.CreateClient(ctx, c, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Admit(ctx, c.ID, care.Admit{ProgramID: prog.ID, Level: model.IntensiveOutpatient, Date: today.AddDays(-20),
+			CounselorID: u.ID, Diagnoses: []string{"F10.20", "F32.1"}}, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+
+		p := billing.Payer{Name: "Acme Health", Type: billing.Commercial, ElectronicID: "ACME1", RequiresAuth: true, Active: true,
+			Codes: billing.Codes{PerDiem: "H0015", PerDiemModifiers: []string{"HF"}, PerDiemCents: 45000}}
+		if err := db.SavePayer(ctx, &p, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		twin := billing.Payer{Name: "Acme Health", Type: billing.Medicaid}
+		if err := db.SavePayer(ctx, &twin, rec(u.ID)); model.FieldsOf(err)["name"] == "" {
+			t.Fatalf("a second payer of the same name: %v", err)
+		}
+		payers, err := db.Payers(ctx)
+		if err != nil || len(payers) != 1 || payers[0].Codes.PerDiem != "H0015" || payers[0].Codes.PerDiemModifiers[0] != "HF" || !payers[0].RequiresAuth {
+			t.Fatalf("payers %+v, %v", payers, err)
+		}
+
+		// Coverage: refused whole when wrong; verification names who verified.
+		cov := billing.Coverage{ClientID: c.ID, PayerID: p.ID, MemberID: "", Relationship: billing.Self, Priority: billing.Primary, From: today.AddDays(-30)}
+		if err := db.SaveCoverage(ctx, &cov, today, u.ID, rec(u.ID)); model.FieldsOf(err)["member_id"] == "" {
+			t.Fatalf("coverage without member id: %v", err)
+		}
+		cov.MemberID, cov.VerifiedOn, cov.Notes = "XJ123", today.AddDays(-1), "IOP covered after deductible; auth needed"
+		if err := db.SaveCoverage(ctx, &cov, today, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		list, err := db.Coverages(ctx, c.ID)
+		if err != nil || len(list) != 1 || list[0].VerifiedByName != u.Name || list[0].PayerName != "Acme Health" || list[0].Notes != cov.Notes {
+			t.Fatalf("coverages %+v, %v", list, err)
+		}
+		ghost := cov
+		ghost.ID, ghost.PayerID = "", model.NewID()
+		if err := db.SaveCoverage(ctx, &ghost, today, u.ID, rec(u.ID)); model.FieldsOf(err)["payer"] == "" {
+			t.Fatalf("coverage with an unknown payer: %v", err)
+		}
+
+		// Authorizations: bad dates, negative units and overlaps are refused and store nothing.
+		a := billing.Authorization{ClientID: c.ID, PayerID: p.ID, Number: "AUTH-77", Level: model.IntensiveOutpatient, Unit: billing.PerDiem,
+			Units: 12, From: today.AddDays(-14), To: today.AddDays(14)}
+		for name, bad := range map[string]func(*billing.Authorization){
+			"end before start": func(x *billing.Authorization) { x.To = x.From.AddDays(-1) },
+			"negative units":   func(x *billing.Authorization) { x.Units = -2 },
+		} {
+			x := a
+			bad(&x)
+			if err := db.SaveAuthorization(ctx, &x, u.ID, rec(u.ID)); model.KindOf(err) != model.KindInvalid {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+		if err := db.SaveAuthorization(ctx, &a, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		overlap := a
+		overlap.ID, overlap.Number, overlap.From, overlap.To = "", "AUTH-78", today.AddDays(14), today.AddDays(30)
+		if err := db.SaveAuthorization(ctx, &overlap, u.ID, rec(u.ID)); !strings.Contains(model.FieldsOf(err)["from"], "AUTH-77") {
+			t.Fatalf("an overlapping authorization: %v", err)
+		}
+		overlap.From = today.AddDays(15)
+		if err := db.SaveAuthorization(ctx, &overlap, u.ID, rec(u.ID)); err != nil {
+			t.Fatalf("the next authorization, back to back: %v", err)
+		}
+		// Editing the first one does not count as overlapping itself.
+		a.Units = 15
+		if err := db.SaveAuthorization(ctx, &a, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		auths, err := db.Authorizations(ctx, c.ID)
+		if err != nil || len(auths) != 2 || auths[1].Units != 15 || auths[1].PayerName != "Acme Health" {
+			t.Fatalf("authorizations %+v, %v", auths, err)
+		}
+		if ending, _ := db.AuthorizationsEndingFrom(ctx, today.AddDays(20)); len(ending) != 1 || ending[0].Number != "AUTH-78" {
+			t.Fatalf("authorizations ending after day 20: %+v", ending)
+		}
+
+		files, err := db.BillingFiles(ctx, []string{c.ID})
+		f := files[c.ID]
+		if err != nil || len(f.Coverage) != 1 || len(f.Auths) != 2 || len(f.Stays) != 1 || f.Stays[0].Diagnoses[1] != "F32.1" || f.Stays[0].CounselorID != u.ID {
+			t.Fatalf("billing file %+v, %v", f, err)
+		}
+
+		// A batch bills each service once.
+		line := billing.Line{Key: "day|" + c.ID + "|" + today.String(), ClientID: c.ID, Name: "Ana Ruiz", Date: today, Code: "H0015",
+			Modifiers: []string{"HF"}, Units: 1, ChargeCents: 45000, AuthID: a.ID, AuthNumber: "AUTH-77"}
+		claims := []billing.Claim{{ClientID: c.ID, Lines: []billing.Line{line}}}
+		b, err := db.CreateClaimBatch(ctx, p.ID, today, today, claims, u.ID, rec(u.ID))
+		if err != nil || b.ControlNumber != 1 || b.TotalCents != 45000 {
+			t.Fatalf("batch %+v, %v", b, err)
+		}
+		if _, err := db.CreateClaimBatch(ctx, p.ID, today, today, claims, u.ID, rec(u.ID)); model.KindOf(err) != model.KindConflict {
+			t.Fatalf("billing the same service twice: %v", err)
+		}
+		if _, err := db.CreateClaimBatch(ctx, p.ID, today, today, nil, u.ID, rec(u.ID)); model.KindOf(err) != model.KindInvalid {
+			t.Fatalf("an empty batch: %v", err)
+		}
+		billed, err := db.BilledServices(ctx, today, today)
+		if err != nil || billed[line.Key] != "batch 1" || len(billed) != 1 {
+			t.Fatalf("billed %v, %v", billed, err)
+		}
+		batches, err := db.ClaimBatches(ctx, 10)
+		if err != nil || len(batches) != 1 || batches[0].PayerName != "Acme Health" || batches[0].CreatedByName != u.Name || batches[0].Lines != 1 {
+			t.Fatalf("batches %+v, %v", batches, err)
+		}
+		verifyChain(t, db)
+	})
+}
