@@ -4,7 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/openiop/openiop/internal/billing/x837/x12test"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 )
@@ -263,5 +265,101 @@ func TestPayerProblemsAndMoney(t *testing.T) {
 		if got := Money(cents); got != want {
 			t.Errorf("Money(%d) = %s, want %s", cents, got, want)
 		}
+	}
+}
+
+var demoProfile = Profile{Name: "Harbor Recovery IOP", NPI: "1234567893", TaxID: "361234567", Address: "2150 W Ogden Avenue", City: "Chicago",
+	State: "IL", ZIP: "606121234", SubmitterID: "HARBOR01", ContactName: "Billing Office", ContactPhone: "(312) 555-0100",
+	ReceiverName: "Clearinghouse", ReceiverID: "CLEARHOUSE"}
+
+func TestEDIWritesClaimsAnIndependentParserReads(t *testing.T) {
+	if p := demoProfile.Problems(); len(p) != 0 {
+		t.Fatalf("profile refused: %v", p)
+	}
+	bad := demoProfile
+	bad.NPI, bad.ZIP, bad.TaxID = "1234567890", "60612", "36-1234567"
+	if p := bad.Problems(); p["npi"] == "" || p["zip"] == "" || p["tax_id"] == "" {
+		t.Errorf("bad profile: %v", p)
+	}
+	files := map[string]ClientFile{"c1": file(auth(10, "2026-11-01", "2026-11-30"))}
+	dep := file()
+	dep.Coverage[0].Relationship, dep.Coverage[0].Subscriber, dep.Coverage[0].SubscriberBirth = Spouse, "Luis Diaz", d("1980-02-03")
+	files["c2"] = dep
+	open := acme
+	open.RequiresAuth, open.ElectronicID = false, "ACME1"
+	days := []intensity.Day{day("2026-11-09", 190), day("2026-11-10", 185)}
+	d2 := day("2026-11-09", 200)
+	d2.ClientID, d2.Name = "c2", "Rosa Diaz"
+	days = append(days, d2)
+	lines := Lines(days, nil, files, map[string]Payer{"p1": open}, d("2026-11-01"), d("2026-11-30"), nil)
+	claims := Group(lines)
+	if len(claims) != 2 {
+		t.Fatalf("claims %d, want 2", len(claims))
+	}
+	people := map[string]Person{
+		"c1": {First: "Ana", Last: "Diaz", Birth: d("1990-05-06"), Sex: "female", Address: "12 W Elm St, Apt 2, Chicago, IL 60610"},
+		"c2": {First: "Rosa", Last: "Diaz", Birth: d("1982-07-08"), Sex: "female", Address: "40 N Oak Ave\nChicago, IL 60612-1234"},
+	}
+	edi, err := EDI(demoProfile, 42, time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC), claims, people, map[string]Rendering{"u1": {First: "Maya", Last: "Chen", NPI: "1245319599"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	segs := x12test.Parse(t, edi)
+	var clm, sv1, ref, nm1 []x12test.Segment
+	for _, s := range segs {
+		switch s.ID {
+		case "CLM":
+			clm = append(clm, s)
+		case "SV1":
+			sv1 = append(sv1, s)
+		case "REF":
+			ref = append(ref, s)
+		case "NM1":
+			nm1 = append(nm1, s)
+		}
+	}
+	if len(clm) != 2 || clm[0].E(1) != "42-1" || clm[0].E(2) != "900" || clm[1].E(2) != "450" {
+		t.Errorf("CLM segments %v", clm)
+	}
+	if len(sv1) != 3 || sv1[0].C(1, 2) != "H0015" || sv1[0].C(1, 3) != "HF" || sv1[0].E(4) != "1" || sv1[0].E(2) != "450" {
+		t.Errorf("SV1 segments %v", sv1)
+	}
+	var auths, patients, rendering int
+	for _, s := range ref {
+		if s.E(1) == "G1" && s.E(2) == "AUTH-1" {
+			auths++
+		}
+	}
+	for _, s := range nm1 {
+		switch s.E(1) {
+		case "QC":
+			patients++
+		case "82":
+			rendering++
+		}
+	}
+	if auths != 1 || patients != 1 || rendering != 2 {
+		t.Errorf("REF*G1 %d (want 1), patient loops %d (want 1: the spouse's plan), rendering %d (want 2)", auths, patients, rendering)
+	}
+	// An address the claim cannot carry stops the file, naming the client.
+	people["c2"] = Person{First: "Rosa", Last: "Diaz", Address: "somewhere in Chicago"}
+	if _, err := EDI(demoProfile, 43, time.Now(), claims, people, nil); err == nil || !strings.Contains(err.Error(), "Rosa Diaz") {
+		t.Errorf("bad address: %v", err)
+	}
+}
+
+func TestParseAddress(t *testing.T) {
+	for in, want := range map[string]string{
+		"4417 S Halsted St, Chicago, IL 60609":              "4417 S Halsted St||Chicago|IL|60609",
+		"2150 W Ogden Avenue, Suite 300\nChicago, IL 60612": "2150 W Ogden Avenue|Suite 300|Chicago|IL|60612",
+		"9 Pine Rd, Evanston, il 60201-4321":                "9 Pine Rd||Evanston|IL|602014321",
+	} {
+		a, ok := ParseAddress(in)
+		if got := strings.Join([]string{a.Line1, a.Line2, a.City, a.State, a.ZIP}, "|"); !ok || got != want {
+			t.Errorf("ParseAddress(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if _, ok := ParseAddress("Chicago"); ok {
+		t.Error("a city alone is not an address")
 	}
 }

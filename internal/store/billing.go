@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/billing"
+	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/model"
 )
 
@@ -320,20 +322,51 @@ type ClaimBatch struct {
 	CreatedAt     time.Time
 }
 
-// CreateClaimBatch records the claims of one export and the lines on them,
-// under the next control number. A line already on another batch makes it
-// fail whole: a service is billed once.
-func (db *DB) CreateClaimBatch(ctx context.Context, payerID string, from, to model.Date, claims []billing.Claim, byID string, rec audit.Record) (ClaimBatch, error) {
+// ClaimExport is one export of claims: to one payer, for a period, by a
+// staff member, on a day (for the consents' state).
+type ClaimExport struct {
+	Payer        billing.Payer
+	From, To     model.Date
+	Claims       []billing.Claim
+	Today        model.Date
+	ByID, ByName string
+	// Files makes the batch's 837P and CSV once its control number is
+	// known; they are stored as made, so a download is what was recorded.
+	Files func(control int64) (edi, csv []byte, err error)
+}
+
+// ClaimCategories is what a claim discloses of a client under Part 2:
+// who they are, that they are in treatment with their diagnoses, and the
+// dates of the services.
+var ClaimCategories = []string{consent.CatDemographics, consent.CatEnrollment, consent.CatAttendance}
+
+// CreateClaimBatch records the claims of one export and the lines on them
+// under the next control number, and in the same transaction a disclosure
+// to the payer for each client, under the consent that allows it. It fails
+// whole when a line is already on another batch (a service is billed once)
+// or a client's consent no longer allows the disclosure.
+func (db *DB) CreateClaimBatch(ctx context.Context, x ClaimExport, rec audit.Record) (ClaimBatch, error) {
 	const op = "store.CreateClaimBatch"
-	b := ClaimBatch{ID: model.NewID(), PayerID: payerID, From: from, To: to, Claims: len(claims)}
-	clients := map[string]bool{}
-	for _, c := range claims {
+	b := ClaimBatch{ID: model.NewID(), PayerID: x.Payer.ID, PayerName: x.Payer.Name, From: x.From, To: x.To, Claims: len(x.Claims)}
+	perClient := map[string][]string{}
+	names := map[string]string{}
+	for _, c := range x.Claims {
 		b.Lines += len(c.Lines)
 		b.TotalCents += c.TotalCents()
-		clients[c.ClientID] = true
+		for _, l := range c.Lines {
+			perClient[c.ClientID] = append(perClient[c.ClientID], fmt.Sprintf("%s %s %s, %d unit(s), %s",
+				l.Date, l.Code, strings.Join(l.Modifiers, ":"), l.Units, billing.Money(l.ChargeCents)))
+			names[c.ClientID] = l.Name
+		}
 	}
 	if b.Lines == 0 {
 		return b, model.Invalid(op, map[string]string{"payer": "No claim lines are ready for this payer and period."})
+	}
+	clients := slices.Sorted(maps.Keys(perClient))
+	recs := []*audit.Record{&rec}
+	for range clients {
+		r := rec
+		recs = append(recs, &r)
 	}
 	rec.Category, rec.Action, rec.EntityID = "billing.claims", audit.ActionExport, b.ID
 	err := db.write(ctx, op, func(tx *sql.Tx) error {
@@ -343,12 +376,28 @@ func (db *DB) CreateClaimBatch(ctx context.Context, payerID string, from, to mod
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(control_number), 0) + 1 FROM claim_batches`).Scan(&b.ControlNumber); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO claim_batches (id, payer_id, period_from, period_to, control_number, claims, lines,
-				total_cents, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			b.ID, payerID, from, to, b.ControlNumber, b.Claims, b.Lines, b.TotalCents, byID, db.Now()); err != nil {
+		for i, id := range clients {
+			d := consent.Disclosure{ClientID: id, Channel: consent.ChannelExport, ByID: x.ByID, ByName: x.ByName,
+				Description: fmt.Sprintf("claims (837P batch %d) to %s for %s to %s", b.ControlNumber, x.Payer.Name, x.From, x.To),
+				Packet:      consent.Packet{Sections: []consent.Section{{Code: consent.CatAttendance, Title: "Claim lines", Lines: perClient[id]}}}}
+			dec, err := db.discloseTx(ctx, tx, &d, consent.Request{Recipient: x.Payer.Name, TPO: true, Categories: ClaimCategories}, x.Today, recs[i+1])
+			if err != nil {
+				return err
+			}
+			if !dec.Allowed {
+				return model.Errorf(op, model.KindForbidden, "%s: %s Nothing was exported.", names[id], dec.Reason)
+			}
+		}
+		edi, csv, err := x.Files(b.ControlNumber)
+		if err != nil {
 			return err
 		}
-		for _, c := range claims {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO claim_batches (id, payer_id, period_from, period_to, control_number, claims, lines,
+				total_cents, created_by, created_at, edi, csv) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			b.ID, x.Payer.ID, x.From, x.To, b.ControlNumber, b.Claims, b.Lines, b.TotalCents, x.ByID, db.Now(), string(edi), string(csv)); err != nil {
+			return err
+		}
+		for _, c := range x.Claims {
 			for _, l := range c.Lines {
 				_, err := tx.ExecContext(ctx, `INSERT INTO claim_lines (service_key, batch_id, client_id, service_date, code, modifiers, units,
 						charge_cents, authorization_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -361,11 +410,56 @@ func (db *DB) CreateClaimBatch(ctx context.Context, payerID string, from, to mod
 				}
 			}
 		}
-		rec.Detail = fmt.Sprintf("batch %d: %d claims, %d lines, %s; clients=%s", b.ControlNumber, b.Claims, b.Lines,
-			billing.Money(b.TotalCents), strings.Join(slices.Sorted(maps.Keys(clients)), ","))
+		rec.Detail = fmt.Sprintf("batch %d to %s: %d claims, %d lines, %s; clients=%s", b.ControlNumber, x.Payer.Name, b.Claims, b.Lines,
+			billing.Money(b.TotalCents), strings.Join(clients, ","))
 		return nil
-	}, &rec)
+	}, recs...)
 	return b, err
+}
+
+// ClaimBatch is one stored export.
+func (db *DB) ClaimBatch(ctx context.Context, id string) (ClaimBatch, []billing.Line, error) {
+	const op = "store.ClaimBatch"
+	var b ClaimBatch
+	err := db.r.QueryRowContext(ctx, `SELECT b.id, b.payer_id, p.name, b.period_from, b.period_to, b.control_number, b.claims, b.lines,
+			b.total_cents, u.name, b.created_at FROM claim_batches b JOIN payers p ON p.id = b.payer_id JOIN users u ON u.id = b.created_by
+		WHERE b.id = $1`, id).Scan(&b.ID, &b.PayerID, &b.PayerName, &b.From, &b.To, &b.ControlNumber, &b.Claims, &b.Lines, &b.TotalCents,
+		&b.CreatedByName, &b.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, nil, model.NotFound(op, "claim batch")
+	}
+	if err != nil {
+		return b, nil, model.Wrap(op, model.KindInternal, err)
+	}
+	rows, err := db.query(ctx, `SELECT l.service_key, l.client_id, c.first_name, c.last_name, c.mrn, l.service_date, l.code, l.modifiers,
+			l.units, l.charge_cents, COALESCE(a.number, '') FROM claim_lines l JOIN clients c ON c.id = l.client_id
+			LEFT JOIN authorizations a ON a.id = l.authorization_id WHERE l.batch_id = $1 ORDER BY c.last_name, c.first_name, l.client_id, l.service_date`, id)
+	lines, err := collect(rows, err, func(s scanner) (billing.Line, error) {
+		var l billing.Line
+		var first, last, mods string
+		err := s.Scan(&l.Key, &l.ClientID, &first, &last, &l.MRN, &l.Date, &l.Code, &mods, &l.Units, &l.ChargeCents, &l.AuthNumber)
+		l.Name = first + " " + last
+		if mods != "" {
+			l.Modifiers = strings.Split(mods, ":")
+		}
+		return l, err
+	})
+	return b, lines, model.Wrap(op, model.KindInternal, err)
+}
+
+// ClaimBatchFile is a stored batch's 837P ("edi") or CSV ("csv") as made.
+func (db *DB) ClaimBatchFile(ctx context.Context, id, kind string) ([]byte, error) {
+	const op = "store.ClaimBatchFile"
+	col := map[string]string{"edi": "edi", "csv": "csv"}[kind]
+	if col == "" {
+		return nil, model.NotFound(op, "file")
+	}
+	var body string
+	err := db.r.QueryRowContext(ctx, `SELECT `+col+` FROM claim_batches WHERE id = $1`, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, model.NotFound(op, "claim batch")
+	}
+	return []byte(body), model.Wrap(op, model.KindInternal, err)
 }
 
 // ClaimBatches lists the exported batches, the latest first.

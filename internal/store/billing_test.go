@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/care"
+	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
@@ -103,18 +105,35 @@ func TestCoverageAuthorizationsAndClaimBatchesOnBothEngines(t *testing.T) {
 			t.Fatalf("billing file %+v, %v", f, err)
 		}
 
-		// A batch bills each service once.
+		// A batch bills each service once, and only under a consent naming the payer for payment.
 		line := billing.Line{Key: "day|" + c.ID + "|" + today.String(), ClientID: c.ID, Name: "Ana Ruiz", Date: today, Code: "H0015",
 			Modifiers: []string{"HF"}, Units: 1, ChargeCents: 45000, AuthID: a.ID, AuthNumber: "AUTH-77"}
-		claims := []billing.Claim{{ClientID: c.ID, Lines: []billing.Line{line}}}
-		b, err := db.CreateClaimBatch(ctx, p.ID, today, today, claims, u.ID, rec(u.ID))
+		export := store.ClaimExport{Payer: p, From: today, To: today, Claims: []billing.Claim{{ClientID: c.ID, Lines: []billing.Line{line}}},
+			Today: today, ByID: u.ID, ByName: u.Name, Files: func(n int64) ([]byte, []byte, error) {
+				return []byte(fmt.Sprintf("ISA*%09d~", n)), []byte("client_id\n"), nil
+			}}
+		if _, err := db.CreateClaimBatch(ctx, export, rec(u.ID)); model.KindOf(err) != model.KindForbidden || !strings.Contains(err.Error(), "No consent on file names Acme Health") {
+			t.Fatalf("claims without a consent: %v", err)
+		}
+		if billed, _ := db.BilledServices(ctx, today, today); len(billed) != 0 {
+			t.Fatalf("a refused export billed %v", billed)
+		}
+		tpo := consent.Consent{ClientID: c.ID, ClientName: "Ana Ruiz", Discloser: "Harbor Recovery IOP",
+			Recipient: consent.Recipient{Kind: consent.RecipientClass, Name: consent.TPORecipients}, Purpose: consent.PurposeTPO,
+			Categories: store.ClaimCategories, Expiry: consent.ExpiresNever, SignerName: "Ana Ruiz", SignerAuthority: consent.SignerClient,
+			SignedOn: today.AddDays(-20), StatementsGiven: true}
+		if err := db.SaveConsent(ctx, &tpo, today, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		b, err := db.CreateClaimBatch(ctx, export, rec(u.ID))
 		if err != nil || b.ControlNumber != 1 || b.TotalCents != 45000 {
 			t.Fatalf("batch %+v, %v", b, err)
 		}
-		if _, err := db.CreateClaimBatch(ctx, p.ID, today, today, claims, u.ID, rec(u.ID)); model.KindOf(err) != model.KindConflict {
+		if _, err := db.CreateClaimBatch(ctx, export, rec(u.ID)); model.KindOf(err) != model.KindConflict {
 			t.Fatalf("billing the same service twice: %v", err)
 		}
-		if _, err := db.CreateClaimBatch(ctx, p.ID, today, today, nil, u.ID, rec(u.ID)); model.KindOf(err) != model.KindInvalid {
+		export.Claims = nil
+		if _, err := db.CreateClaimBatch(ctx, export, rec(u.ID)); model.KindOf(err) != model.KindInvalid {
 			t.Fatalf("an empty batch: %v", err)
 		}
 		billed, err := db.BilledServices(ctx, today, today)
@@ -124,6 +143,18 @@ func TestCoverageAuthorizationsAndClaimBatchesOnBothEngines(t *testing.T) {
 		batches, err := db.ClaimBatches(ctx, 10)
 		if err != nil || len(batches) != 1 || batches[0].PayerName != "Acme Health" || batches[0].CreatedByName != u.Name || batches[0].Lines != 1 {
 			t.Fatalf("batches %+v, %v", batches, err)
+		}
+		got, lines, err := db.ClaimBatch(ctx, b.ID)
+		if err != nil || got.ControlNumber != 1 || len(lines) != 1 || lines[0].AuthNumber != "AUTH-77" || lines[0].Modifiers[0] != "HF" || lines[0].Name != "Ana Ruiz" {
+			t.Fatalf("batch %+v lines %+v, %v", got, lines, err)
+		}
+		if edi, err := db.ClaimBatchFile(ctx, b.ID, "edi"); err != nil || string(edi) != "ISA*000000001~" {
+			t.Fatalf("stored 837 %q, %v", edi, err)
+		}
+		// The export is in the client's accounting of disclosures.
+		disclosed, err := db.Disclosures(ctx, c.ID)
+		if err != nil || len(disclosed) != 1 || disclosed[0].Recipient != "Acme Health" || disclosed[0].Channel != consent.ChannelExport {
+			t.Fatalf("disclosures %+v, %v", disclosed, err)
 		}
 		verifyChain(t, db)
 	})

@@ -199,36 +199,9 @@ func (db *DB) RevokeConsent(ctx context.Context, clientID, id, note, byID string
 func (db *DB) Disclose(ctx context.Context, d *consent.Disclosure, req consent.Request, today model.Date, rec audit.Record) (consent.Decision, error) {
 	const op = "store.Disclose"
 	var dec consent.Decision
-	d.ID, d.At, d.Notice, d.Recipient, d.Categories = model.NewID(), db.Now(), consent.NoticeVersion, strings.TrimSpace(req.Recipient), req.Categories
-	rec.Category, rec.Action, rec.ClientID, rec.EntityID = "client.disclosure", audit.ActionDisclose, d.ClientID, d.ID
 	err := db.write(ctx, op, func(tx *sql.Tx) error {
-		if err := lockResources(ctx, tx, "consent:"+d.ClientID); err != nil {
-			return err
-		}
-		consents, err := consentsOf(ctx, tx, d.ClientID)
-		if err != nil {
-			return err
-		}
-		care, err := consentCare(ctx, tx, d.ClientID)
-		if err != nil {
-			return err
-		}
-		dec = consent.Decide(consents, req, today, care)
-		if !dec.Allowed {
-			rec.Outcome, rec.EntityID = audit.OutcomeDenied, ""
-			rec.Detail = "disclosure refused (" + d.Channel + ") to " + d.Recipient + ": " + dec.Reason
-			return nil
-		}
-		d.ConsentID, d.Purpose = dec.Consent.ID, dec.Consent.PurposeLabel()
-		rec.Detail = "disclosed (" + d.Channel + ") to " + d.Recipient + " under consent " + d.ConsentID + ": " + strings.Join(d.Categories, ",")
-		packet, err := json.Marshal(d.Packet)
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO disclosures (id, client_id, consent_id, recipient, purpose, categories, channel, description,
-			notice, packet, by_id, by_name, disclosed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-			d.ID, d.ClientID, d.ConsentID, d.Recipient, d.Purpose, strings.Join(d.Categories, ","), d.Channel, d.Description,
-			d.Notice, string(packet), d.ByID, d.ByName, d.At)
+		var err error
+		dec, err = db.discloseTx(ctx, tx, d, req, today, &rec)
 		return err
 	}, &rec)
 	if err != nil {
@@ -238,6 +211,43 @@ func (db *DB) Disclose(ctx context.Context, d *consent.Disclosure, req consent.R
 		return dec, model.Errorf(op, model.KindForbidden, "%s", dec.Reason)
 	}
 	return dec, nil
+}
+
+// discloseTx decides a disclosure under the client's consents and, when a
+// consent allows it, records it, inside the caller's transaction. rec is
+// filled in for the caller to append: a refusal is audited as denied.
+func (db *DB) discloseTx(ctx context.Context, tx *sql.Tx, d *consent.Disclosure, req consent.Request, today model.Date, rec *audit.Record) (consent.Decision, error) {
+	var dec consent.Decision
+	d.ID, d.At, d.Notice, d.Recipient, d.Categories = model.NewID(), db.Now(), consent.NoticeVersion, strings.TrimSpace(req.Recipient), req.Categories
+	rec.Category, rec.Action, rec.ClientID, rec.EntityID = "client.disclosure", audit.ActionDisclose, d.ClientID, d.ID
+	if err := lockResources(ctx, tx, "consent:"+d.ClientID); err != nil {
+		return dec, err
+	}
+	consents, err := consentsOf(ctx, tx, d.ClientID)
+	if err != nil {
+		return dec, err
+	}
+	care, err := consentCare(ctx, tx, d.ClientID)
+	if err != nil {
+		return dec, err
+	}
+	dec = consent.Decide(consents, req, today, care)
+	if !dec.Allowed {
+		rec.Outcome, rec.EntityID = audit.OutcomeDenied, ""
+		rec.Detail = "disclosure refused (" + d.Channel + ") to " + d.Recipient + ": " + dec.Reason
+		return dec, nil
+	}
+	d.ConsentID, d.Purpose = dec.Consent.ID, dec.Consent.PurposeLabel()
+	rec.Detail = "disclosed (" + d.Channel + ") to " + d.Recipient + " under consent " + d.ConsentID + ": " + strings.Join(d.Categories, ",")
+	packet, err := json.Marshal(d.Packet)
+	if err != nil {
+		return dec, err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO disclosures (id, client_id, consent_id, recipient, purpose, categories, channel, description,
+		notice, packet, by_id, by_name, disclosed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		d.ID, d.ClientID, d.ConsentID, d.Recipient, d.Purpose, strings.Join(d.Categories, ","), d.Channel, d.Description,
+		d.Notice, string(packet), d.ByID, d.ByName, d.At)
+	return dec, err
 }
 
 const disclosureSelect = `SELECT id, client_id, consent_id, recipient, purpose, categories, channel, description, notice,

@@ -86,7 +86,9 @@ CREATE TABLE claim_batches (
     lines           INTEGER NOT NULL,
     total_cents     BIGINT NOT NULL,
     created_by      TEXT NOT NULL REFERENCES users(id),
-    created_at      TIMESTAMPTZ NOT NULL
+    created_at      TIMESTAMPTZ NOT NULL,
+    edi             TEXT NOT NULL, -- the 837P file as made
+    csv             TEXT NOT NULL  -- the same claims as CSV
 );
 
 -- A service is billed once: its key (day|client|date or appointment|id) is unique.
