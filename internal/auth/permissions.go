@@ -48,6 +48,8 @@ const (
 	EmergencyAccess   Permission = "records.emergency"  // open a record outside one's care team, with a reason, for a few hours
 	ManageCareTeams   Permission = "careteams.manage"   // name staff on a client's care team; review uses of emergency access
 	ViewOutbox        Permission = "outbox.view"        // the emails queued for clients (portal reminders): addresses, words, whether sent
+	ManageCoverage    Permission = "coverage.manage"    // a client's insurance coverage and payer authorizations
+	ManageBilling     Permission = "billing.manage"     // payers and their codes, the billing profile, claim exports
 )
 
 // CareTeamLimited reports whether the center's care-team rule limits role r
@@ -67,6 +69,7 @@ var rolePermissions = map[model.Role][]Permission{
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, ViewAuditLog,
 		ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule,
 		RecordAttendance, ViewBilling, CheckIn, CoSignNotes, ManageConsents, DiscloseRecords, ManageCareTeams, ViewOutbox,
+		ManageCoverage, ManageBilling,
 	},
 	model.RoleClinician: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, EditClient, ViewProgram,
@@ -78,10 +81,10 @@ var rolePermissions = map[model.Role][]Permission{
 	// release, is for clinicians.
 	model.RoleAdmissions: {
 		ViewSchedule, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, AdmitClient, ManageInquiries, ManageSchedule,
-		ManageConsents,
+		ManageConsents, ManageCoverage,
 	},
 	model.RoleBiller: {
-		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram, ViewBilling,
+		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram, ViewBilling, ManageCoverage, ManageBilling,
 	},
 	model.RoleFrontDesk: {
 		ViewSchedule, SearchClients, ViewClientHeader, ViewProgram, ManageSchedule, CheckIn,
@@ -109,5 +112,5 @@ func PermissionsOf(r model.Role) []Permission {
 func AllPermissions() []Permission {
 	return []Permission{ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient,
 		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule, RecordAttendance, ViewBilling, CheckIn, CoSignNotes,
-		ManageConsents, DiscloseRecords, EmergencyAccess, ManageCareTeams, ViewOutbox}
+		ManageConsents, DiscloseRecords, EmergencyAccess, ManageCareTeams, ViewOutbox, ManageCoverage, ManageBilling}
 }

@@ -153,12 +153,18 @@ func (db *DB) Acked(ctx context.Context, clientID string) (map[string]bool, erro
 }
 
 // GroupServices lists attended group minutes per client and meeting date.
-func (db *DB) GroupServices(ctx context.Context, from, to model.Date) ([]intensity.Service, error) {
+func (db *DB) GroupServices(ctx context.Context, from, to model.Date, clientIDs ...string) ([]intensity.Service, error) {
+	args := []any{from, to}
+	only := ""
+	if len(clientIDs) > 0 {
+		in, ids := inList(clientIDs, 2)
+		only, args = " AND a.client_id IN ("+in+")", append(args, ids...)
+	}
 	rows, err := db.query(ctx, `SELECT a.client_id, c.mrn, c.first_name, c.last_name, c.preferred_name, a.occurrence_date, a.minutes, g.type, a.telehealth,
 			EXISTS (SELECT 1 FROM group_notes n JOIN group_note_sections x ON x.note_id = n.id
 				WHERE n.series_id = a.series_id AND n.occurrence_date = a.occurrence_date AND n.signed_at IS NOT NULL AND x.client_id = a.client_id)
 		FROM attendance a JOIN clients c ON c.id = a.client_id JOIN group_series g ON g.id = a.series_id
-		WHERE a.occurrence_date BETWEEN $1 AND $2 AND a.minutes > 0 ORDER BY c.last_name, c.first_name, a.client_id, a.occurrence_date`, from, to)
+		WHERE a.occurrence_date BETWEEN $1 AND $2 AND a.minutes > 0`+only+` ORDER BY c.last_name, c.first_name, a.client_id, a.occurrence_date`, args...)
 	out, err := collect(rows, err, func(s scanner) (intensity.Service, error) {
 		var m intensity.Service
 		var c model.Client

@@ -13,6 +13,7 @@ import (
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/billing"
+	"github.com/openiop/openiop/internal/billing/x837"
 	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/model"
 )
@@ -473,4 +474,66 @@ func (db *DB) ClaimBatches(ctx context.Context, limit int) ([]ClaimBatch, error)
 			&b.CreatedByName, &b.CreatedAt)
 	})
 	return out, model.Wrap("store.ClaimBatches", model.KindInternal, err)
+}
+
+// BillingProfile is who bills, as the billing settings hold it.
+func (db *DB) BillingProfile(ctx context.Context) (billing.Profile, error) {
+	var p billing.Profile
+	err := db.r.QueryRowContext(ctx, `SELECT name, npi, tax_id, taxonomy, address, city, state, zip, submitter_id, contact_name,
+		contact_phone, receiver_name, receiver_id, production FROM billing_profile WHERE id = 1`).Scan(&p.Name, &p.NPI, &p.TaxID, &p.Taxonomy,
+		&p.Address, &p.City, &p.State, &p.ZIP, &p.SubmitterID, &p.ContactName, &p.ContactPhone, &p.ReceiverName, &p.ReceiverID, &p.Production)
+	return p, model.Wrap("store.BillingProfile", model.KindInternal, err)
+}
+
+// SaveBillingProfile changes who bills, after checking it is complete.
+func (db *DB) SaveBillingProfile(ctx context.Context, p billing.Profile, rec audit.Record) error {
+	const op = "store.SaveBillingProfile"
+	if err := model.Invalid(op, p.Problems()); err != nil {
+		return err
+	}
+	rec.Category, rec.Action, rec.Detail = "billing.profile", audit.ActionUpdate, fmt.Sprintf("%s, NPI %s, production %t", p.Name, p.NPI, p.Production)
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE billing_profile SET name = $1, npi = $2, tax_id = $3, taxonomy = $4, address = $5, city = $6,
+			state = $7, zip = $8, submitter_id = $9, contact_name = $10, contact_phone = $11, receiver_name = $12, receiver_id = $13,
+			production = $14, updated_at = $15 WHERE id = 1`, p.Name, p.NPI, p.TaxID, p.Taxonomy, p.Address, p.City, p.State, p.ZIP,
+			p.SubmitterID, p.ContactName, p.ContactPhone, p.ReceiverName, p.ReceiverID, p.Production, db.Now())
+		return err
+	}, &rec)
+}
+
+// Clinicians are the staff as claims name them, by id: name and NPI (empty
+// for staff who do not bill).
+func (db *DB) Clinicians(ctx context.Context) (map[string]billing.Rendering, error) {
+	rows, err := db.query(ctx, `SELECT id, name, npi FROM users`)
+	type row struct {
+		id string
+		r  billing.Rendering
+	}
+	list, err := collect(rows, err, func(s scanner) (row, error) {
+		var x row
+		var name string
+		err := s.Scan(&x.id, &name, &x.r.NPI)
+		f := strings.Fields(name)
+		if len(f) > 0 {
+			x.r.First, x.r.Last = strings.Join(f[:len(f)-1], " "), f[len(f)-1]
+		}
+		return x, err
+	})
+	out := map[string]billing.Rendering{}
+	for _, x := range list {
+		out[x.id] = x.r
+	}
+	return out, model.Wrap("store.Clinicians", model.KindInternal, err)
+}
+
+// SetNPI records a staff member's NPI, the rendering provider on claims.
+func (db *DB) SetNPI(ctx context.Context, userID, npi string, rec audit.Record) error {
+	const op = "store.SetNPI"
+	if npi != "" && !x837.ValidNPI(npi) {
+		return model.Invalid(op, map[string]string{"npi": "An NPI is 10 digits with a valid check digit."})
+	}
+	rec.Category, rec.Action, rec.EntityID, rec.Detail = "admin.user", audit.ActionUpdate, userID, "NPI "+npi
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		return updateOnce(ctx, tx, model.NotFound(op, "user"), `UPDATE users SET npi = $1 WHERE id = $2`, npi, userID)
+	}, &rec)
 }

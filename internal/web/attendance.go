@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
@@ -337,45 +338,10 @@ func (s *Server) billableDays(w http.ResponseWriter, r *http.Request) error {
 		v.Data = struct{ From, To model.Date }{intensity.Monday(v.Today).AddDays(-7), intensity.Monday(v.Today).AddDays(-1)}
 		return s.pages.Page(w, http.StatusOK, "billing", &v)
 	}
-	services, err := s.Store.GroupServices(r.Context(), from, to)
+	days, _, err := s.servicesBetween(r, from, to)
 	if err != nil {
 		return err
 	}
-	loc := s.siteLocation(r)
-	start := time.Date(from.Year, from.Month, from.Day, 0, 0, 0, 0, loc)
-	end := time.Date(to.Year, to.Month, to.Day, 0, 0, 0, 0, loc).AddDate(0, 0, 1)
-	appts, err := s.Store.Appointments(r.Context(), store.AppointmentFilter{From: start, To: end})
-	if err != nil {
-		return err
-	}
-	documented, err := s.Store.SignedSessionMinutes(r.Context(), start, end)
-	if err != nil {
-		return err
-	}
-	now := s.Now()
-	for _, a := range appts {
-		if a.Cancelled || a.NoShow || a.End.After(now) {
-			continue // only kept appointments that have happened
-		}
-		// The signed note's minutes are what was documented; until then, the booking's length.
-		minutes, ok := documented[a.ID]
-		if !ok {
-			minutes = int(a.End.Sub(a.Start) / time.Minute)
-		}
-		services = append(services, intensity.Service{ClientID: a.ClientID, Name: a.ClientName, Date: model.DateOf(a.Start.In(loc)),
-			Minutes: minutes, What: "appointment:" + string(a.Kind), Documented: ok})
-	}
-	slices.SortStableFunc(services, func(a, b intensity.Service) int {
-		if c := strings.Compare(a.ClientID, b.ClientID); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Date.String(), b.Date.String())
-	})
-	spans, err := s.Store.PerDiemSpans(r.Context(), from, to)
-	if err != nil {
-		return err
-	}
-	days := intensity.Days(services, func(id string, d model.Date) int { return intensity.PerDiemOn(spans[id], d) })
 	ids := make([]string, 0, len(days))
 	for _, d := range days {
 		ids = append(ids, d.ClientID)
@@ -394,6 +360,62 @@ func (s *Server) billableDays(w http.ResponseWriter, r *http.Request) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// servicesBetween gathers the services of the dates (groups attended, and
+// kept appointments that have happened), of every client or of those named:
+// summed into days held to each client's per-diem rule, and the kept
+// sessions on their own, which billing bills on days that are not per-diem
+// days.
+func (s *Server) servicesBetween(r *http.Request, from, to model.Date, clientIDs ...string) ([]intensity.Day, []billing.Session, error) {
+	services, err := s.Store.GroupServices(r.Context(), from, to, clientIDs...)
+	if err != nil {
+		return nil, nil, err
+	}
+	loc := s.siteLocation(r)
+	start := time.Date(from.Year, from.Month, from.Day, 0, 0, 0, 0, loc)
+	end := time.Date(to.Year, to.Month, to.Day, 0, 0, 0, 0, loc).AddDate(0, 0, 1)
+	filter := store.AppointmentFilter{From: start, To: end}
+	if len(clientIDs) == 1 {
+		filter.ClientID = clientIDs[0]
+	}
+	appts, err := s.Store.Appointments(r.Context(), filter)
+	if err != nil {
+		return nil, nil, err
+	}
+	documented, err := s.Store.SignedSessionMinutes(r.Context(), start, end)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.Now()
+	var sessions []billing.Session
+	for _, a := range appts {
+		if a.Cancelled || a.NoShow || a.End.After(now) || len(clientIDs) > 1 && !slices.Contains(clientIDs, a.ClientID) {
+			continue // only kept appointments that have happened
+		}
+		// The signed note's minutes are what was documented; until then, the booking's length.
+		minutes, ok := documented[a.ID]
+		if !ok {
+			minutes = int(a.End.Sub(a.Start) / time.Minute)
+		}
+		date := model.DateOf(a.Start.In(loc))
+		services = append(services, intensity.Service{ClientID: a.ClientID, Name: a.ClientName, Date: date,
+			Minutes: minutes, What: "appointment:" + string(a.Kind), Documented: ok})
+		sessions = append(sessions, billing.Session{ID: a.ID, ClientID: a.ClientID, Name: a.ClientName, Date: date, Kind: string(a.Kind),
+			Minutes: minutes, Documented: ok, ClinicianID: a.ClinicianID})
+	}
+	slices.SortStableFunc(services, func(a, b intensity.Service) int {
+		if c := strings.Compare(a.ClientID, b.ClientID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Date.String(), b.Date.String())
+	})
+	spans, err := s.Store.PerDiemSpans(r.Context(), from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	days := intensity.Days(services, func(id string, d model.Date) int { return intensity.PerDiemOn(spans[id], d) })
+	return days, sessions, nil
 }
 
 type alertRow struct {

@@ -196,7 +196,7 @@ type Store interface {
 	ClientMarks(ctx context.Context, clientID string, from model.Date) ([]intensity.Mark, error)
 	AckAlert(ctx context.Context, a intensity.Alert, note, byID string, rec audit.Record) error
 	Acked(ctx context.Context, clientID string) (map[string]bool, error)
-	GroupServices(ctx context.Context, from, to model.Date) ([]intensity.Service, error)
+	GroupServices(ctx context.Context, from, to model.Date, clientIDs ...string) ([]intensity.Service, error)
 	CreateScreen(ctx context.Context, s *intensity.Screen, byID string, rec audit.Record) error
 	GroupNote(ctx context.Context, seriesID string, date model.Date) (notes.GroupNote, error)
 	SaveGroupNote(ctx context.Context, n *notes.GroupNote, attended []string, sign bool, byID string, rec audit.Record) error
