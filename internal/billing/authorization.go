@@ -2,6 +2,7 @@ package billing
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/openiop/openiop/internal/intensity"
@@ -115,21 +116,36 @@ func (a Authorization) OverlapProblem(others []Authorization) map[string]string 
 	return nil
 }
 
-// UnitsOn is what a day of services uses of an authorization counting u:
-// one for a billable day (per diem; a short day is not billed as a day),
-// the whole hours of services (per hour), or each service (per session).
+// UnitsOn is what a per-diem day of services uses of an authorization
+// counting u: one day (per diem), its whole hours of services (per hour),
+// or each service (per session). A day short of the per-diem rule is not
+// billed as a day and uses nothing; its kept sessions are billed, and
+// counted, on their own (SessionUnits).
 func UnitsOn(u Unit, d intensity.Day) int {
+	if !d.Billable {
+		return 0
+	}
 	switch u {
 	case PerDiem:
-		if d.Billable {
-			return 1
-		}
-		return 0
+		return 1
 	case PerHour:
 		return d.Minutes / 60
 	default:
 		return len(d.Services)
 	}
+}
+
+// SessionUnits is what a session kept on a day that is not a per-diem day
+// uses of an authorization counting u: a per-diem authorization counts IOP
+// days, not sessions.
+func SessionUnits(u Unit, s Session) int {
+	switch u {
+	case PerSession:
+		return 1
+	case PerHour:
+		return s.Minutes / 60
+	}
+	return 0
 }
 
 // Threshold is when an authorization's remaining units or days call for a
@@ -152,24 +168,40 @@ type Standing struct {
 }
 
 // Stand counts an authorization's use from the client's days of services
-// (in date order) as of today, and names what needs doing: few units or
-// days left (at the threshold), services beyond the units, and a level of
-// care the authorization does not cover (level is the client's current one;
-// empty when not in care).
-func Stand(a Authorization, days []intensity.Day, today model.Date, t Threshold, level model.LevelOfCare) Standing {
+// and the sessions kept on their own, as Lines bills them, as of today; and
+// names what needs doing: few units or days left (at the threshold),
+// services beyond the units, and a level of care the authorization does not
+// cover (level is the client's current one; empty when not in care).
+func Stand(a Authorization, days []intensity.Day, sessions []Session, today model.Date, t Threshold, level model.LevelOfCare) Standing {
 	s := Standing{Authorization: a}
+	perDiem := map[string]bool{}
+	type use struct {
+		date model.Date
+		n    int
+	}
+	var uses []use
 	for _, d := range days {
-		if d.ClientID != a.ClientID || !a.Covers(d.Date) {
+		if d.ClientID == a.ClientID && d.Billable {
+			perDiem[d.Date.String()] = true
+			if a.Covers(d.Date) {
+				uses = append(uses, use{d.Date, UnitsOn(a.Unit, d)})
+			}
+		}
+	}
+	for _, x := range sessions {
+		if x.ClientID == a.ClientID && !perDiem[x.Date.String()] && a.Covers(x.Date) {
+			uses = append(uses, use{x.Date, SessionUnits(a.Unit, x)})
+		}
+	}
+	slices.SortStableFunc(uses, func(x, y use) int { return strings.Compare(x.date.String(), y.date.String()) })
+	for _, u := range uses {
+		if u.n == 0 {
 			continue
 		}
-		n := UnitsOn(a.Unit, d)
-		if n == 0 {
-			continue
+		if s.Used+u.n > a.Units && !slices.Contains(s.Beyond, u.date) {
+			s.Beyond = append(s.Beyond, u.date)
 		}
-		if s.Used+n > a.Units {
-			s.Beyond = append(s.Beyond, d.Date)
-		}
-		s.Used += n
+		s.Used += u.n
 	}
 	s.Remaining = max(a.Units-s.Used, 0)
 	switch {

@@ -120,7 +120,7 @@ func TestStandCountsUnitsAndAlerts(t *testing.T) {
 		day("2026-11-04", 200), // 2
 		day("2026-11-06", 180), // 3
 	}
-	s := Stand(a, days, d("2026-11-09"), DefaultThreshold, model.IntensiveOutpatient)
+	s := Stand(a, days, nil, d("2026-11-09"), DefaultThreshold, model.IntensiveOutpatient)
 	if s.Used != 3 || s.Remaining != 2 || s.State != "active" || s.DaysLeft != 22 {
 		t.Fatalf("used %d remaining %d state %s days left %d; want 3, 2, active, 22", s.Used, s.Remaining, s.State, s.DaysLeft)
 	}
@@ -129,7 +129,7 @@ func TestStandCountsUnitsAndAlerts(t *testing.T) {
 	}
 	// Three more days: two beyond the five authorized.
 	days = append(days, day("2026-11-09", 180), day("2026-11-10", 180), day("2026-11-11", 180))
-	s = Stand(a, days, d("2026-11-12"), DefaultThreshold, model.IntensiveOutpatient)
+	s = Stand(a, days, nil, d("2026-11-12"), DefaultThreshold, model.IntensiveOutpatient)
 	if s.Used != 6 {
 		t.Fatalf("used %d, want 6", s.Used)
 	}
@@ -138,15 +138,21 @@ func TestStandCountsUnitsAndAlerts(t *testing.T) {
 	}
 	// Per hour counts whole hours; a level the authorization does not cover.
 	a.Unit, a.Units = PerHour, 100
-	s = Stand(a, days[:3], d("2026-11-27"), DefaultThreshold, model.PartialHospitalization)
-	if s.Used != 3+2 {
-		t.Errorf("per-hour use %d, want 5 (3 h and 2 h)", s.Used)
+	s = Stand(a, days[:3], nil, d("2026-11-27"), DefaultThreshold, model.PartialHospitalization)
+	if s.Used != 3 {
+		t.Errorf("per-hour use %d, want 3 (the 185-minute day; the short day is not billed)", s.Used)
+	}
+	// Sessions kept on short days count for per-session and per-hour authorizations, as they are billed.
+	a.Unit = PerSession
+	kept := []Session{{ID: "s1", ClientID: "c1", Date: d("2026-11-03"), Kind: "individual", Minutes: 50}, {ID: "s2", ClientID: "c1", Date: d("2026-11-02"), Minutes: 50}}
+	if s := Stand(a, days[:3], kept, d("2026-11-27"), DefaultThreshold, ""); s.Used != 2+1 {
+		t.Errorf("per-session use %d, want 3 (two groups of the Nov 2 per-diem day and the Nov 3 session; the Nov 2 session is inside the day)", s.Used)
 	}
 	joined := strings.Join(s.Alerts, " ")
 	if !strings.Contains(joined, "Ends Nov 30 (4 days left)") || !strings.Contains(joined, "now at") {
 		t.Errorf("alerts %q, want the days-left and level-of-care alerts", s.Alerts)
 	}
-	if s = Stand(a, days, d("2026-12-01"), DefaultThreshold, ""); s.State != "ended" || len(s.Alerts) != 0 {
+	if s = Stand(a, days, nil, d("2026-12-01"), DefaultThreshold, ""); s.State != "ended" || len(s.Alerts) != 0 {
 		t.Errorf("after the end: state %s alerts %q", s.State, s.Alerts)
 	}
 }
@@ -361,5 +367,18 @@ func TestParseAddress(t *testing.T) {
 	}
 	if _, ok := ParseAddress("Chicago"); ok {
 		t.Error("a city alone is not an address")
+	}
+}
+
+func TestParseMoney(t *testing.T) {
+	for in, want := range map[string]int64{"450": 45000, "$1,234.5": 123450, "0.07": 7, "": 0, " $12.00 ": 1200} {
+		if got, ok := ParseMoney(in); !ok || got != want {
+			t.Errorf("ParseMoney(%q) = %d, %t; want %d", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"12.345", "abc", "-5", "1e3", "."} {
+		if _, ok := ParseMoney(in); ok {
+			t.Errorf("ParseMoney(%q) accepted", in)
+		}
 	}
 }

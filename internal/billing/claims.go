@@ -155,15 +155,7 @@ func Lines(days []intensity.Day, sessions []Session, files map[string]ClientFile
 			if l.Units < 1 && l.Code != "" {
 				l.Held = append(l.Held, "Shorter than one billing unit.")
 			}
-			l.authorize(f, stay, inCare, func(u Unit) int {
-				switch u {
-				case PerSession:
-					return 1
-				case PerHour:
-					return s.Minutes / 60
-				}
-				return 0 // a per-diem authorization counts IOP days, not sessions
-			}, used)
+			l.authorize(f, stay, inCare, func(u Unit) int { return SessionUnits(u, *s) }, used)
 		}
 		if !l.Date.Before(from) && !l.Date.After(to) {
 			l.Batch = billed[l.Key]

@@ -278,3 +278,23 @@ func Money(cents int64) string {
 	}
 	return fmt.Sprintf("%s$%s.%02d", sign, d, cents%100)
 }
+
+// ParseMoney reads dollars as typed ("450", "$1,234.50") into cents.
+func ParseMoney(s string) (int64, bool) {
+	s = strings.TrimPrefix(strings.ReplaceAll(strings.TrimSpace(s), ",", ""), "$")
+	if s == "" {
+		return 0, true
+	}
+	whole, frac, dot := strings.Cut(s, ".")
+	if whole == "" && frac == "" || dot && frac == "" || len(frac) > 2 || strings.Trim(whole+frac, "0123456789") != "" || len(whole) > 9 {
+		return 0, false
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	var cents int64
+	for _, r := range whole + frac {
+		cents = cents*10 + int64(r-'0')
+	}
+	return cents, true
+}

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
-	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/schedule"

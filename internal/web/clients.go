@@ -96,6 +96,7 @@ func (s *Server) clientList(w http.ResponseWriter, r *http.Request) error {
 }
 
 type clientShowData struct {
+	Billing     *billingCard // coverage and authorizations, for clinicians and billing staff
 	Client      model.Client
 	Age         int
 	Episodes    []model.Episode
@@ -146,6 +147,11 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 	for _, e := range eps {
 		if e.Status == model.EpisodeActive {
 			d.CanAdmit = false // one open episode at a time; change or discharge it first
+		}
+	}
+	if d.Clinical || v.Can(string(auth.ManageCoverage)) {
+		if d.Billing, err = s.billingCardOf(r, c, v.Today); err != nil {
+			return err
 		}
 	}
 	detail := ""

@@ -193,6 +193,19 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/program/groups/{gid}/note/cosign", Perm: auth.CoSignNotes, Handle: s.groupNoteCoSign},
 		{Method: "GET", Pattern: "/notes/pending", Perm: auth.RecordClinical, Handle: s.notesPending},
 		{Method: "GET", Pattern: "/reports/billable-days", Perm: auth.ViewBilling, Handle: s.billableDays},
+
+		// The money side: coverage and authorizations per client, claims from attendance, payers and who bills.
+		{Method: "GET", Pattern: "/clients/{id}/coverage", Perm: auth.ManageCoverage, Handle: s.coveragePage},
+		{Method: "POST", Pattern: "/clients/{id}/coverage", Perm: auth.ManageCoverage, Handle: s.coverageSave},
+		{Method: "POST", Pattern: "/clients/{id}/authorizations", Perm: auth.ManageCoverage, Handle: s.authorizationSave},
+		{Method: "GET", Pattern: "/billing", Perm: auth.ViewBilling, Handle: s.billingPage},
+		{Method: "POST", Pattern: "/billing/batches", Perm: auth.ManageBilling, Handle: s.claimBatchCreate},
+		{Method: "GET", Pattern: "/billing/batches/{bid}", Perm: auth.ViewBilling, Handle: s.claimBatchShow},
+		{Method: "GET", Pattern: "/billing/batches/{bid}/837", Perm: auth.ManageBilling, Handle: s.claimBatchFile("edi")},
+		{Method: "GET", Pattern: "/billing/batches/{bid}/csv", Perm: auth.ManageBilling, Handle: s.claimBatchFile("csv")},
+		{Method: "GET", Pattern: "/admin/payers", Perm: auth.ManageBilling, Handle: s.payersPage},
+		{Method: "POST", Pattern: "/admin/payers", Perm: auth.ManageBilling, Handle: s.payerSave},
+		{Method: "POST", Pattern: "/admin/billing-profile", Perm: auth.ManageBilling, Handle: s.billingProfileSave},
 		{Method: "GET", Pattern: "/schedule", Perm: auth.ViewSchedule, Handle: s.weekView},
 		{Method: "POST", Pattern: "/schedule/room-calendar", Perm: auth.ManagePrograms, Handle: s.roomFeedCreate},
 

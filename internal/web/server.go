@@ -20,6 +20,7 @@ import (
 	"github.com/openiop/openiop/internal/admissions"
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/intensity"
@@ -254,6 +255,23 @@ type Store interface {
 	PortalChallenge(ctx context.Context, tokenHash string, now time.Time) (portal.Account, error)
 	DeletePortalChallenge(ctx context.Context, tokenHash string) error
 	QueuePortalMessage(ctx context.Context, a portal.Account, m portal.Message, dedupe string, rec audit.Record) (bool, error)
+
+	Payers(ctx context.Context) ([]billing.Payer, error)
+	SavePayer(ctx context.Context, p *billing.Payer, rec audit.Record) error
+	Coverages(ctx context.Context, clientID string) ([]billing.Coverage, error)
+	SaveCoverage(ctx context.Context, c *billing.Coverage, today model.Date, byID string, rec audit.Record) error
+	Authorizations(ctx context.Context, clientID string) ([]billing.Authorization, error)
+	AuthorizationsEndingFrom(ctx context.Context, from model.Date) ([]billing.Authorization, error)
+	SaveAuthorization(ctx context.Context, a *billing.Authorization, byID string, rec audit.Record) error
+	BillingFiles(ctx context.Context, clientIDs []string) (map[string]billing.ClientFile, error)
+	BilledServices(ctx context.Context, from, to model.Date) (map[string]string, error)
+	CreateClaimBatch(ctx context.Context, x store.ClaimExport, rec audit.Record) (store.ClaimBatch, error)
+	ClaimBatches(ctx context.Context, limit int) ([]store.ClaimBatch, error)
+	ClaimBatch(ctx context.Context, id string) (store.ClaimBatch, []billing.Line, error)
+	ClaimBatchFile(ctx context.Context, id, kind string) ([]byte, error)
+	BillingProfile(ctx context.Context) (billing.Profile, error)
+	SaveBillingProfile(ctx context.Context, p billing.Profile, rec audit.Record) error
+	Clinicians(ctx context.Context) (map[string]billing.Rendering, error)
 
 	ListAudit(ctx context.Context, f store.AuditFilter) ([]audit.Record, int, error)
 	AppendAudit(ctx context.Context, recs []audit.Record) error

@@ -11,6 +11,7 @@ import (
 
 	"github.com/openiop/openiop/internal/admissions"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/placement"
@@ -125,6 +126,7 @@ func (s *Server) funcs() template.FuncMap {
 			return d.Format("Jan 2, 2006")
 		},
 		"isoDate":       func(d model.Date) string { return d.String() },
+		"money":         billing.Money,
 		"categoryNames": consent.CategoryLabels,
 		"channelLabel":  consent.ChannelLabel,
 		"telHref": func(phone string) template.URL {
