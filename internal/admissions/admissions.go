@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/model"
 )
 
@@ -92,7 +93,10 @@ type Inquiry struct {
 	Phone          string
 	Email          string
 	BestTime       string
-	Insurance      string
+	Insurance      string     // the plan or insurance company, as the person wrote it
+	Payer          cost.Payer // how they expect to pay; empty when they did not say
+	MemberID       string     // their plan's member id, if they chose to give it
+	Household      cost.Household
 	Source         string // a ReferralSources value
 	Message        string
 	Consent        string // the statement agreed to, word for word
@@ -137,6 +141,22 @@ func (i Inquiry) Problems() map[string]string {
 	}
 	if i.Source != "" && !ValidSource(i.Source) {
 		p["source"] = "Choose who suggested you contact us."
+	}
+	if i.Payer != "" && !i.Payer.Valid() {
+		p["payer"] = "Choose how you expect to pay, or leave it empty."
+	}
+	if utf8.RuneCountInString(i.MemberID) > 40 {
+		p["member_id"] = "Keep the member ID under 40 characters."
+	}
+	if h := i.Household; h != (cost.Household{}) {
+		switch {
+		case !i.Payer.AsksHousehold():
+			p["household_size"] = "Household size and income are only for paying yourself."
+		case h.Size < 0 || h.Size > cost.MaxHousehold:
+			p["household_size"] = fmt.Sprintf("Choose how many people live in your household, 1 to %d or more.", cost.MaxHousehold)
+		case h.IncomeCents < 0 || (!h.HasIncome && h.IncomeCents != 0):
+			p["household_income"] = "Enter your household's yearly income in dollars."
+		}
 	}
 	for k, v := range map[string]string{"best_time": i.BestTime, "insurance": i.Insurance, "message": i.Message} {
 		if utf8.RuneCountInString(v) > 500 {
@@ -233,4 +253,82 @@ func labelOf(v string, list []struct{ Value, Label string }) string {
 		}
 	}
 	return v
+}
+
+// The admissions checklist for how the person pays: each item is stored
+// with who set it and when.
+const (
+	CheckBenefits = "benefits_verified" // the person's benefits were verified with their plan
+	CheckPreAuth  = "preauth"           // whether the plan needs pre-authorization: yes, no or unknown
+	CheckEstimate = "estimate_told"     // the person was told their estimate of what they would pay
+)
+
+// CheckItems lists the checklist items in the order the board shows them.
+var CheckItems = []string{CheckBenefits, CheckPreAuth, CheckEstimate}
+
+// PreAuthAnswers are the answers to whether pre-authorization is needed.
+var PreAuthAnswers = []struct{ Value, Label string }{{"unknown", "Not known yet"}, {"yes", "Yes, needed"}, {"no", "No, not needed"}}
+
+// Check is one checklist item as last set: Value is "yes" for a ticked
+// box ("" unticked) or the pre-authorization answer.
+type Check struct {
+	Value  string
+	ByID   string
+	ByName string
+	At     time.Time // zero when never set
+}
+
+// Checklist is an inquiry's payer checklist by item.
+type Checklist map[string]Check
+
+// Done reports whether a box item is ticked.
+func (c Checklist) Done(item string) bool { return c[item].Value == "yes" }
+
+// PreAuth is the pre-authorization answer; "unknown" until someone says.
+func (c Checklist) PreAuth() string {
+	if v := c[CheckPreAuth].Value; v != "" {
+		return v
+	}
+	return "unknown"
+}
+
+// PreAuthLabel is the pre-authorization answer in words.
+func (c Checklist) PreAuthLabel() string { return labelOf(c.PreAuth(), PreAuthAnswers) }
+
+// ChecklistUpdate is the checklist as an admissions worker saves it.
+type ChecklistUpdate struct {
+	BenefitsVerified bool
+	PreAuth          string // one of PreAuthAnswers' values
+	EstimateTold     bool
+}
+
+// Problems checks a checklist update.
+func (u ChecklistUpdate) Problems() map[string]string {
+	p := map[string]string{}
+	if !inList(u.PreAuth, PreAuthAnswers) {
+		p["preauth"] = "Say whether pre-authorization is needed: yes, no or not known yet."
+	}
+	return p
+}
+
+// Changes returns the items the update changes, with their new values:
+// only those are stored and audited, so each keeps who set it and when.
+func (c Checklist) Changes(u ChecklistUpdate) map[string]string {
+	box := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return ""
+	}
+	out := map[string]string{}
+	if v := box(u.BenefitsVerified); v != c[CheckBenefits].Value {
+		out[CheckBenefits] = v
+	}
+	if u.PreAuth != c.PreAuth() {
+		out[CheckPreAuth] = u.PreAuth
+	}
+	if v := box(u.EstimateTold); v != c[CheckEstimate].Value {
+		out[CheckEstimate] = v
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/admissions"
+	"github.com/openiop/openiop/internal/cost"
 )
 
 func TestInquiryProblems(t *testing.T) {
@@ -83,5 +84,51 @@ func TestOverdue(t *testing.T) {
 	in.Status, in.NextDue = admissions.Contacted, now.Add(time.Hour)
 	if in.Overdue(now) {
 		t.Error("a next step in an hour is overdue")
+	}
+}
+
+func TestChecklistChangesOnlyWhatMoved(t *testing.T) {
+	c := admissions.Checklist{admissions.CheckBenefits: {Value: "yes"}}
+	got := c.Changes(admissions.ChecklistUpdate{BenefitsVerified: true, PreAuth: "unknown"})
+	if len(got) != 0 {
+		t.Errorf("nothing moved, yet changes %v", got)
+	}
+	got = c.Changes(admissions.ChecklistUpdate{BenefitsVerified: false, PreAuth: "yes", EstimateTold: true})
+	want := map[string]string{admissions.CheckBenefits: "", admissions.CheckPreAuth: "yes", admissions.CheckEstimate: "yes"}
+	if len(got) != len(want) || got[admissions.CheckBenefits] != "" || got[admissions.CheckPreAuth] != "yes" || got[admissions.CheckEstimate] != "yes" {
+		t.Errorf("changes %v, want %v", got, want)
+	}
+	if p := (admissions.ChecklistUpdate{PreAuth: ""}).Problems(); p["preauth"] == "" {
+		t.Error("a checklist without a pre-authorization answer was accepted")
+	}
+}
+
+func TestPayerAnswersAreChecked(t *testing.T) {
+	base := admissions.Inquiry{Name: "Dana", Phone: "(312) 555-0177", Consent: "I agree"}
+	for _, c := range []struct {
+		name string
+		edit func(*admissions.Inquiry)
+		key  string
+	}{
+		{"unknown payer", func(i *admissions.Inquiry) { i.Payer = "cash" }, "payer"},
+		{"household without self-pay", func(i *admissions.Inquiry) {
+			i.Payer, i.Household = cost.Medicare, cost.Household{Size: 2}
+		}, "household_size"},
+		{"household of 12", func(i *admissions.Inquiry) { i.Payer, i.Household = cost.SelfPay, cost.Household{Size: 12} }, "household_size"},
+		{"negative income", func(i *admissions.Inquiry) {
+			i.Payer, i.Household = cost.SelfPay, cost.Household{Size: 2, IncomeCents: -1, HasIncome: true}
+		}, "household_income"},
+		{"long member id", func(i *admissions.Inquiry) { i.MemberID = strings.Repeat("X", 41) }, "member_id"},
+	} {
+		in := base
+		c.edit(&in)
+		if p := in.Problems(); p[c.key] == "" {
+			t.Errorf("%s: problems %v, want one for %s", c.name, p, c.key)
+		}
+	}
+	ok := base
+	ok.Payer, ok.Household = cost.SelfPay, cost.Household{Size: 3, IncomeCents: 42_000_00, HasIncome: true}
+	if p := ok.Problems(); len(p) != 0 {
+		t.Errorf("a self-pay inquiry with a household: %v", p)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/openiop/openiop/internal/admissions"
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/care"
+	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/model"
 )
 
@@ -125,18 +126,23 @@ func (db *DB) CreateInquiry(ctx context.Context, in *admissions.Inquiry, rec aud
 				return model.Invalid(op, map[string]string{"assessment": "Your answers have expired (we keep them only briefly unless you send them). Please take the self-assessment again, or call us."})
 			}
 		}
+		var income any
+		if in.Household.HasIncome {
+			income = in.Household.IncomeCents
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO inquiries (id, created_at, updated_at, status, name, phone, email, best_time, insurance,
-				source, message, consent, consent_at, self_assessment_id, next_action, next_due)
-			VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $2, $12, $13, $14)`,
+				source, message, consent, consent_at, self_assessment_id, next_action, next_due, payer, member_id, household_size,
+				household_income_cents)
+			VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $2, $12, $13, $14, $15, $16, $17, $18)`,
 			in.ID, now, string(in.Status), in.Name, in.Phone, in.Email, in.BestTime, in.Insurance, in.Source, in.Message,
-			in.Consent, nullable(in.AssessmentID), in.NextAction, in.NextDue)
+			in.Consent, nullable(in.AssessmentID), in.NextAction, in.NextDue, string(in.Payer), in.MemberID, in.Household.Size, income)
 		return err
 	}, &rec)
 }
 
 const inquirySelect = `SELECT i.id, i.created_at, i.status, i.name, i.phone, i.email, i.best_time, i.insurance, i.source, i.message,
 		i.consent, i.consent_at, i.self_assessment_id, i.next_action, i.next_due, i.outcome, i.referred_to, i.client_id,
-		i.assigned_to, u.name, i.last_contact_at, s.level, s.crisis
+		i.assigned_to, u.name, i.last_contact_at, s.level, s.crisis, i.payer, i.member_id, i.household_size, i.household_income_cents
 	FROM inquiries i LEFT JOIN users u ON u.id = i.assigned_to LEFT JOIN self_assessments s ON s.id = i.self_assessment_id`
 
 func scanInquiry(s scanner) (admissions.Inquiry, error) {
@@ -144,11 +150,14 @@ func scanInquiry(s scanner) (admissions.Inquiry, error) {
 	var status string
 	var due, last sql.NullTime
 	var crisis sql.NullBool
+	var payer string
+	var income sql.NullInt64
 	err := s.Scan(&in.ID, &in.CreatedAt, &status, &in.Name, &in.Phone, &in.Email, &in.BestTime, &in.Insurance, &in.Source,
 		&in.Message, &in.Consent, &in.ConsentAt, nullString{&in.AssessmentID}, &in.NextAction, &due, &in.Outcome, &in.ReferredTo,
 		nullString{&in.ClientID}, nullString{&in.AssignedToID}, nullString{&in.AssignedToName}, &last,
-		nullString{&in.ResultLevel}, &crisis)
-	in.ResultCrisis = crisis.Bool
+		nullString{&in.ResultLevel}, &crisis, &payer, &in.MemberID, &in.Household.Size, &income)
+	in.ResultCrisis, in.Payer = crisis.Bool, cost.Payer(payer)
+	in.Household.IncomeCents, in.Household.HasIncome = income.Int64, income.Valid
 	in.Status, in.NextDue, in.LastContactAt = admissions.Status(status), due.Time, last.Time
 	return in, err
 }

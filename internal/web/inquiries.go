@@ -8,6 +8,7 @@ import (
 	"github.com/openiop/openiop/internal/admissions"
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/care"
+	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/placement"
 	"github.com/openiop/openiop/internal/selfassess"
@@ -109,6 +110,11 @@ type inquiryData struct {
 	Now        time.Time
 	Flash      string
 	SourceName string
+	Pay        payView              // what the person was told about paying
+	Checklist  admissions.Checklist // the payer checklist, with who and when
+	PreAuths   []struct{ Value, Label string }
+	CheckedBy  map[string]string // by checklist item: who set it and when, in words
+	Income     string            // the household income they gave, in dollars
 }
 
 // answerRow is one self-assessment answer in words, for staff.
@@ -178,6 +184,13 @@ func (s *Server) renderInquiry(w http.ResponseWriter, r *http.Request, status in
 	if d.Contacts, err = s.Store.Contacts(r.Context(), in.ID); err != nil {
 		return err
 	}
+	if d.Pay, err = s.payment(r, in.Payer, in.Household); err != nil {
+		return err
+	}
+	if d.Checklist, err = s.Store.InquiryChecklist(r.Context(), in.ID); err != nil {
+		return err
+	}
+	d.PreAuths = admissions.PreAuthAnswers
 	if in.AssessmentID != "" {
 		sa, err := s.Store.GetSelfAssessment(r.Context(), in.AssessmentID)
 		if err != nil {
@@ -200,11 +213,27 @@ func (s *Server) renderInquiry(w http.ResponseWriter, r *http.Request, status in
 		d.Flash = "The contact was logged."
 	case "update":
 		d.Flash = "Saved."
+	case "checklist":
+		d.Flash = "The checklist was saved."
 	}
 	if err := s.auditRead(r, audit.ActionRead, "inquiry", "", "inquiry="+in.ID); err != nil {
 		return err
 	}
 	v := s.view(r, in.Name, "inquiries")
+	d.CheckedBy = map[string]string{}
+	for item, c := range d.Checklist {
+		verb := "Ticked"
+		switch {
+		case item == admissions.CheckPreAuth:
+			verb = "Answered"
+		case c.Value == "":
+			verb = "Unticked"
+		}
+		d.CheckedBy[item] = verb + " by " + c.ByName + ", " + v.Local(c.At)
+	}
+	if in.Household.HasIncome {
+		d.Income = cost.FormatUSD(in.Household.IncomeCents)
+	}
 	v.Data = d
 	return s.pages.Page(w, status, "inquiry", &v)
 }

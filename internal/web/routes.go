@@ -168,6 +168,12 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/inquiries/{qid}/admit", Perm: auth.ManageInquiries, Handle: s.inquiryAdmitNew},
 		{Method: "POST", Pattern: "/inquiries/{qid}/admit", Perm: auth.ManageInquiries, Handle: s.inquiryAdmit},
 
+		// Cost and coverage: the center's cost settings (no client data) and an inquiry's payer checklist.
+		{Method: "GET", Pattern: "/program/costs", Perm: auth.ManagePrograms, Handle: s.costSettings},
+		{Method: "POST", Pattern: "/program/costs/texts", Perm: auth.ManagePrograms, Handle: s.payerTextsSave},
+		{Method: "POST", Pattern: "/program/costs/fees", Perm: auth.ManagePrograms, Handle: s.feesSave},
+		{Method: "POST", Pattern: "/inquiries/{qid}/checklist", Perm: auth.ManageInquiries, Handle: s.inquiryChecklist},
+
 		// Program structure (no client data).
 		{Method: "GET", Pattern: "/program", Perm: auth.ViewProgram, Handle: s.programShow},
 		{Method: "POST", Pattern: "/program/{pid}/review-interval", Perm: auth.ManagePrograms, Handle: s.programReviewInterval},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/admissions"
+	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/placement"
 	"github.com/openiop/openiop/internal/platform/httpx"
@@ -34,6 +35,12 @@ type selfAssessFormData struct {
 	Sections []selfassess.Section
 	Answers  selfassess.Answers
 	Problems map[string]string
+	// How the person would pay: asked here, never stored with the
+	// anonymous answers; it travels into the result's inquiry form.
+	Payers     []cost.Payer
+	Payer      cost.Payer
+	Household  payTyped
+	Households []struct{ Value, Label string }
 }
 
 // Checked reports whether the answer to key includes v, for re-showing the form.
@@ -43,7 +50,7 @@ func (d selfAssessFormData) Checked(key, v string) bool { return d.Answers.Has(k
 // questions about right now first.
 func (s *Server) selfAssessNew(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, "Is an IOP right for me?", "")
-	v.Data = selfAssessFormData{Sections: selfassess.Sections, Answers: selfassess.Answers{}}
+	v.Data = selfAssessFormData{Sections: selfassess.Sections, Answers: selfassess.Answers{}, Payers: cost.Payers, Households: householdSizes}
 	return s.pages.Page(w, http.StatusOK, "self_assessment", &v)
 }
 
@@ -66,6 +73,10 @@ type selfAssessResultData struct {
 	Problems   map[string]string
 	Honeypot   string
 	Disclaimer string
+	Pay        payView
+	Payers     []cost.Payer
+	Household  payTyped // as typed into the inquiry form
+	Households []struct{ Value, Label string }
 }
 
 // selfAssessCreate scores the answers, keeps them briefly (anonymous) so
@@ -91,12 +102,18 @@ func (s *Server) selfAssessCreate(w http.ResponseWriter, r *http.Request) error 
 			}
 		}
 	}
+	payer, household, typed := payFields(f)
 	w.Header().Set("Cache-Control", "no-store")
 	res, err := selfassess.Assess(answers)
 	var pe *selfassess.ProblemsError
-	if errors.As(err, &pe) {
+	if errors.As(err, &pe) || !f.OK() {
+		problems := f.Problems
+		if pe != nil {
+			f.Merge(pe.Problems)
+		}
 		v := s.view(r, "Is an IOP right for me?", "")
-		v.Data = selfAssessFormData{Sections: selfassess.Sections, Answers: answers, Problems: pe.Problems}
+		v.Data = selfAssessFormData{Sections: selfassess.Sections, Answers: answers, Problems: problems,
+			Payers: cost.Payers, Payer: payer, Household: typed, Households: householdSizes}
 		return s.pages.Page(w, http.StatusUnprocessableEntity, "self_assessment", &v)
 	} else if err != nil {
 		return err
@@ -105,7 +122,7 @@ func (s *Server) selfAssessCreate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.renderSelfAssessResult(w, r, http.StatusOK, res, sa.ID, admissions.Inquiry{}, nil)
+	return s.renderSelfAssessResult(w, r, http.StatusOK, res, sa.ID, admissions.Inquiry{Payer: payer, Household: household}, nil, nil)
 }
 
 // saveSelfAssessment keeps the answers and result for a day, anonymously.
@@ -124,13 +141,20 @@ func (s *Server) saveSelfAssessment(r *http.Request, a selfassess.Answers, res s
 }
 
 func (s *Server) renderSelfAssessResult(w http.ResponseWriter, r *http.Request, status int, res selfassess.Result, id string,
-	in admissions.Inquiry, problems map[string]string) error {
+	in admissions.Inquiry, typed *payTyped, problems map[string]string) error {
 	tracks, err := s.recentTracks(r)
 	if err != nil {
 		return err
 	}
 	d := selfAssessResultData{Result: res, ID: id, Consent: admissions.Consent(s.organization(r).Name), Inquiry: in,
-		Sources: admissions.ReferralSources, Problems: problems, Disclaimer: placement.Disclaimer}
+		Sources: admissions.ReferralSources, Problems: problems, Disclaimer: placement.Disclaimer,
+		Payers: cost.Payers, Household: typedOf(in.Household), Households: householdSizes}
+	if typed != nil {
+		d.Household = *typed
+	}
+	if d.Pay, err = s.payment(r, in.Payer, in.Household); err != nil {
+		return err
+	}
 	for _, rs := range res.Recommendation.Reasons {
 		if rs.Drives {
 			d.Reasons = append(d.Reasons, rs)
@@ -173,7 +197,9 @@ func (s *Server) inquiryCreate(w http.ResponseWriter, r *http.Request) error {
 	org := s.organization(r)
 	in := admissions.Inquiry{Name: f.String("name", 80), Phone: f.String("phone", 20), Email: strings.ToLower(f.String("email", 254)),
 		BestTime: f.String("best_time", 500), Insurance: f.String("insurance", 500), Source: f.String("source", 20),
-		Message: f.String("message", 500), AssessmentID: f.String("assessment_id", 40)}
+		Message: f.String("message", 500), AssessmentID: f.String("assessment_id", 40), MemberID: f.String("member_id", 40)}
+	var typed payTyped
+	in.Payer, in.Household, typed = payFields(f)
 	if f.String("consent", 10) == "yes" {
 		in.Consent = admissions.Consent(org.Name)
 	}
@@ -190,14 +216,14 @@ func (s *Server) inquiryCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if !f.OK() {
-		return s.reshowResult(w, r, in, f.Problems)
+		return s.reshowResult(w, r, in, typed, f.Problems)
 	}
 	return s.inquirySent(w, r, http.StatusOK)
 }
 
 // reshowResult shows the result again with the inquiry form's problems,
 // from the kept self-assessment (or a plain contact form without one).
-func (s *Server) reshowResult(w http.ResponseWriter, r *http.Request, in admissions.Inquiry, problems map[string]string) error {
+func (s *Server) reshowResult(w http.ResponseWriter, r *http.Request, in admissions.Inquiry, typed payTyped, problems map[string]string) error {
 	var res selfassess.Result
 	if in.AssessmentID != "" {
 		if sa, err := s.Store.GetSelfAssessment(r.Context(), in.AssessmentID); err == nil {
@@ -207,7 +233,7 @@ func (s *Server) reshowResult(w http.ResponseWriter, r *http.Request, in admissi
 			}
 		}
 	}
-	return s.renderSelfAssessResult(w, r, http.StatusUnprocessableEntity, res, in.AssessmentID, in, problems)
+	return s.renderSelfAssessResult(w, r, http.StatusUnprocessableEntity, res, in.AssessmentID, in, &typed, problems)
 }
 
 func (s *Server) inquirySent(w http.ResponseWriter, r *http.Request, status int) error {

@@ -23,6 +23,7 @@ import (
 	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/consent"
+	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notes"
@@ -165,6 +166,13 @@ type Store interface {
 	AddContact(ctx context.Context, c *admissions.Contact, rec audit.Record) error
 	Contacts(ctx context.Context, inquiryID string) ([]admissions.Contact, error)
 	AdmitInquiry(ctx context.Context, inquiryID string, c *model.Client, a care.Admit, byID string, rec audit.Record) (model.Episode, error)
+
+	// Cost and coverage: the center's cost settings and an inquiry's payer checklist.
+	CostSettings(ctx context.Context) (cost.Settings, error)
+	SavePayerTexts(ctx context.Context, t cost.Texts, rec audit.Record) error
+	SaveFees(ctx context.Context, f cost.Fees, s cost.Scale, rec audit.Record) error
+	InquiryChecklist(ctx context.Context, inquiryID string) (admissions.Checklist, error)
+	SetInquiryChecklist(ctx context.Context, inquiryID string, u admissions.ChecklistUpdate, byID string, rec audit.Record) (bool, error)
 
 	// The program calendar.
 	ListSeries(ctx context.Context, f store.SeriesFilter) ([]schedule.Series, error)
