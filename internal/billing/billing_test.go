@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/billing/x837/x12test"
+	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 )
@@ -19,7 +20,7 @@ func d(s string) model.Date {
 	return x
 }
 
-var acme = Payer{ID: "p1", Name: "Acme Health", Type: Commercial, RequiresAuth: true, Codes: Codes{
+var acme = Payer{ID: "p1", Name: "Acme Health", Type: cost.Commercial, RequiresAuth: true, Codes: Codes{
 	PerDiem: "H0015", PerDiemModifiers: []string{"HF"}, PerDiemCents: 45000,
 	Individual: "H0004", IndividualMinutes: 15, IndividualCents: 3000, PlaceOfService: "57"}}
 
@@ -223,7 +224,7 @@ func TestLinesBillDaysAndSessionsAndHoldWithReasons(t *testing.T) {
 	if l := Lines(days[1:2], nil, map[string]ClientFile{"c1": f}, payers, d("2026-11-09"), d("2026-11-09"), nil)[0]; !strings.Contains(l.Held[0], "No coverage") {
 		t.Errorf("without coverage held %q", l.Held)
 	}
-	self := Payer{ID: "p1", Name: "Self-pay", Type: SelfPay}
+	self := Payer{ID: "p1", Name: "Self-pay", Type: cost.SelfPay}
 	if l := Lines(days[1:2], nil, map[string]ClientFile{"c1": file()}, map[string]Payer{"p1": self}, d("2026-11-09"), d("2026-11-09"), nil)[0]; !strings.Contains(l.Held[0], "Self-pay") {
 		t.Errorf("self-pay held %q", l.Held)
 	}
@@ -255,7 +256,7 @@ func TestGroupMakesClaimsPerAuthorizationWithPointers(t *testing.T) {
 	}
 }
 
-func TestPayerProblemsAndMoney(t *testing.T) {
+func TestPayerProblems(t *testing.T) {
 	if p := acme.Problems(); len(p) != 0 {
 		t.Fatalf("demo payer refused: %v", p)
 	}
@@ -265,11 +266,6 @@ func TestPayerProblemsAndMoney(t *testing.T) {
 	for _, f := range []string{"per_diem", "family_charge", "per_diem_modifiers", "revenue_code"} {
 		if p[f] == "" {
 			t.Errorf("want a problem on %s: %v", f, p)
-		}
-	}
-	for cents, want := range map[int64]string{0: "$0", 45000: "$450", 123456: "$1,234.56", 100000000: "$1,000,000", -250: "-$2.50"} {
-		if got := Money(cents); got != want {
-			t.Errorf("Money(%d) = %s, want %s", cents, got, want)
 		}
 	}
 }
@@ -367,18 +363,5 @@ func TestParseAddress(t *testing.T) {
 	}
 	if _, ok := ParseAddress("Chicago"); ok {
 		t.Error("a city alone is not an address")
-	}
-}
-
-func TestParseMoney(t *testing.T) {
-	for in, want := range map[string]int64{"450": 45000, "$1,234.5": 123450, "0.07": 7, "": 0, " $12.00 ": 1200} {
-		if got, ok := ParseMoney(in); !ok || got != want {
-			t.Errorf("ParseMoney(%q) = %d, %t; want %d", in, got, ok, want)
-		}
-	}
-	for _, in := range []string{"12.345", "abc", "-5", "1e3", "."} {
-		if _, ok := ParseMoney(in); ok {
-			t.Errorf("ParseMoney(%q) accepted", in)
-		}
 	}
 }

@@ -127,7 +127,7 @@ func EDI(p Profile, control int64, created time.Time, claims []Claim, people map
 		}
 		client := x837.Person{First: who.First, Last: who.Last, Birth: who.Birth.In(time.UTC), Sex: sexCode(who.Sex), Address: addr}
 		xc := x837.Claim{ID: fmt.Sprintf("%d-%d", control, i+1), Payer: x837.Party{Name: c.Payer.Name, ID: c.Payer.ElectronicID},
-			PayerSequence: map[Priority]string{Primary: "P", Secondary: "S"}[c.Coverage.Priority], FilingIndicator: c.Payer.Type.FilingCode(),
+			PayerSequence: map[Priority]string{Primary: "P", Secondary: "S"}[c.Coverage.Priority], FilingIndicator: FilingCode(c.Payer.Type),
 			Relationship: c.Coverage.Relationship.X12(), PlaceOfService: c.Payer.Codes.PlaceOfService, Diagnoses: c.Diagnoses, PriorAuth: c.AuthNumber}
 		if c.Coverage.Relationship == Self {
 			client.MemberID, client.GroupID = c.Coverage.MemberID, c.Coverage.GroupID

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 )
@@ -188,7 +189,7 @@ func (l *Line) fill(f ClientFile, stay Stay, inCare bool, payers map[string]Paye
 		return
 	}
 	l.Coverage, l.Payer = c, payers[c.PayerID]
-	if l.Payer.Type == SelfPay {
+	if l.Payer.Type == cost.SelfPay {
 		l.Held = append(l.Held, "Self-pay: billed to the client, not claimed.")
 		return
 	}
@@ -203,7 +204,7 @@ func (l *Line) fill(f ClientFile, stay Stay, inCare bool, payers map[string]Paye
 // authorize finds the authorization that covers the line and counts its
 // units, holding the line when none covers it or its units are used up.
 func (l *Line) authorize(f ClientFile, stay Stay, inCare bool, units func(Unit) int, used map[string]int) {
-	if l.Payer.ID == "" || l.Payer.Type == SelfPay {
+	if l.Payer.ID == "" || l.Payer.Type == cost.SelfPay {
 		return
 	}
 	var wrongLevel *Authorization

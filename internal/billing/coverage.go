@@ -12,55 +12,27 @@
 package billing
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/model"
 )
 
-// PayerType is how a person pays for treatment.
-type PayerType string
+// PayerType is how a payer pays: the ways a person chooses on the public
+// pages (cost.Payer), but "not sure", which no payer is.
+type PayerType = cost.Payer
 
-// The payer types, in the order forms offer them.
-const (
-	Medicaid   PayerType = "medicaid"
-	Medicare   PayerType = "medicare"
-	Commercial PayerType = "commercial"
-	Employer   PayerType = "employer" // an employee assistance or employer-funded program
-	SelfPay    PayerType = "self_pay"
-	OtherPayer PayerType = "other"
-)
+// PayerTypes lists the types a payer can have, in form order.
+var PayerTypes = []PayerType{cost.Medicaid, cost.Medicare, cost.Commercial, cost.Employer, cost.SelfPay}
 
-// PayerTypes lists the payer types with their labels.
-var PayerTypes = []struct {
-	Value PayerType
-	Label string
-}{
-	{Medicaid, "Medicaid"}, {Medicare, "Medicare"}, {Commercial, "Commercial plan"},
-	{Employer, "Employer program"}, {SelfPay, "Self-pay"}, {OtherPayer, "Other"},
-}
-
-// Label is the payer type in words.
-func (t PayerType) Label() string {
-	for _, x := range PayerTypes {
-		if x.Value == t {
-			return x.Label
-		}
-	}
-	return string(t)
-}
-
-// Valid reports whether t is a known payer type.
-func (t PayerType) Valid() bool { return t.Label() != string(t) }
-
-// FilingCode is the claim filing indicator an 837P carries for the payer
+// FilingCode is the claim filing indicator an 837P carries for a payer
 // type (X12 SBR09): Medicaid MC, Medicare Part B MB, commercial CI.
-func (t PayerType) FilingCode() string {
+func FilingCode(t PayerType) string {
 	switch t {
-	case Medicaid:
+	case cost.Medicaid:
 		return "MC"
-	case Medicare:
+	case cost.Medicare:
 		return "MB"
 	default:
 		return "CI"
@@ -116,7 +88,7 @@ func (p Payer) Problems() map[string]string {
 	if strings.TrimSpace(p.Name) == "" {
 		out["name"] = "Enter the payer's name."
 	}
-	if !p.Type.Valid() {
+	if !slices.Contains(PayerTypes, p.Type) {
 		out["type"] = "Choose the payer type."
 	}
 	if p.ElectronicID != "" && (len(p.ElectronicID) > 80 || strings.ContainsAny(p.ElectronicID, "*~:^")) {
@@ -261,40 +233,4 @@ func CoverageOn(list []Coverage, d model.Date) (Coverage, bool) {
 		return Coverage{}, false
 	}
 	return *found, true
-}
-
-// Money formats cents as dollars: $1,234.50, or $1,234 for whole dollars.
-func Money(cents int64) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
-	}
-	d := fmt.Sprint(cents / 100)
-	for i := len(d) - 3; i > 0; i -= 3 {
-		d = d[:i] + "," + d[i:]
-	}
-	if cents%100 == 0 {
-		return sign + "$" + d
-	}
-	return fmt.Sprintf("%s$%s.%02d", sign, d, cents%100)
-}
-
-// ParseMoney reads dollars as typed ("450", "$1,234.50") into cents.
-func ParseMoney(s string) (int64, bool) {
-	s = strings.TrimPrefix(strings.ReplaceAll(strings.TrimSpace(s), ",", ""), "$")
-	if s == "" {
-		return 0, true
-	}
-	whole, frac, dot := strings.Cut(s, ".")
-	if whole == "" && frac == "" || dot && frac == "" || len(frac) > 2 || strings.Trim(whole+frac, "0123456789") != "" || len(whole) > 9 {
-		return 0, false
-	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	var cents int64
-	for _, r := range whole + frac {
-		cents = cents*10 + int64(r-'0')
-	}
-	return cents, true
 }

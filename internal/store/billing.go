@@ -15,6 +15,7 @@ import (
 	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/billing/x837"
 	"github.com/openiop/openiop/internal/consent"
+	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/model"
 )
 
@@ -356,7 +357,7 @@ func (db *DB) CreateClaimBatch(ctx context.Context, x ClaimExport, rec audit.Rec
 		b.TotalCents += c.TotalCents()
 		for _, l := range c.Lines {
 			perClient[c.ClientID] = append(perClient[c.ClientID], fmt.Sprintf("%s %s %s, %d unit(s), %s",
-				l.Date, l.Code, strings.Join(l.Modifiers, ":"), l.Units, billing.Money(l.ChargeCents)))
+				l.Date, l.Code, strings.Join(l.Modifiers, ":"), l.Units, cost.FormatUSD(l.ChargeCents)))
 			names[c.ClientID] = l.Name
 		}
 	}
@@ -412,7 +413,7 @@ func (db *DB) CreateClaimBatch(ctx context.Context, x ClaimExport, rec audit.Rec
 			}
 		}
 		rec.Detail = fmt.Sprintf("batch %d to %s: %d claims, %d lines, %s; clients=%s", b.ControlNumber, x.Payer.Name, b.Claims, b.Lines,
-			billing.Money(b.TotalCents), strings.Join(clients, ","))
+			cost.FormatUSD(b.TotalCents), strings.Join(clients, ","))
 		return nil
 	}, recs...)
 	return b, err

@@ -9,6 +9,7 @@ import (
 	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/consent"
+	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
@@ -28,12 +29,12 @@ func TestCoverageAuthorizationsAndClaimBatchesOnBothEngines(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		p := billing.Payer{Name: "Acme Health", Type: billing.Commercial, ElectronicID: "ACME1", RequiresAuth: true, Active: true,
+		p := billing.Payer{Name: "Acme Health", Type: cost.Commercial, ElectronicID: "ACME1", RequiresAuth: true, Active: true,
 			Codes: billing.Codes{PerDiem: "H0015", PerDiemModifiers: []string{"HF"}, PerDiemCents: 45000}}
 		if err := db.SavePayer(ctx, &p, rec(u.ID)); err != nil {
 			t.Fatal(err)
 		}
-		twin := billing.Payer{Name: "Acme Health", Type: billing.Medicaid}
+		twin := billing.Payer{Name: "Acme Health", Type: cost.Medicaid}
 		if err := db.SavePayer(ctx, &twin, rec(u.ID)); model.FieldsOf(err)["name"] == "" {
 			t.Fatalf("a second payer of the same name: %v", err)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/consent"
+	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
@@ -103,7 +104,7 @@ func (s *Server) claimLines(r *http.Request, from, to, today model.Date) ([]bill
 	reasons := map[key]string{}
 	for i := range lines {
 		l := &lines[i]
-		if l.Payer.ID == "" || l.Payer.Type == billing.SelfPay || l.Batch != "" {
+		if l.Payer.ID == "" || l.Payer.Type == cost.SelfPay || l.Batch != "" {
 			continue
 		}
 		k := key{l.ClientID, l.Payer.ID}

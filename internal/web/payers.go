@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/openiop/openiop/internal/billing"
+	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/web/form"
 )
@@ -18,10 +19,7 @@ type payersData struct {
 	Profile         billing.Profile
 	ProfileProblems map[string]string
 	Flash           string
-	Types           []struct {
-		Value billing.PayerType
-		Label string
-	}
+	Types           []billing.PayerType
 }
 
 // payerForm is a payer as typed: charges stay as typed until they parse.
@@ -32,14 +30,8 @@ type payerForm struct {
 }
 
 func payerFormOf(p billing.Payer) payerForm {
-	money := func(c int64) string {
-		if c == 0 {
-			return ""
-		}
-		return strings.TrimPrefix(strings.ReplaceAll(billing.Money(c), ",", ""), "$")
-	}
-	return payerForm{Payer: p, Modifiers: strings.Join(p.Codes.PerDiemModifiers, " "), PerDiemCharge: money(p.Codes.PerDiemCents),
-		IndividualCharge: money(p.Codes.IndividualCents), FamilyCharge: money(p.Codes.FamilyCents)}
+	return payerForm{Payer: p, Modifiers: strings.Join(p.Codes.PerDiemModifiers, " "), PerDiemCharge: cost.DollarsValue(p.Codes.PerDiemCents),
+		IndividualCharge: cost.DollarsValue(p.Codes.IndividualCents), FamilyCharge: cost.DollarsValue(p.Codes.FamilyCents)}
 }
 
 func (s *Server) payersPage(w http.ResponseWriter, r *http.Request) error {
@@ -58,7 +50,7 @@ func (s *Server) renderPayers(w http.ResponseWriter, r *http.Request, status int
 	case typed != nil:
 		d.Typed = *typed
 	default:
-		d.Typed = payerFormOf(billing.Payer{Type: billing.Commercial, Active: true, Codes: billing.Codes{PerDiem: "H0015", PlaceOfService: "57"}})
+		d.Typed = payerFormOf(billing.Payer{Type: cost.Commercial, Active: true, Codes: billing.Codes{PerDiem: "H0015", PlaceOfService: "57"}})
 		for _, p := range d.Payers {
 			if p.ID == r.URL.Query().Get("payer") {
 				d.Typed = payerFormOf(p)
@@ -98,8 +90,11 @@ func (s *Server) payerSave(w http.ResponseWriter, r *http.Request) error {
 		return model.NotFound("web.payerSave", "payer")
 	}
 	for field, typed := range map[string]string{"per_diem_charge": t.PerDiemCharge, "individual_charge": t.IndividualCharge, "family_charge": t.FamilyCharge} {
-		cents, ok := billing.ParseMoney(typed)
-		if !ok {
+		var cents int64
+		if typed != "" {
+			cents, err = cost.ParseDollars(typed)
+		}
+		if err != nil {
 			f.Problems[field] = "Enter dollars and cents, such as 450 or 32.50."
 		}
 		switch field {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/openiop/openiop/internal/admissions"
 	"github.com/openiop/openiop/internal/auth"
-	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/consent"
+	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/placement"
 	"github.com/openiop/openiop/internal/plan"
@@ -126,7 +126,7 @@ func (s *Server) funcs() template.FuncMap {
 			return d.Format("Jan 2, 2006")
 		},
 		"isoDate":       func(d model.Date) string { return d.String() },
-		"money":         billing.Money,
+		"money":         cost.FormatUSD,
 		"categoryNames": consent.CategoryLabels,
 		"channelLabel":  consent.ChannelLabel,
 		"telHref": func(phone string) template.URL {

@@ -4,7 +4,7 @@
 CREATE TABLE payers (
     id             TEXT PRIMARY KEY,
     name           TEXT NOT NULL UNIQUE,
-    type           TEXT NOT NULL CHECK (type IN ('medicaid', 'medicare', 'commercial', 'employer', 'self_pay', 'other')),
+    type           TEXT NOT NULL CHECK (type IN ('medicaid', 'medicare', 'commercial', 'employer', 'self_pay')),
     electronic_id  TEXT NOT NULL DEFAULT '',
     requires_auth  BOOLEAN NOT NULL DEFAULT FALSE,
     codes          TEXT NOT NULL DEFAULT '{}', -- JSON: billing.Codes
