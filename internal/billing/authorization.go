@@ -98,11 +98,11 @@ func (a Authorization) Problems() map[string]string {
 	return out
 }
 
-// Overlaps reports whether b is another authorization for the same payer
-// and level whose dates share a day with a's: two would count the same
-// services twice.
+// Overlaps reports whether b is another authorization of the same client,
+// payer and level whose dates share a day with a's: two would count the
+// same services twice.
 func (a Authorization) Overlaps(b Authorization) bool {
-	return a.ID != b.ID && a.PayerID == b.PayerID && a.Level == b.Level && !b.To.Before(a.From) && !a.To.Before(b.From)
+	return a.ID != b.ID && a.ClientID == b.ClientID && a.PayerID == b.PayerID && a.Level == b.Level && !b.To.Before(a.From) && !a.To.Before(b.From)
 }
 
 // OverlapProblem is the error of a that overlaps one of others, or nil.

@@ -82,6 +82,10 @@ func TestAuthorizationOverlap(t *testing.T) {
 	if a.Overlaps(a) {
 		t.Error("an authorization does not overlap itself (editing it)")
 	}
+	b.Level, b.ClientID = a.Level, "c2"
+	if a.Overlaps(b) {
+		t.Error("another client's authorization does not overlap")
+	}
 }
 
 func TestCoverageProblemsAndChoice(t *testing.T) {
@@ -178,8 +182,8 @@ func TestLinesBillDaysAndSessionsAndHoldWithReasons(t *testing.T) {
 	for _, l := range lines {
 		byKey[l.Key] = l
 	}
-	if len(lines) != 5 {
-		t.Fatalf("got %d lines, want 5 (3 days, 2 sessions): %+v", len(lines), lines)
+	if len(lines) != 4 {
+		t.Fatalf("got %d lines, want 4 (3 days, 1 session; the payer bills no family sessions): %+v", len(lines), lines)
 	}
 	if _, ok := byKey["day|c1|2026-11-02"]; ok {
 		t.Error("a day before the period is counted, not returned")
@@ -204,11 +208,17 @@ func TestLinesBillDaysAndSessionsAndHoldWithReasons(t *testing.T) {
 	if l.Code != "H0004" || l.Units != 3 || l.ChargeCents != 9000 || l.RenderingID != "u2" {
 		t.Errorf("session s1: %+v", l)
 	}
-	if !strings.Contains(strings.Join(l.Held, " "), "No authorization covers this date") {
+	if !strings.Contains(strings.Join(l.Held, " "), "No authorization for sessions covers this date") {
 		t.Errorf("session s1 held %q, want no authorization", l.Held)
 	}
-	if l := byKey["appointment|s3"]; !strings.Contains(strings.Join(l.Held, " "), "Acme Health has no code set for family sessions") {
-		t.Errorf("family session held %q, want the missing code", l.Held)
+	if _, ok := byKey["appointment|s3"]; ok {
+		t.Error("a family session of a payer without a family code is not a claim line")
+	}
+	// An IOP day of a payer without a per-diem code is held, naming the missing code.
+	noDay := acme
+	noDay.Codes.PerDiem = ""
+	if l := Lines(days[1:2], nil, files, map[string]Payer{"p1": noDay}, d("2026-11-09"), d("2026-11-09"), nil)[0]; !strings.Contains(strings.Join(l.Held, " "), "no code set for per-diem IOP days") {
+		t.Errorf("IOP day without a code held %q", l.Held)
 	}
 
 	// No authorization needed, a billed line, no coverage, self-pay.

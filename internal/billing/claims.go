@@ -133,6 +133,9 @@ func Lines(days []intensity.Day, sessions []Session, files map[string]ClientFile
 		} else {
 			s := x.session
 			f := files[s.ClientID]
+			if c, ok := CoverageOn(f.Coverage, s.Date); ok && payers[c.PayerID].Type != cost.SelfPay && payers[c.PayerID].Codes.sessionCode(s.Kind) == "" {
+				continue // this payer is billed for IOP days only: nothing to claim, nothing to hold
+			}
 			l = Line{Key: "appointment|" + s.ID, ClientID: s.ClientID, Name: s.Name, MRN: s.MRN, Date: s.Date, RenderingID: s.ClinicianID,
 				Service: fmt.Sprintf("%s session, %d minutes, on a day that is not a per-diem day", kindLabel(s.Kind), s.Minutes)}
 			if !s.Documented {
@@ -140,12 +143,12 @@ func Lines(days []intensity.Day, sessions []Session, files map[string]ClientFile
 			}
 			stay, inCare := f.stayOn(s.Date)
 			l.fill(f, stay, inCare, payers, func(c Codes) (string, []string, int, int64, string) {
-				code, per, cents := "", 0, int64(0)
+				code, per, cents := c.sessionCode(s.Kind), 0, int64(0)
 				switch s.Kind {
 				case "individual":
-					code, per, cents = c.Individual, c.IndividualMinutes, c.IndividualCents
+					per, cents = c.IndividualMinutes, c.IndividualCents
 				case "family":
-					code, per, cents = c.Family, c.FamilyMinutes, c.FamilyCents
+					per, cents = c.FamilyMinutes, c.FamilyCents
 				}
 				units := 1
 				if per > 0 {
@@ -157,6 +160,9 @@ func Lines(days []intensity.Day, sessions []Session, files map[string]ClientFile
 				l.Held = append(l.Held, "Shorter than one billing unit.")
 			}
 			l.authorize(f, stay, inCare, func(u Unit) int { return SessionUnits(u, *s) }, used)
+			if i := slices.Index(l.Held, noAuthorization); i >= 0 {
+				l.Held[i] = "No authorization for sessions covers this date (a per-diem authorization counts IOP days)."
+			}
 		}
 		if !l.Date.Before(from) && !l.Date.After(to) {
 			l.Batch = billed[l.Key]
@@ -172,6 +178,17 @@ func kindLabel(k string) string {
 		return "Appointment"
 	}
 	return strings.ToUpper(k[:1]) + k[1:]
+}
+
+// sessionCode is the code a payer bills a kind of session with, or "".
+func (c Codes) sessionCode(kind string) string {
+	switch kind {
+	case "individual":
+		return c.Individual
+	case "family":
+		return c.Family
+	}
+	return ""
 }
 
 // fill sets the line's payer, coverage, code and charge, holding it when
@@ -235,8 +252,10 @@ func (l *Line) authorize(f ClientFile, stay Stay, inCare bool, units func(Unit) 
 		l.Held = append(l.Held, fmt.Sprintf("Authorization %s covers %s; the client was at %s.", wrongLevel.Number, wrongLevel.Level.Label(), stay.Level.Label()))
 		return
 	}
-	l.Held = append(l.Held, "No authorization covers this date.")
+	l.Held = append(l.Held, noAuthorization)
 }
+
+const noAuthorization = "No authorization covers this date."
 
 // Claim is the lines of one client for one coverage and authorization,
 // as they go on one professional claim (at most 50 lines each).

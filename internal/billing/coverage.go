@@ -8,7 +8,8 @@
 // descriptor (alcohol and/or drug services, intensive outpatient, at least 3
 // hours a day and 3 days a week) and H0004's unit (per 15 minutes) are
 // confirmed there, so every code, modifier, unit and charge is a per-payer
-// setting. A service whose payer has no code set is held, never guessed.
+// setting. An IOP day whose payer has no code set is held, never guessed;
+// a session is claimed only from a payer with a code for its kind.
 package billing
 
 import (

@@ -74,6 +74,7 @@ type Store interface {
 	SetMFAExempt(ctx context.Context, userIDs []string, exempt bool) error
 	SetMeasureSchedule(ctx context.Context, s care.MeasureSchedule, rec audit.Record) error
 	ImportPortalAccounts(ctx context.Context, list []store.PortalImport, rec audit.Record) error
+	BillingStore
 }
 
 // Organization is the demo center.
@@ -175,6 +176,7 @@ func Generate(ctx context.Context, db Store, o Options) error {
 	// about 18.
 	var clinicians []model.User
 	var admissionsStaff string
+	var biller model.User
 	var demoUsers []string // every account made here: all share the demo password
 	for _, l := range Logins {
 		u := model.User{Email: l.Email, Name: l.Name, Role: l.Role, Active: true, PasswordHash: o.PasswordHash}
@@ -205,6 +207,9 @@ func Generate(ctx context.Context, db Store, o Options) error {
 		}
 		if l.Role == model.RoleAdmissions {
 			admissionsStaff = u.ID
+		}
+		if l.Role == model.RoleBiller {
+			biller = u
 		}
 	}
 	extra := max(3, (active+17)/18) - 1
@@ -330,9 +335,15 @@ func Generate(ctx context.Context, db Store, o Options) error {
 	if err := db.ImportPortalAccounts(ctx, g.portalAccounts(inCare, inCareOrder, consents, clinicians[0].ID), rec); err != nil {
 		return err
 	}
+	if err := db.ImportBilling(ctx, g.billingData(inCare, inCareOrder, clinicians, admissionsStaff), rec); err != nil {
+		return err
+	}
 	if o.HistoryDays > 0 {
 		// The demo clinician is behind on group notes, so their notes-to-sign list has work on it.
 		if err := g.activity(ctx, db, series, enrolled, inCare, clinicians[0].ID, rec); err != nil {
+			return err
+		}
+		if err := claimsHistory(ctx, db, o.Today, biller.ID, biller.Name, rec); err != nil {
 			return err
 		}
 	}

@@ -538,3 +538,101 @@ func (db *DB) SetNPI(ctx context.Context, userID, npi string, rec audit.Record) 
 		return updateOnce(ctx, tx, model.NotFound(op, "user"), `UPDATE users SET npi = $1 WHERE id = $2`, npi, userID)
 	}, &rec)
 }
+
+// BillingImport is the money side written by the demo generator or a
+// migration from another system: payers (with ids set), who bills, staff
+// NPIs, and clients' coverage and authorizations.
+type BillingImport struct {
+	Payers         []billing.Payer
+	Profile        billing.Profile
+	NPIs           map[string]string // user id -> NPI
+	Coverage       []billing.Coverage
+	Authorizations []billing.Authorization
+	ByID           string // who entered the coverage and authorizations
+}
+
+// ImportBilling writes a BillingImport in one transaction, each record
+// checked as the forms check it, with an audit record per client record.
+func (db *DB) ImportBilling(ctx context.Context, x BillingImport, rec audit.Record) error {
+	const op = "store.ImportBilling"
+	for _, p := range x.Payers {
+		if err := model.Invalid(op, p.Problems()); err != nil {
+			return err
+		}
+	}
+	if err := model.Invalid(op, x.Profile.Problems()); err != nil {
+		return err
+	}
+	var recs []*audit.Record
+	for i := range x.Coverage {
+		c := &x.Coverage[i]
+		if err := model.Invalid(op, c.Problems(c.VerifiedOn)); err != nil {
+			return err
+		}
+		c.ID = model.NewID()
+		r := rec
+		r.Category, r.Action, r.ClientID, r.EntityID, r.Detail = "client.coverage", audit.ActionCreate, c.ClientID, c.ID, "coverage imported"
+		recs = append(recs, &r)
+	}
+	earlier := map[string][]billing.Authorization{} // by client
+	for i := range x.Authorizations {
+		a := &x.Authorizations[i]
+		if err := model.Invalid(op, a.Problems()); err != nil {
+			return err
+		}
+		if err := model.Invalid(op, a.OverlapProblem(earlier[a.ClientID])); err != nil {
+			return err
+		}
+		a.ID = model.NewID()
+		earlier[a.ClientID] = append(earlier[a.ClientID], *a)
+		r := rec
+		r.Category, r.Action, r.ClientID, r.EntityID, r.Detail = "client.authorization", audit.ActionCreate, a.ClientID, a.ID, "authorization imported"
+		recs = append(recs, &r)
+	}
+	profile := rec
+	profile.Category, profile.Action, profile.Detail = "billing.profile", audit.ActionUpdate, "payers and billing profile imported"
+	recs = append(recs, &profile)
+	return db.write(ctx, op, func(tx *sql.Tx) error {
+		now := db.Now()
+		for _, p := range x.Payers {
+			codes, _ := json.Marshal(p.Codes)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO payers (id, name, type, electronic_id, requires_auth, codes, active, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, p.ID, p.Name, string(p.Type), p.ElectronicID, p.RequiresAuth, string(codes), p.Active, now); err != nil {
+				return err
+			}
+		}
+		p := x.Profile
+		if _, err := tx.ExecContext(ctx, `UPDATE billing_profile SET name = $1, npi = $2, tax_id = $3, taxonomy = $4, address = $5, city = $6,
+			state = $7, zip = $8, submitter_id = $9, contact_name = $10, contact_phone = $11, receiver_name = $12, receiver_id = $13,
+			production = $14, updated_at = $15 WHERE id = 1`, p.Name, p.NPI, p.TaxID, p.Taxonomy, p.Address, p.City, p.State, p.ZIP,
+			p.SubmitterID, p.ContactName, p.ContactPhone, p.ReceiverName, p.ReceiverID, p.Production, now); err != nil {
+			return err
+		}
+		for id, npi := range x.NPIs {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET npi = $1 WHERE id = $2`, npi, id); err != nil {
+				return err
+			}
+		}
+		for _, c := range x.Coverage {
+			var verifier any
+			if !c.VerifiedOn.IsZero() {
+				verifier = x.ByID
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO coverages (id, client_id, payer_id, plan, member_id, group_id, subscriber, subscriber_birth,
+					relationship, priority, starts_on, ends_on, verified_on, verified_by, notes, created_by, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)`,
+				c.ID, c.ClientID, c.PayerID, c.Plan, c.MemberID, c.GroupID, c.Subscriber, c.SubscriberBirth, string(c.Relationship),
+				string(c.Priority), c.From, c.To, c.VerifiedOn, verifier, c.Notes, x.ByID, now); err != nil {
+				return err
+			}
+		}
+		for _, a := range x.Authorizations {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO authorizations (id, client_id, payer_id, number, level, unit, units, starts_on, ends_on,
+					contact, notes, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
+				a.ID, a.ClientID, a.PayerID, a.Number, string(a.Level), string(a.Unit), a.Units, a.From, a.To, a.Contact, a.Notes, x.ByID, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, recs...)
+}
