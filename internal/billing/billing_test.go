@@ -105,6 +105,7 @@ func TestCoverageProblemsAndChoice(t *testing.T) {
 		{ID: "sec", Priority: Secondary, From: d("2026-01-01")},
 		{ID: "old", Priority: Primary, From: d("2025-01-01"), To: d("2025-12-31")},
 		{ID: "pri", Priority: Primary, From: d("2026-06-01")},
+		{ID: "pri-old", Priority: Primary, From: d("2026-05-01")},
 	}
 	for on, want := range map[string]string{"2026-03-01": "sec", "2026-07-01": "pri", "2025-05-01": "old"} {
 		if got, _ := CoverageOn(list, d(on)); got.ID != want {

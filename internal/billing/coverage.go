@@ -218,7 +218,9 @@ func (c Coverage) Problems(today model.Date) map[string]string {
 }
 
 // CoverageOn is the coverage a claim for date d goes to: the primary one in
-// effect, else the secondary; false when none is.
+// effect, else the secondary; between two of the same priority, the one
+// that started later (a new plan on file replaces the old). False when none
+// is in effect.
 func CoverageOn(list []Coverage, d model.Date) (Coverage, bool) {
 	var found *Coverage
 	for i := range list {
@@ -226,7 +228,8 @@ func CoverageOn(list []Coverage, d model.Date) (Coverage, bool) {
 		if !c.ActiveOn(d) {
 			continue
 		}
-		if found == nil || c.Priority == Primary && found.Priority != Primary {
+		if found == nil || c.Priority == Primary && found.Priority != Primary ||
+			c.Priority == found.Priority && found.From.Before(c.From) {
 			found = c
 		}
 	}

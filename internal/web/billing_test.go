@@ -1,0 +1,217 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/billing/x837/x12test"
+	"github.com/openiop/openiop/internal/consent"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/schedule"
+	"github.com/openiop/openiop/internal/store"
+)
+
+// TestCoverageAuthorizationsAndClaims walks the money side as a biller and
+// a counselor use it: a payer, a client's coverage and authorization (bad
+// ones refused, nothing stored), attendance using the units until the
+// alert, claims held until the notes are signed, and an 837P export that an
+// independent parser reads, recorded as a disclosure to the payer.
+func TestCoverageAuthorizationsAndClaims(t *testing.T) {
+	e := newEnv(t, store.SQLite) // Monday 23 Nov 2026, 9 am in Chicago
+	ctx := t.Context()
+	clinician, _ := e.db.UserByEmail(ctx, "clinician@demo.openiop.org")
+	rec := audit.Record{At: time.Now(), ActorID: clinician.ID, ActorRole: "clinician", Outcome: audit.OutcomeSuccess}
+	ep, _ := e.db.Episode(ctx, e.client.ID, e.client.Current.ID)
+	enrolled, _ := e.db.Enrolments(ctx, e.client.ID)
+	for _, en := range enrolled {
+		if err := e.db.Unenrol(ctx, en.Series.ID, e.client.ID, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tracks, _ := e.db.Tracks(ctx)
+	var track string
+	for _, tr := range tracks {
+		if tr.ProgramID == ep.ProgramID {
+			track = tr.ID
+		}
+	}
+	var groups []schedule.Series
+	for i, day := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday} {
+		s := schedule.Series{TrackID: track, Title: "Billing group " + day.String(), Type: "process", Start: 6 * 60, Minutes: 180,
+			FacilitatorID: clinician.ID, Room: "Billing Room " + string(rune('A'+i)), MaxCapacity: 12, OpenCohort: true,
+			Recurrence: schedule.Recurrence{Days: []time.Weekday{day}, From: model.Date{Year: 2026, Month: 11, Day: 9}}}
+		if err := e.db.CreateSeries(ctx, &s, rec); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.Enrol(ctx, s.ID, e.client.ID, rec); err != nil {
+			t.Fatal(err)
+		}
+		groups = append(groups, s)
+	}
+	counselor := e.signIn(model.RoleClinician)
+	attend := func(g schedule.Series, date string) {
+		t.Helper()
+		form := url.Values{"client": {e.client.ID}, "status_" + e.client.ID: {"present"}}
+		if r := e.post(counselor, "/program/groups/"+g.ID+"/attendance?date="+date, form); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("attendance %s: %d", date, r.StatusCode)
+		}
+	}
+	attend(groups[0], "2026-11-16")
+	attend(groups[1], "2026-11-17")
+	attend(groups[2], "2026-11-18")
+
+	biller := e.signIn(model.RoleBiller)
+	// A payer: a malformed code is refused and nothing stored.
+	payer := url.Values{"name": {"Prairie Test Plan"}, "type": {"commercial"}, "electronic_id": {"PTP01"}, "requires_auth": {"on"}, "active": {"on"},
+		"per_diem": {"H15"}, "per_diem_charge": {"450"}, "place_of_service": {"57"}}
+	if r := e.post(biller, "/admin/payers", payer); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "five capital letters") {
+		t.Fatalf("a malformed code: %d", r.StatusCode)
+	}
+	payer.Set("per_diem", "h0015")
+	payer.Set("per_diem_modifiers", "hf")
+	if r := e.post(biller, "/admin/payers", payer); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("adding the payer: %d %s", r.StatusCode, r.Body)
+	}
+	payers, _ := e.db.Payers(ctx)
+	var payerID string
+	for _, p := range payers {
+		if p.Name == "Prairie Test Plan" {
+			payerID = p.ID
+			if p.Codes.PerDiem != "H0015" || p.Codes.PerDiemModifiers[0] != "HF" || p.Codes.PerDiemCents != 45000 {
+				t.Fatalf("stored payer %+v", p)
+			}
+		}
+	}
+
+	base := "/clients/" + e.client.ID
+	cov := url.Values{"payer": {payerID}, "member_id": {"PTP7788"}, "relationship": {"self"}, "priority": {"primary"}, "from": {"2026-11-01"},
+		"verified_on": {"2026-11-20"}, "notes": {"IOP covered after deductible; prior authorization required"}}
+	if r := e.post(biller, base+"/coverage", cov); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("coverage: %d %s", r.StatusCode, r.Body)
+	}
+	// Authorizations: end before start and negative units are refused, naming the field; nothing stored.
+	auth := url.Values{"payer": {payerID}, "number": {"AUTH-T1"}, "level": {"intensive_outpatient"}, "unit": {"per_diem"}, "units": {"5"},
+		"from": {"2026-11-16"}, "to": {"2026-11-10"}}
+	if r := e.post(biller, base+"/authorizations", auth); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "cannot end before it starts") {
+		t.Fatalf("end before start: %d", r.StatusCode)
+	}
+	auth.Set("to", "2026-12-31")
+	auth.Set("units", "-5")
+	if r := e.post(biller, base+"/authorizations", auth); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "from 1 to 1000") {
+		t.Fatalf("negative units: %d", r.StatusCode)
+	}
+	if list, _ := e.db.Authorizations(ctx, e.client.ID); len(list) > 0 && list[0].Number == "AUTH-T1" {
+		t.Fatal("a refused authorization was stored")
+	}
+	seq := e.auditHead()
+	auth.Set("units", "5")
+	if r := e.post(biller, base+"/authorizations", auth); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("authorization: %d %s", r.StatusCode, r.Body)
+	}
+	var created bool
+	for _, a := range e.auditSince(seq) {
+		created = created || a.Category == "client.authorization" && a.Action == audit.ActionCreate && a.ClientID == e.client.ID
+	}
+	if !created {
+		t.Error("the authorization was not audited")
+	}
+	overlap := url.Values{"payer": {payerID}, "number": {"AUTH-T2"}, "level": {"intensive_outpatient"}, "unit": {"per_diem"}, "units": {"10"},
+		"from": {"2026-12-01"}, "to": {"2026-12-15"}}
+	if r := e.post(biller, base+"/authorizations", overlap); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "AUTH-T1") {
+		t.Fatalf("an overlapping authorization: %d", r.StatusCode)
+	}
+
+	// Attendance uses the units: three days of five, then the alert at two left, then one.
+	page := e.get(biller, base+"/coverage").Body
+	if !strings.Contains(page, "3 of 5 days") || !strings.Contains(page, "Only 2 days left: request a continued stay.") {
+		t.Fatalf("after three days the coverage page lacks the count or the alert")
+	}
+	attend(groups[0], "2026-11-23") // this morning's group, 6 to 9 am
+	page = e.get(biller, base+"/coverage").Body
+	if !strings.Contains(page, "4 of 5 days") || !strings.Contains(page, "Only 1 day left") {
+		t.Errorf("after today's group the coverage page lacks the new count")
+	}
+	if chart := e.get(counselor, base).Body; !strings.Contains(chart, "AUTH-T1</strong>: 1 day left of 5") || !strings.Contains(chart, "Prairie Test Plan") {
+		t.Errorf("the chart lacks the authorization's remaining units")
+	}
+
+	// Claims: held until the group notes are signed.
+	period := "?from=2026-11-16&to=2026-11-23"
+	claims := e.get(biller, "/billing"+period).Body
+	if !strings.Contains(claims, "Prairie Test Plan") || !strings.Contains(claims, "Note not signed") || strings.Contains(claims, "Export 1 ready") {
+		t.Fatalf("before the notes are signed the claims should be held")
+	}
+	for i, date := range []string{"2026-11-16", "2026-11-17", "2026-11-18", "2026-11-23"} {
+		g := groups[i%3]
+		note := url.Values{"topic": {"Coping with cravings " + date}, "interventions": {"CBT chain analysis"}, "client": {e.client.ID},
+			"participation_" + e.client.ID: {"Took part on " + date + " and named one trigger from the week, with a plan for it."},
+			"response_" + e.client.ID: {"Engaged"}, "progress_" + e.client.ID: {"Used a new coping skill once this week"},
+			"plan_" + e.client.ID: {"Practice the plan daily"}, "action": {"sign"}}
+		if r := e.post(counselor, "/program/groups/"+g.ID+"/note?date="+date, note); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("signing the note of %s: %d %s", date, r.StatusCode, r.Body)
+		}
+	}
+	claims = e.get(biller, "/billing"+period).Body
+	if !strings.Contains(claims, "Export 4 ready lines as an 837P batch") {
+		t.Fatalf("four signed IOP days should be ready")
+	}
+	seq = e.auditHead()
+	r := e.post(biller, "/billing/batches", url.Values{"payer": {payerID}, "from": {"2026-11-16"}, "to": {"2026-11-23"}})
+	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/billing/batches/") {
+		t.Fatalf("export: %d %s", r.StatusCode, r.Body)
+	}
+	batch := strings.TrimSuffix(strings.TrimPrefix(r.Header.Get("Location"), "/billing/batches/"), "?exported=1")
+	edi := e.get(biller, "/billing/batches/"+batch+"/837")
+	if edi.StatusCode != http.StatusOK || !strings.Contains(edi.Header.Get("Content-Disposition"), ".837") {
+		t.Fatalf("download: %d", edi.StatusCode)
+	}
+	var clm, sv1, auths int
+	for _, s := range x12test.Parse(t, []byte(edi.Body)) {
+		switch {
+		case s.ID == "CLM":
+			clm++
+			if s.E(2) != "1800" {
+				t.Errorf("claim total %s, want 1800 (four days at $450)", s.E(2))
+			}
+		case s.ID == "SV1":
+			sv1++
+			if s.C(1, 2) != "H0015" || s.C(1, 3) != "HF" || s.E(4) != "1" {
+				t.Errorf("service line %s", s)
+			}
+		case s.ID == "REF" && s.E(1) == "G1" && s.E(2) == "AUTH-T1":
+			auths++
+		}
+	}
+	if clm != 1 || sv1 != 4 || auths != 1 {
+		t.Errorf("837P has %d claims, %d lines, %d authorization refs; want 1, 4, 1", clm, sv1, auths)
+	}
+	// The export is a disclosure to the payer under the client's TPO consent, and audited.
+	disclosed, _ := e.db.Disclosures(ctx, e.client.ID)
+	var toPayer bool
+	for _, d := range disclosed {
+		toPayer = toPayer || d.Recipient == "Prairie Test Plan" && d.Channel == consent.ChannelExport
+	}
+	if !toPayer {
+		t.Errorf("no disclosure to the payer recorded: %+v", disclosed)
+	}
+	var exported, read bool
+	for _, a := range e.auditSince(seq) {
+		exported = exported || a.Category == "billing.claims" && a.Action == audit.ActionExport && strings.Contains(a.Detail, e.client.ID)
+		read = read || a.Category == "client.billing" && a.Action == audit.ActionExport && strings.Contains(a.Detail, e.client.ID)
+	}
+	if !exported || !read {
+		t.Errorf("audit: batch exported %t, file downloaded %t", exported, read)
+	}
+	// Billed once: the same period has nothing left to export.
+	if r := e.post(biller, "/billing/batches", url.Values{"payer": {payerID}, "from": {"2026-11-16"}, "to": {"2026-11-23"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Body, "No claim lines are ready") {
+		t.Errorf("a second export of the same services: %d", r.StatusCode)
+	}
+	if claims := e.get(biller, "/billing"+period).Body; !strings.Contains(claims, "4 already billed") {
+		t.Errorf("the billing page does not count the billed lines")
+	}
+}
