@@ -135,6 +135,9 @@ func TestCoverageAuthorizationsAndClaims(t *testing.T) {
 	if !strings.Contains(page, "4 of 5 days") || !strings.Contains(page, "Only 1 day left") {
 		t.Errorf("after today's group the coverage page lacks the new count")
 	}
+	if home := e.get(counselor, "/home").Body; !strings.Contains(home, "Prairie Test Plan AUTH-T1: Only 1 day left") {
+		t.Errorf("the counselor's home page lacks the authorization alert")
+	}
 	if chart := e.get(counselor, base).Body; !strings.Contains(chart, "AUTH-T1</strong>: 1 day left of 5") || !strings.Contains(chart, "Prairie Test Plan") {
 		t.Errorf("the chart lacks the authorization's remaining units")
 	}

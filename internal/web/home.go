@@ -10,6 +10,7 @@ import (
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
@@ -91,6 +92,9 @@ type homeData struct {
 	// first few alerts in words.
 	AlertClients int
 	AlertLines   []homeAlert
+	// Authorizations of my caseload running low, ending, exceeded or for
+	// another level of care, in words.
+	AuthLines []homeAlert
 	// Open admissions inquiries and how many are past their next step.
 	ShowInquiries                   bool
 	Notices                         []store.Notice // unread in-app notices (schedule changes)
@@ -171,6 +175,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 					return err
 				}
 			}
+		}
+		if err := s.homeAuthorizations(r, list, v.Today, &d); err != nil {
+			return err
 		}
 	}
 	if v.Can(string(auth.ViewClinical)) {
@@ -349,4 +356,43 @@ func (s *Server) noticeRead(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/home", http.StatusSeeOther)
 	return nil
+}
+
+// homeAuthorizations lists the payer authorizations of the caseload that
+// need a continued-stay request or another level: the counselor writes the
+// review the payer asks for.
+func (s *Server) homeAuthorizations(r *http.Request, caseload []model.Client, today model.Date, d *homeData) error {
+	if len(caseload) == 0 {
+		return nil
+	}
+	auths, err := s.Store.AuthorizationsEndingFrom(r.Context(), today.AddDays(-14))
+	if err != nil {
+		return err
+	}
+	mine := map[string][]billing.Authorization{}
+	for _, a := range auths {
+		mine[a.ClientID] = append(mine[a.ClientID], a)
+	}
+	var ids []string
+	for _, c := range caseload {
+		if len(mine[c.ID]) == 0 {
+			continue
+		}
+		list, _, err := s.standings(r, c, mine[c.ID], today)
+		if err != nil {
+			return err
+		}
+		for _, st := range list {
+			for _, a := range st.Alerts {
+				d.AuthLines = append(d.AuthLines, homeAlert{ClientID: c.ID, Name: c.DisplayName(), Message: st.PayerName + " " + st.Number + ": " + a})
+			}
+			if len(st.Alerts) > 0 {
+				ids = append(ids, c.ID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.auditRead(r, audit.ActionQuery, "client.coverage", "", "home authorizations; shown="+strings.Join(slices.Compact(ids), ","))
 }
