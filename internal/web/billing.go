@@ -29,6 +29,9 @@ type billingData struct {
 	Problem    string
 	Flash      string
 	ProfileSet bool
+	// SelfPayDays counts the services of self-paying clients: billed to
+	// them, never claimed, so not listed.
+	SelfPayDays int
 }
 
 type authRow struct {
@@ -159,6 +162,10 @@ func (s *Server) billingPage(w http.ResponseWriter, r *http.Request) error {
 	var noPayer *payerClaims
 	var shown []string
 	for _, l := range lines {
+		if l.Payer.Type == cost.SelfPay {
+			d.SelfPayDays++ // billed to the client, not claimed
+			continue
+		}
 		shown = append(shown, l.ClientID)
 		pc := noPayer
 		if l.Payer.ID != "" {

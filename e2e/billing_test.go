@@ -1,0 +1,82 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/openiop/openiop/internal/billing/x837/x12test"
+	"github.com/openiop/openiop/internal/store"
+)
+
+// TestBillerRenewsAnAuthorizationAndExportsClaims is the biller's morning
+// on the demo center: an authorization running out on the billing page, the
+// continued stay the payer granted entered for it (an overlapping one
+// refused, naming the one it overlaps), last week's ready claims of a payer
+// exported as an 837P batch, and the file read by an independent X12
+// parser (node-x12).
+func TestBillerRenewsAnAuthorizationAndExportsClaims(t *testing.T) {
+	base := startServer(t, store.SQLite)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+	signIn(t, ctx, base, "biller@demo.openiop.org", "welcome-to-openiop")
+	do(t, ctx, chromedp.Navigate(base+"/billing"), chromedp.WaitVisible(chromedp.ID("attention")))
+	mustContain(t, ctx, "Authorizations to act on", "request a continued stay", "Exported batches", "Batch 1")
+	noCSPViolations(t, ctx)
+	shot(t, ctx, "desktop-billing")
+
+	// The first authorization to act on: its client's coverage page.
+	submit(t, ctx, ".auth-list li a")
+	mustContain(t, ctx, "Coverage and authorizations", "of 12 days", "request a continued stay")
+	payer := run(t, ctx, chromedp.Evaluate[string](`document.querySelector('.auth-active td.primary small, tbody tr td.primary small').innerText.split(' · ')[0]`))
+	today := time.Now()
+	from, to := today.AddDate(0, 0, 30).Format("2006-01-02"), today.AddDate(0, 0, 57).Format("2006-01-02")
+	enter := func(number string) {
+		selectText(t, ctx, "#auth-payer", payer)
+		setValue(t, ctx, "#number", number)
+		setValue(t, ctx, "#units", "12")
+		setValue(t, ctx, "#auth-from", from)
+		setValue(t, ctx, "#auth-to", to)
+		submit(t, ctx, `form[action$="/authorizations"] button[type=submit]`)
+	}
+	enter("PA-RENEW-1")
+	mustContain(t, ctx, "The authorization was saved", "PA-RENEW-1", "upcoming")
+	enter("PA-RENEW-2")
+	mustContain(t, ctx, "Authorization PA-RENEW-1 for the same payer and level already covers")
+	if strings.Contains(text(t, ctx), "PA-RENEW-2</strong>") {
+		t.Error("the overlapping authorization was stored")
+	}
+	shot(t, ctx, "desktop-coverage")
+	do(t, ctx, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+	noHorizontalScroll(t, ctx)
+	shot(t, ctx, "phone-coverage")
+
+	// Last week's ready claims of the first payer with any, exported.
+	do(t, ctx, chromedp.Navigate(base+"/billing"), chromedp.WaitVisible(chromedp.ID("attention")))
+	noHorizontalScroll(t, ctx)
+	shot(t, ctx, "phone-billing")
+	do(t, ctx, chromedp.EmulateReset(), chromedp.EmulateViewport(1280, 900))
+	do(t, ctx, chromedp.Navigate(base+"/billing"), chromedp.WaitVisible(chromedp.ID("attention")))
+	submit(t, ctx, `.payer-claims form[action="/billing/batches"] button[type=submit]`)
+	mustContain(t, ctx, "Claim batch 2", "was exported", "accounting of disclosures", "Download 837P")
+	shot(t, ctx, "desktop-claim-batch")
+	edi := run(t, ctx, chromedp.Evaluate[string](`(async () => { const r = await fetch(document.querySelector('a[href$="/837"]').href); return await r.text(); })()`, chromedp.EvalAwaitPromise))
+	var claims, lines int
+	for _, s := range x12test.Parse(t, []byte(edi)) {
+		switch s.ID {
+		case "CLM":
+			claims++
+		case "SV1":
+			lines++
+			if s.C(1, 2) != "H0015" {
+				t.Errorf("a service line bills %s, want H0015", s.C(1, 2))
+			}
+		}
+	}
+	rows := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('main tbody tr').length`))
+	if claims == 0 || lines != rows {
+		t.Errorf("the 837P has %d claims and %d lines; the batch page lists %d lines", claims, lines, rows)
+	}
+}
