@@ -152,7 +152,7 @@ func TestCoverageAuthorizationsAndClaims(t *testing.T) {
 		g := groups[i%3]
 		note := url.Values{"topic": {"Coping with cravings " + date}, "interventions": {"CBT chain analysis"}, "client": {e.client.ID},
 			"participation_" + e.client.ID: {"Took part on " + date + " and named one trigger from the week, with a plan for it."},
-			"response_" + e.client.ID: {"Engaged"}, "progress_" + e.client.ID: {"Used a new coping skill once this week"},
+			"response_" + e.client.ID:      {"Engaged"}, "progress_" + e.client.ID: {"Used a new coping skill once this week"},
 			"plan_" + e.client.ID: {"Practice the plan daily"}, "action": {"sign"}}
 		if r := e.post(counselor, "/program/groups/"+g.ID+"/note?date="+date, note); r.StatusCode != http.StatusSeeOther {
 			t.Fatalf("signing the note of %s: %d %s", date, r.StatusCode, r.Body)
