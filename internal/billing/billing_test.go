@@ -376,3 +376,31 @@ func TestParseAddress(t *testing.T) {
 		t.Error("a city alone is not an address")
 	}
 }
+
+func TestDecisionProblems(t *testing.T) {
+	today := d("2026-11-23")
+	ok := Decision{PayerID: "p1", Outcome: Approved, Requested: 12, DecidedOn: today,
+		Auth: Authorization{ClientID: "c1", Number: "A-2", Level: model.IntensiveOutpatient, Unit: PerDiem, Units: 12, From: today, To: today.AddDays(27)}}
+	if p := ok.Problems(today); len(p) != 0 {
+		t.Fatalf("approval refused: %v", p)
+	}
+	cases := map[string]func(*Decision){
+		"units":       func(x *Decision) { x.Outcome, x.Reason = Partial, "Step down expected" }, // 12 of 12 is not partial
+		"reason":      func(x *Decision) { x.Outcome = Denied },
+		"next_review": func(x *Decision) { x.Outcome = PeerToPeer },
+		"to":          func(x *Decision) { x.Auth.To = today.AddDays(-1) },
+		"decided_on":  func(x *Decision) { x.DecidedOn = today.AddDays(1) },
+		"outcome":     func(x *Decision) { x.Outcome = "maybe" },
+	}
+	for field, change := range cases {
+		x := ok
+		change(&x)
+		if p := x.Problems(today); p[field] == "" {
+			t.Errorf("%s: want a problem on %s, got %v", field, field, p)
+		}
+	}
+	denied := Decision{PayerID: "p1", Outcome: Denied, Reason: "Does not meet medical necessity for IOP", DecidedOn: today}
+	if p := denied.Problems(today); len(p) != 0 {
+		t.Errorf("a denial with its reason needs no authorization: %v", p)
+	}
+}

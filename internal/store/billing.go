@@ -636,3 +636,85 @@ func (db *DB) ImportBilling(ctx context.Context, x BillingImport, rec audit.Reco
 		return nil
 	}, recs...)
 }
+
+// RecordDecision stores a payer's decision on a utilization review. An
+// approval also adds the authorization it grants, in the same transaction,
+// refused like any other when it overlaps one on file.
+func (db *DB) RecordDecision(ctx context.Context, d *billing.Decision, today model.Date, byID string, rec audit.Record) error {
+	const op = "store.RecordDecision"
+	if err := model.Invalid(op, d.Problems(today)); err != nil {
+		return err
+	}
+	id := model.NewID()
+	rec.Category, rec.Action, rec.ClientID, rec.EntityID = "client.authorization", audit.ActionCreate, d.ClientID, id
+	rec.Detail = "utilization review decision: " + string(d.Outcome)
+	recs := []*audit.Record{&rec}
+	var authID any
+	var auth audit.Record
+	if d.Outcome.Grants() {
+		d.Auth.ID, d.Auth.ClientID, d.Auth.PayerID = "", d.ClientID, d.PayerID
+		aid := model.NewID()
+		authID = aid
+		auth = rec
+		auth.EntityID = aid
+		auth.Detail = fmt.Sprintf("authorization %s from a utilization review: %s of %s, %s to %s", d.Auth.Number, d.Auth.Unit.Noun(d.Auth.Units),
+			d.Auth.Level, d.Auth.From, d.Auth.To)
+		recs = append(recs, &auth)
+	}
+	err := db.write(ctx, op, func(tx *sql.Tx) error {
+		if err := lockResources(ctx, tx, "authorizations:"+d.ClientID); err != nil {
+			return err
+		}
+		if err := clientAndPayerExist(ctx, tx, op, d.ClientID, d.PayerID); err != nil {
+			return err
+		}
+		now := db.Now()
+		if authID != nil {
+			rows, err := tx.QueryContext(ctx, `SELECT `+authorizationColumns+` WHERE a.client_id = $1 AND a.payer_id = $2 AND a.level = $3`,
+				d.ClientID, d.PayerID, string(d.Auth.Level))
+			others, err := collect(rows, err, scanAuthorization)
+			if err != nil {
+				return err
+			}
+			if err := model.Invalid(op, d.Auth.OverlapProblem(others)); err != nil {
+				return err
+			}
+			a := d.Auth
+			if _, err := tx.ExecContext(ctx, `INSERT INTO authorizations (id, client_id, payer_id, number, level, unit, units, starts_on, ends_on,
+					contact, notes, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
+				authID, a.ClientID, a.PayerID, strings.TrimSpace(a.Number), string(a.Level), string(a.Unit), a.Units, a.From, a.To, a.Contact,
+				"granted on utilization review", byID, now); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO ur_decisions (id, client_id, payer_id, outcome, requested, authorization_id, reason,
+				next_review, decided_on, decided_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			id, d.ClientID, d.PayerID, string(d.Outcome), d.Requested, authID, d.Reason, d.NextReview, d.DecidedOn, byID, now)
+		return err
+	}, recs...)
+	if err == nil {
+		d.ID = id
+		if s, ok := authID.(string); ok {
+			d.Auth.ID = s
+		}
+	}
+	return err
+}
+
+// Decisions lists a client's utilization review decisions, the latest first.
+func (db *DB) Decisions(ctx context.Context, clientID string) ([]billing.Decision, error) {
+	rows, err := db.query(ctx, `SELECT d.id, d.client_id, d.payer_id, p.name, d.outcome, d.requested, d.reason, d.next_review, d.decided_on, u.name,
+			COALESCE(a.number, ''), COALESCE(a.units, 0), COALESCE(a.unit, ''), a.starts_on, a.ends_on
+		FROM ur_decisions d JOIN payers p ON p.id = d.payer_id JOIN users u ON u.id = d.decided_by
+		LEFT JOIN authorizations a ON a.id = d.authorization_id
+		WHERE d.client_id = $1 ORDER BY d.decided_on DESC, d.recorded_at DESC`, clientID)
+	out, err := collect(rows, err, func(s scanner) (billing.Decision, error) {
+		var d billing.Decision
+		var outcome, unit string
+		err := s.Scan(&d.ID, &d.ClientID, &d.PayerID, &d.PayerName, &outcome, &d.Requested, &d.Reason, &d.NextReview, &d.DecidedOn, &d.ByName,
+			&d.Auth.Number, &d.Auth.Units, &unit, &d.Auth.From, &d.Auth.To)
+		d.Outcome, d.Auth.Unit = billing.Outcome(outcome), billing.Unit(unit)
+		return d, err
+	})
+	return out, model.Wrap("store.Decisions", model.KindInternal, err)
+}

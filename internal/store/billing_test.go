@@ -157,6 +157,29 @@ func TestCoverageAuthorizationsAndClaimBatchesOnBothEngines(t *testing.T) {
 		if err != nil || len(disclosed) != 1 || disclosed[0].Recipient != "Acme Health" || disclosed[0].Channel != consent.ChannelExport {
 			t.Fatalf("disclosures %+v, %v", disclosed, err)
 		}
+		// A payer's decision: an approval adds its authorization; a denial needs its reason.
+		deny := billing.Decision{ClientID: c.ID, PayerID: p.ID, Outcome: billing.Denied, DecidedOn: today}
+		if err := db.RecordDecision(ctx, &deny, today, u.ID, rec(u.ID)); model.FieldsOf(err)["reason"] == "" {
+			t.Fatalf("a denial without a reason: %v", err)
+		}
+		ok := billing.Decision{ClientID: c.ID, PayerID: p.ID, Outcome: billing.Partial, Requested: 14, Reason: "Step-down planned", DecidedOn: today,
+			NextReview: today.AddDays(40), Auth: billing.Authorization{Number: "AUTH-79", Level: model.IntensiveOutpatient, Unit: billing.PerDiem,
+				Units: 10, From: today.AddDays(31), To: today.AddDays(44)}}
+		if err := db.RecordDecision(ctx, &ok, today, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		clash := ok
+		clash.Auth.Number = "AUTH-80"
+		if err := db.RecordDecision(ctx, &clash, today, u.ID, rec(u.ID)); !strings.Contains(model.FieldsOf(err)["from"], "AUTH-79") {
+			t.Fatalf("a decision granting overlapping dates: %v", err)
+		}
+		decisions, err := db.Decisions(ctx, c.ID)
+		if err != nil || len(decisions) != 1 || decisions[0].Auth.Number != "AUTH-79" || decisions[0].Outcome != billing.Partial || decisions[0].ByName != u.Name {
+			t.Fatalf("decisions %+v, %v", decisions, err)
+		}
+		if auths, _ := db.Authorizations(ctx, c.ID); len(auths) != 3 || auths[0].Number != "AUTH-79" {
+			t.Fatalf("the approval's authorization: %+v", auths)
+		}
 		verifyChain(t, db)
 	})
 }

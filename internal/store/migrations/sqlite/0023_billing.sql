@@ -106,6 +106,22 @@ CREATE TABLE claim_lines (
 CREATE INDEX claim_lines_batch ON claim_lines (batch_id);
 CREATE INDEX claim_lines_client ON claim_lines (client_id, service_date);
 
+-- Payers' decisions on utilization reviews. An approval (in full or in part) also adds the authorization.
+CREATE TABLE ur_decisions (
+    id                TEXT PRIMARY KEY,
+    client_id         TEXT NOT NULL REFERENCES clients(id),
+    payer_id          TEXT NOT NULL REFERENCES payers(id),
+    outcome           TEXT NOT NULL CHECK (outcome IN ('approved', 'partial', 'denied', 'peer_to_peer')),
+    requested         INTEGER NOT NULL DEFAULT 0,
+    authorization_id  TEXT REFERENCES authorizations(id),
+    reason            TEXT NOT NULL DEFAULT '',
+    next_review       TEXT,
+    decided_on        TEXT NOT NULL,
+    decided_by        TEXT NOT NULL REFERENCES users(id),
+    recorded_at       TIMESTAMP NOT NULL
+);
+CREATE INDEX ur_decisions_client ON ur_decisions (client_id);
+
 ALTER TABLE programs ADD COLUMN auth_alert_units INTEGER NOT NULL DEFAULT 3;
 ALTER TABLE programs ADD COLUMN auth_alert_days INTEGER NOT NULL DEFAULT 5;
 -- The rendering clinician's NPI on claims; empty for staff who do not bill.
