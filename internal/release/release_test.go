@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
@@ -77,5 +78,29 @@ func TestProgressNotesKeepTheirParts(t *testing.T) {
 	got := strings.Join(s.Lines, "\n")
 	if !strings.Contains(got, "Nov 4, 2026, Group: Coping skills, signed by Sam Lee") || !strings.Contains(got, "Progress: Named two triggers.") {
 		t.Fatalf("lines = %q", got)
+	}
+}
+
+func TestUtilizationReviewCarriesTheRequestAndTheDimensions(t *testing.T) {
+	admitted := model.Date{Year: 2026, Month: 10, Day: 26}
+	ep := model.Episode{ProgramName: "Adult IOP", LevelOfCare: model.IntensiveOutpatient, AdmissionDate: admitted}
+	ev := care.Event{Date: admitted.AddDays(28), Reason: "PHQ-9 down from 16 to 11; 9.5 hours a week; one lapse, disclosed", ByName: "Jordan Lee"}
+	a := care.Assessment{AssessedOn: admitted.AddDays(27), AssessorName: "Jordan Lee"}
+	a.Ratings[3], a.Evidence[3] = 2, "Moderate depression, improving"
+	s := UtilizationReview(Review{Payer: "Blue Prairie Health", Episode: ep, Event: ev, Assessment: &a, Requested: "12 days (per diem)",
+		From: admitted.AddDays(28), To: admitted.AddDays(55)})
+	facts := map[string]string{}
+	for _, f := range s.Facts {
+		facts[f.Label] = f.Value
+	}
+	if facts["Request"] != "12 days (per diem), Nov 23, 2026 to Dec 20, 2026" || facts["Why the level still fits"] != ev.Reason ||
+		facts["Admitted"] != "Oct 26, 2026 (day 29 at the review)" {
+		t.Errorf("facts %v", facts)
+	}
+	if len(s.Rows) != 6 || s.Rows[2][1] != "2" || s.Rows[2][2] != "Moderate depression, improving" {
+		t.Errorf("dimension rows %v", s.Rows)
+	}
+	if s := UtilizationReview(Review{Episode: ep, Event: ev}); s.Empty == "" || len(s.Rows) != 0 {
+		t.Errorf("without an assessment the section says so: %+v", s)
 	}
 }

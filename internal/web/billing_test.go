@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -216,5 +217,50 @@ func TestCoverageAuthorizationsAndClaims(t *testing.T) {
 	}
 	if claims := e.get(biller, "/billing"+period).Body; !strings.Contains(claims, "4 already billed") {
 		t.Errorf("the billing page does not count the billed lines")
+	}
+
+	// Utilization review: a continued-stay review, its packet for the payer, the payer's decision.
+	epPath := base + "/episodes/" + e.client.Current.ID
+	if r := e.post(counselor, epPath+"/reviews", url.Values{"date": {"2026-11-23"}, "note": {"Four IOP days this week; cravings down; continue IOP"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("continued-stay review: %d %s", r.StatusCode, r.Body)
+	}
+	events, _ := e.db.EpisodeEvents(ctx, e.client.Current.ID)
+	var review string
+	for _, ev := range events {
+		if ev.Kind == "review" && ev.Reason == "Four IOP days this week; cravings down; continue IOP" {
+			review = ev.ID
+		}
+	}
+	if page := e.get(counselor, epPath).Body; !strings.Contains(page, "Utilization review packet for the payer") {
+		t.Fatal("the review has no packet form")
+	}
+	packet := url.Values{"event": {review}, "payer": {payerID}, "units": {"0"}, "unit": {"per_diem"}, "from": {"2026-12-01"}, "to": {"2026-12-28"}}
+	if r := e.post(counselor, epPath+"/ur-packet", packet); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "units asked for, from 1 to 1000") {
+		t.Fatalf("a packet asking for nothing: %d", r.StatusCode)
+	}
+	packet.Set("units", "12")
+	r = e.post(counselor, epPath+"/ur-packet", packet)
+	if r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "/disclosures/") {
+		t.Fatalf("the packet: %d %s", r.StatusCode, r.Body)
+	}
+	printed := e.get(counselor, r.Header.Get("Location")).Body
+	for _, want := range []string{"Utilization review: request for continued stay", "Prairie Test Plan", "12 days (per diem), Dec 1, 2026 to Dec 28, 2026",
+		"Four IOP days this week; cravings down; continue IOP", "Attendance", "42 CFR part 2"} {
+		if !strings.Contains(printed, html.EscapeString(want)) && !strings.Contains(printed, want) {
+			t.Errorf("the printed packet lacks %q", want)
+		}
+	}
+	// The payer's answer: a denial needs its reason; an approval adds its authorization.
+	decision := url.Values{"payer": {payerID}, "outcome": {"denied"}, "decided_on": {"2026-11-23"}}
+	if r := e.post(biller, base+"/ur-decisions", decision); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "the payer&#39;s reason") {
+		t.Fatalf("a denial without a reason: %d", r.StatusCode)
+	}
+	decision = url.Values{"payer": {payerID}, "outcome": {"approved"}, "decided_on": {"2026-11-23"}, "requested": {"12"}, "number": {"AUTH-T3"},
+		"units": {"12"}, "unit": {"per_diem"}, "level": {"intensive_outpatient"}, "from": {"2027-01-01"}, "to": {"2027-01-28"}, "next_review": {"2027-01-21"}}
+	if r := e.post(biller, base+"/ur-decisions", decision); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("recording the approval: %d %s", r.StatusCode, r.Body)
+	}
+	if page := e.get(biller, base+"/coverage").Body; !strings.Contains(page, "AUTH-T3: 12 days of 12 asked") || !strings.Contains(page, "<strong>AUTH-T3</strong>") {
+		t.Errorf("the coverage page lacks the approval and its authorization")
 	}
 }

@@ -23,8 +23,15 @@ type coverageData struct {
 	Auth         billing.Authorization
 	AuthProblems map[string]string
 	Flash        string
-	Levels       []model.LevelOfCare
-	Units        []struct {
+	Decisions    []billing.Decision
+	Dec          billing.Decision
+	DecProblems  map[string]string
+	Outcomes     []struct {
+		Value billing.Outcome
+		Label string
+	}
+	Levels []model.LevelOfCare
+	Units  []struct {
 		Value billing.Unit
 		Label string
 	}
@@ -81,18 +88,36 @@ func (s *Server) standings(r *http.Request, c model.Client, auths []billing.Auth
 }
 
 func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request) error {
-	return s.renderCoverage(w, r, http.StatusOK, nil, nil, nil, nil)
+	return s.renderCoverage(w, r, http.StatusOK, coverageForms{})
 }
 
-func (s *Server) renderCoverage(w http.ResponseWriter, r *http.Request, status int, cov *billing.Coverage, covProblems map[string]string,
-	a *billing.Authorization, authProblems map[string]string) error {
+// coverageForms are the page's three forms as typed, with their problems;
+// nil shows them fresh.
+type coverageForms struct {
+	cov         *billing.Coverage
+	covProblems map[string]string
+	auth        *billing.Authorization
+	authProbs   map[string]string
+	dec         *billing.Decision
+	decProblems map[string]string
+}
+
+func (s *Server) renderCoverageDecision(w http.ResponseWriter, r *http.Request, d *billing.Decision, problems map[string]string) error {
+	return s.renderCoverage(w, r, http.StatusUnprocessableEntity, coverageForms{dec: d, decProblems: problems})
+}
+
+func (s *Server) renderCoverage(w http.ResponseWriter, r *http.Request, status int, forms coverageForms) error {
 	c, err := s.loadClient(r)
 	if err != nil {
 		return err
 	}
+	cov, a := forms.cov, forms.auth
 	v := s.view(r, "Coverage: "+c.DisplayName(), "clients")
-	d := coverageData{Client: c, CovProblems: covProblems, AuthProblems: authProblems, Levels: model.LevelsOfCare,
-		Units: billing.Units, Relationships: billing.Relationships}
+	d := coverageData{Client: c, CovProblems: forms.covProblems, AuthProblems: forms.authProbs, DecProblems: forms.decProblems,
+		Levels: model.LevelsOfCare, Units: billing.Units, Relationships: billing.Relationships, Outcomes: billing.Outcomes}
+	if d.Decisions, err = s.Store.Decisions(r.Context(), c.ID); err != nil {
+		return err
+	}
 	if d.Coverage, err = s.Store.Coverages(r.Context(), c.ID); err != nil {
 		return err
 	}
@@ -136,7 +161,15 @@ func (s *Server) renderCoverage(w http.ResponseWriter, r *http.Request, status i
 			d.Auth = auths[i]
 		}
 	}
+	if forms.dec != nil {
+		d.Dec = *forms.dec
+	} else {
+		d.Dec = billing.Decision{Outcome: billing.Approved, DecidedOn: v.Today,
+			Auth: billing.Authorization{Level: d.Auth.Level, Unit: billing.PerDiem, From: v.Today}}
+	}
 	switch q.Get("done") {
+	case "decision":
+		d.Flash = "The payer's decision was recorded."
 	case "coverage":
 		d.Flash = "The coverage was saved."
 	case "authorization":
@@ -178,7 +211,7 @@ func (s *Server) coverageSave(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if !f.OK() {
-		return s.renderCoverage(w, r, http.StatusUnprocessableEntity, &cov, f.Problems, nil, nil)
+		return s.renderCoverage(w, r, http.StatusUnprocessableEntity, coverageForms{cov: &cov, covProblems: f.Problems})
 	}
 	http.Redirect(w, r, "/clients/"+url.PathEscape(c.ID)+"/coverage?done=coverage", http.StatusSeeOther)
 	return nil
@@ -210,7 +243,7 @@ func (s *Server) authorizationSave(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	if !f.OK() {
-		return s.renderCoverage(w, r, http.StatusUnprocessableEntity, nil, nil, &a, f.Problems)
+		return s.renderCoverage(w, r, http.StatusUnprocessableEntity, coverageForms{auth: &a, authProbs: f.Problems})
 	}
 	http.Redirect(w, r, "/clients/"+url.PathEscape(c.ID)+"/coverage?done=authorization", http.StatusSeeOther)
 	return nil

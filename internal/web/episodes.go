@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/instrument"
 	"github.com/openiop/openiop/internal/model"
@@ -163,6 +165,15 @@ type episodeData struct {
 	Flash       string
 	Outcomes    []outcomeRow
 	Assessments []care.Assessment
+	// The utilization review packet form on each continued-stay review:
+	// the client's payers, and the review whose form has problems.
+	URPayers []billing.Coverage
+	URUnits  []struct {
+		Value billing.Unit
+		Label string
+	}
+	UREvent    string
+	URProblems map[string]string
 }
 
 // outcomeRow compares an instrument's first and latest score in an episode.
@@ -205,6 +216,17 @@ func (s *Server) episodeShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderEpisode(w http.ResponseWriter, r *http.Request, status int, page string, review care.ReviewEntry, problems map[string]string) error {
+	return s.renderEpisodeWith(w, r, status, page, review, problems, "", nil)
+}
+
+// renderEpisodeUR shows the episode again with the utilization review
+// packet form of one review and what is wrong with it.
+func (s *Server) renderEpisodeUR(w http.ResponseWriter, r *http.Request, status int, eventID string, problems map[string]string) error {
+	return s.renderEpisodeWith(w, r, status, "episode", care.ReviewEntry{}, nil, eventID, problems)
+}
+
+func (s *Server) renderEpisodeWith(w http.ResponseWriter, r *http.Request, status int, page string, review care.ReviewEntry, problems map[string]string,
+	urEvent string, urProblems map[string]string) error {
 	c, ep, err := s.loadEpisode(r)
 	if err != nil {
 		return err
@@ -213,7 +235,13 @@ func (s *Server) renderEpisode(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	d.Review, d.Problems = review, problems
+	d.Review, d.Problems, d.UREvent, d.URProblems = review, problems, urEvent, urProblems
+	if sess := sessionOf(r); sess != nil && auth.Can(sess.User.Role, auth.DiscloseRecords) {
+		if d.URPayers, err = s.Store.Coverages(r.Context(), c.ID); err != nil {
+			return err
+		}
+		d.URUnits = billing.Units
+	}
 	detail := "episode=" + ep.ID
 	if page == "discharge_summary" {
 		if d.Discharge == nil {

@@ -204,6 +204,8 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/clients/{id}/coverage", Perm: auth.ManageCoverage, Handle: s.coveragePage},
 		{Method: "POST", Pattern: "/clients/{id}/coverage", Perm: auth.ManageCoverage, Handle: s.coverageSave},
 		{Method: "POST", Pattern: "/clients/{id}/authorizations", Perm: auth.ManageCoverage, Handle: s.authorizationSave},
+		{Method: "POST", Pattern: "/clients/{id}/ur-decisions", Perm: auth.ManageCoverage, Handle: s.decisionSave},
+		{Method: "POST", Pattern: "/clients/{id}/episodes/{eid}/ur-packet", Perm: auth.DiscloseRecords, Handle: s.urPacket},
 		{Method: "GET", Pattern: "/billing", Perm: auth.ViewBilling, Handle: s.billingPage},
 		{Method: "POST", Pattern: "/billing/batches", Perm: auth.ManageBilling, Handle: s.claimBatchCreate},
 		{Method: "GET", Pattern: "/billing/batches/{bid}", Perm: auth.ViewBilling, Handle: s.claimBatchShow},

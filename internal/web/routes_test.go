@@ -124,6 +124,8 @@ var reviewed = map[string][]model.Role{
 	"GET /clients/{id}/coverage":                           {model.RoleClinicalDirector, model.RoleAdmissions, model.RoleBiller},
 	"POST /clients/{id}/coverage":                          {model.RoleClinicalDirector, model.RoleAdmissions, model.RoleBiller},
 	"POST /clients/{id}/authorizations":                    {model.RoleClinicalDirector, model.RoleAdmissions, model.RoleBiller},
+	"POST /clients/{id}/ur-decisions":                      {model.RoleClinicalDirector, model.RoleAdmissions, model.RoleBiller},
+	"POST /clients/{id}/episodes/{eid}/ur-packet":          {model.RoleClinicalDirector, model.RoleClinician},
 	"GET /schedule":                                        model.Roles,
 	"GET /reviews":                                         clinical,
 	"GET /plans":                                           clinical,
