@@ -80,3 +80,42 @@ func TestBillerRenewsAnAuthorizationAndExportsClaims(t *testing.T) {
 		t.Errorf("the 837P has %d claims and %d lines; the batch page lists %d lines", claims, lines, rows)
 	}
 }
+
+// TestUtilizationReviewPacketAndDecision: the counselor records a
+// continued-stay review for a demo client and makes the payer's packet from
+// it in one click (printable, with the redisclosure notice and the demo
+// client's evidence); the biller then records the payer's approval, which
+// adds the authorization.
+func TestUtilizationReviewPacketAndDecision(t *testing.T) {
+	base := startServer(t, store.SQLite)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+	signIn(t, ctx, base, "clinician@demo.openiop.org", "welcome-to-openiop")
+	submit(t, ctx, `.people a[href^="/clients/"]`)
+	client := run(t, ctx, chromedp.Evaluate[string](`location.pathname`))
+	submit(t, ctx, `a[href*="/episodes/"]`)
+	typeInto(t, ctx, "#note", "Attending 9 or more hours a week; PHQ-9 improving; relapse-prevention plan in use. IOP still fits.")
+	submit(t, ctx, `form[action$="/reviews"] button[type=submit]`)
+	mustContain(t, ctx, "The review was recorded")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`details.ur-packet summary`)))
+	submit(t, ctx, `details.ur-packet form button[type=submit]`)
+	mustContain(t, ctx, "Utilization review: request for continued stay", "Why the level still fits", "IOP still fits.",
+		"12 days (per diem)", "Attendance", "Notice to the recipient (42 CFR 2.32)")
+	noCSPViolations(t, ctx)
+	shot(t, ctx, "desktop-ur-packet")
+
+	submit(t, ctx, `form[action="/logout"] button`)
+	signIn(t, ctx, base, "biller@demo.openiop.org", "welcome-to-openiop")
+	do(t, ctx, chromedp.Navigate(base+client+"/coverage"), chromedp.WaitVisible(chromedp.ID("new-decision")))
+	payer := run(t, ctx, chromedp.Evaluate[string](`document.querySelector('#auth-payer option:nth-child(2)').textContent`))
+	selectText(t, ctx, "#dec-payer", payer)
+	start := time.Now().AddDate(0, 0, 60)
+	setValue(t, ctx, "#requested", "12")
+	setValue(t, ctx, "#dec-number", "PA-UR-1")
+	setValue(t, ctx, "#dec-units", "12")
+	setValue(t, ctx, "#dec-from", start.Format("2006-01-02"))
+	setValue(t, ctx, "#dec-to", start.AddDate(0, 0, 27).Format("2006-01-02"))
+	submit(t, ctx, `form[action$="/ur-decisions"] button[type=submit]`)
+	mustContain(t, ctx, "The payer's decision was recorded", "PA-UR-1: 12 days of 12 asked", "upcoming")
+	shot(t, ctx, "desktop-coverage-decision")
+}
