@@ -16,6 +16,7 @@ type userListData struct {
 	Error    string
 	CareTeam bool // the care-team rule is on
 	MFA      bool // two-step sign-in is required of staff
+	NPIs     map[string]string // by user id: the NPI claims name them by, for clinicians
 }
 
 // userList shows staff accounts and the form to add one.
@@ -51,6 +52,14 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	d.Users = users
+	clinicians, err := s.Store.Clinicians(r.Context())
+	if err != nil {
+		return err
+	}
+	d.NPIs = map[string]string{}
+	for id, c := range clinicians {
+		d.NPIs[id] = c.NPI
+	}
 	if d.CareTeam, err = s.Store.CareTeamRule(r.Context()); err != nil {
 		return err
 	}
@@ -139,6 +148,11 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 			return s.renderUsers(w, r, http.StatusConflict, userListData{Error: "You cannot remove your own administrator role. Ask another administrator."})
 		}
 		err = s.Store.SetUserRole(r.Context(), id, role, s.record(r))
+	case "npi":
+		err = s.Store.SetNPI(r.Context(), id, f.String("npi", 10), s.record(r))
+		if fields := model.FieldsOf(err); fields != nil {
+			return s.renderUsers(w, r, http.StatusUnprocessableEntity, userListData{Error: fields["npi"]})
+		}
 	default:
 		return s.renderUsers(w, r, http.StatusUnprocessableEntity, userListData{Error: "That change is not one this page makes."})
 	}

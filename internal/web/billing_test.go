@@ -264,3 +264,29 @@ func TestCoverageAuthorizationsAndClaims(t *testing.T) {
 		t.Errorf("the coverage page lacks the approval and its authorization")
 	}
 }
+
+// TestStaffNPIIsSetByTheAdministrator: the rendering clinician's NPI on
+// claims comes from the staff page; a number failing the check digit is
+// refused and changes nothing.
+func TestStaffNPIIsSetByTheAdministrator(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	admin := e.signIn(model.RoleAdmin)
+	clinician, _ := e.db.UserByEmail(t.Context(), "clinician@demo.openiop.org")
+	before, _ := e.db.Clinicians(t.Context())
+	if r := e.post(admin, "/admin/users/"+clinician.ID, url.Values{"action": {"npi"}, "npi": {"1234567890"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Body, "valid check digit") {
+		t.Fatalf("an NPI failing the check digit: %d", r.StatusCode)
+	}
+	if after, _ := e.db.Clinicians(t.Context()); after[clinician.ID].NPI != before[clinician.ID].NPI {
+		t.Fatal("a refused NPI was stored")
+	}
+	if r := e.post(admin, "/admin/users/"+clinician.ID, url.Values{"action": {"npi"}, "npi": {"1245319599"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a valid NPI: %d", r.StatusCode)
+	}
+	if after, _ := e.db.Clinicians(t.Context()); after[clinician.ID].NPI != "1245319599" || after[clinician.ID].Last != "Lee" {
+		t.Fatalf("stored %+v", after[clinician.ID])
+	}
+	if page := e.get(admin, "/admin/users").Body; !strings.Contains(page, `value="1245319599"`) {
+		t.Error("the staff page does not show the NPI")
+	}
+}
