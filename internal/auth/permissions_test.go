@@ -102,10 +102,10 @@ func TestRoleMatrix(t *testing.T) {
 	type P = auth.Permission
 	want := map[model.Role][]P{
 		model.RoleAdmin:            {auth.ViewSchedule, auth.ManageUsers, auth.ViewAuditLog, auth.ViewProgram, auth.ManageSettings, auth.ManageInstruments, auth.ManagePrograms},
-		model.RoleClinicalDirector: {auth.ViewSchedule, auth.ViewCaseload, auth.SearchClients, auth.ViewClientHeader, auth.CreateClient, auth.EditClient, auth.ViewProgram, auth.ViewAuditLog, auth.ViewClinical, auth.RecordClinical, auth.AdmitClient, auth.ManageInstruments, auth.ManagePrograms, auth.ManageInquiries, auth.ManageSchedule, auth.RecordAttendance, auth.ViewBilling, auth.CheckIn, auth.CoSignNotes, auth.ManageConsents, auth.DiscloseRecords, auth.ManageCareTeams, auth.ViewOutbox},
+		model.RoleClinicalDirector: {auth.ViewSchedule, auth.ViewCaseload, auth.SearchClients, auth.ViewClientHeader, auth.CreateClient, auth.EditClient, auth.ViewProgram, auth.ViewAuditLog, auth.ViewClinical, auth.RecordClinical, auth.AdmitClient, auth.ManageInstruments, auth.ManagePrograms, auth.ManageInquiries, auth.ManageSchedule, auth.RecordAttendance, auth.ViewBilling, auth.CheckIn, auth.CoSignNotes, auth.ManageConsents, auth.DiscloseRecords, auth.ManageCareTeams, auth.ViewOutbox, auth.ManageCoverage, auth.ManageBilling},
 		model.RoleClinician:        {auth.ViewSchedule, auth.ViewCaseload, auth.SearchClients, auth.ViewClientHeader, auth.EditClient, auth.ViewProgram, auth.ViewClinical, auth.RecordClinical, auth.AdmitClient, auth.ManageSchedule, auth.RecordAttendance, auth.CheckIn, auth.ManageConsents, auth.DiscloseRecords, auth.EmergencyAccess},
-		model.RoleAdmissions:       {auth.ViewSchedule, auth.SearchClients, auth.ViewClientHeader, auth.CreateClient, auth.EditClient, auth.ViewProgram, auth.AdmitClient, auth.ManageInquiries, auth.ManageSchedule, auth.ManageConsents},
-		model.RoleBiller:           {auth.ViewSchedule, auth.SearchClients, auth.ViewClientHeader, auth.ViewProgram, auth.ViewBilling},
+		model.RoleAdmissions:       {auth.ViewSchedule, auth.SearchClients, auth.ViewClientHeader, auth.CreateClient, auth.EditClient, auth.ViewProgram, auth.AdmitClient, auth.ManageInquiries, auth.ManageSchedule, auth.ManageConsents, auth.ManageCoverage},
+		model.RoleBiller:           {auth.ViewSchedule, auth.SearchClients, auth.ViewClientHeader, auth.ViewProgram, auth.ViewBilling, auth.ManageCoverage, auth.ManageBilling},
 		model.RoleFrontDesk:        {auth.ViewSchedule, auth.SearchClients, auth.ViewClientHeader, auth.ViewProgram, auth.ManageSchedule, auth.CheckIn},
 	}
 	if len(want) != len(model.Roles) {

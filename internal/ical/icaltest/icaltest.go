@@ -9,17 +9,11 @@
 package icaltest
 
 import (
-	"bytes"
-	"context"
 	_ "embed"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"sync"
 	"testing"
+
+	"github.com/openiop/openiop/internal/testutil/npmtest"
 	"time"
 
 	"github.com/openiop/openiop/internal/ical"
@@ -102,110 +96,11 @@ func instant(t testing.TB, uid, s string) time.Time {
 	return v.UTC()
 }
 
-// run writes ics and the script to a temporary directory and returns what
-// the script prints.
-func run(t testing.TB, ics []byte) []byte {
+// tool runs the parser script on the input; see npmtest.
+var tool = &npmtest.Tool{Package: "ical.js", Version: Version, Script: parseScript, ScriptName: "parse.mjs", InputName: "feed.ics"}
+
+// run returns what the parser script prints for input.
+func run(t testing.TB, input []byte) []byte {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		unavailable(t, "node is not installed")
-	}
-	dir, err := install()
-	if err != nil {
-		unavailable(t, err.Error())
-	}
-	tmp := t.TempDir()
-	script := filepath.Join(tmp, "parse.mjs")
-	file := filepath.Join(tmp, "feed.ics")
-	if err := os.WriteFile(script, parseScript, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, ics, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, node, script, dir, file) // #nosec G204 -- node and fixed arguments chosen by the test
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("icaltest: ical.js %s could not parse the feed: %v\n%s\nfeed:\n%s", Version, err, stderr.Bytes(), ics)
-	}
-	return stdout.Bytes()
-}
-
-// unavailable skips the test, or fails it where the check is required.
-// Any non-empty IOP_REQUIRE_BROWSER counts, as in the e2e harness.
-func unavailable(t testing.TB, why string) {
-	t.Helper()
-	if os.Getenv("IOP_REQUIRE_BROWSER") != "" {
-		t.Fatalf("icaltest: IOP_REQUIRE_BROWSER is set but ical.js cannot run: %s (install nodejs and npm)", why)
-	}
-	t.Skipf("icaltest: skipping the ical.js check: %s (set IOP_REQUIRE_BROWSER=1 to fail instead)", why)
-}
-
-var installed struct {
-	sync.Mutex
-	dir string
-	err error
-}
-
-// install returns a directory holding node_modules/ical.js at Version,
-// installing it there with npm if needed. One attempt per test binary.
-func install() (string, error) {
-	installed.Lock()
-	defer installed.Unlock()
-	if installed.dir == "" && installed.err == nil {
-		installed.dir, installed.err = installOnce()
-	}
-	return installed.dir, installed.err
-}
-
-func installOnce() (string, error) {
-	dir := filepath.Join(os.TempDir(), "openiop-icaljs")
-	if hasICALJS(dir) {
-		return dir, nil
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		return "", errors.New("npm is not installed, and ical.js is not in " + dir)
-	}
-	// Install into a fresh directory and rename it into place: go test runs
-	// several packages' binaries at once, and none may see half an install.
-	tmp, err := os.MkdirTemp(os.TempDir(), "openiop-icaljs-install-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(tmp)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "install", "--no-audit", "--no-fund", "--prefix", tmp, "ical.js@"+Version) // #nosec G204 -- fixed arguments
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("npm install ical.js@%s failed: %v\n%s", Version, err, out)
-	}
-	if !hasICALJS(tmp) {
-		return "", fmt.Errorf("npm install ical.js@%s left no ical.js %s in %s", Version, Version, tmp)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if hasICALJS(dir) {
-			return dir, nil // another test binary installed it first
-		}
-		// A stale or broken copy is in the way: replace it.
-		if err := os.RemoveAll(dir); err != nil {
-			return "", err
-		}
-		if err := os.Rename(tmp, dir); err != nil && !hasICALJS(dir) {
-			return "", err
-		}
-	}
-	return dir, nil
-}
-
-func hasICALJS(dir string) bool {
-	b, err := os.ReadFile(filepath.Join(dir, "node_modules", "ical.js", "package.json")) // #nosec G304 -- our cache directory
-	if err != nil {
-		return false
-	}
-	var pkg struct{ Version string }
-	return json.Unmarshal(b, &pkg) == nil && pkg.Version == Version
+	return tool.Run(t, input)
 }

@@ -18,20 +18,15 @@
 package x12test
 
 import (
-	"bytes"
-	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
+
+	"github.com/openiop/openiop/internal/testutil/npmtest"
 )
 
 // Version is the node-x12 release interchanges are checked against.
@@ -208,110 +203,11 @@ func digits(s string) bool {
 	return s != ""
 }
 
-// run writes edi and the script to a temporary directory and returns what
-// the script prints.
-func run(t testing.TB, edi []byte) []byte {
+// tool runs the parser script on the input; see npmtest.
+var tool = &npmtest.Tool{Package: pkgName, Version: Version, Script: parseScript, ScriptName: "parse.cjs", InputName: "claims.837"}
+
+// run returns what the parser script prints for input.
+func run(t testing.TB, input []byte) []byte {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		unavailable(t, "node is not installed")
-	}
-	dir, err := install()
-	if err != nil {
-		unavailable(t, err.Error())
-	}
-	tmp := t.TempDir()
-	script := filepath.Join(tmp, "parse.cjs")
-	file := filepath.Join(tmp, "claims.837")
-	if err := os.WriteFile(script, parseScript, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, edi, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, node, script, dir, file) // #nosec G204 -- node and fixed arguments chosen by the test
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("x12test: node-x12 %s could not parse the interchange: %v\n%s\ninterchange:\n%s", Version, err, stderr.Bytes(), edi)
-	}
-	return stdout.Bytes()
-}
-
-// unavailable skips the test, or fails it where the check is required.
-// Any non-empty IOP_REQUIRE_BROWSER counts, as in the e2e harness.
-func unavailable(t testing.TB, why string) {
-	t.Helper()
-	if os.Getenv("IOP_REQUIRE_BROWSER") != "" {
-		t.Fatalf("x12test: IOP_REQUIRE_BROWSER is set but node-x12 cannot run: %s (install nodejs and npm)", why)
-	}
-	t.Skipf("x12test: skipping the node-x12 check: %s (set IOP_REQUIRE_BROWSER=1 to fail instead)", why)
-}
-
-var installed struct {
-	sync.Mutex
-	dir string
-	err error
-}
-
-// install returns a directory holding node_modules/node-x12 at Version,
-// installing it there with npm if needed. One attempt per test binary.
-func install() (string, error) {
-	installed.Lock()
-	defer installed.Unlock()
-	if installed.dir == "" && installed.err == nil {
-		installed.dir, installed.err = installOnce()
-	}
-	return installed.dir, installed.err
-}
-
-func installOnce() (string, error) {
-	dir := filepath.Join(os.TempDir(), "openiop-node-x12")
-	if hasPackage(dir) {
-		return dir, nil
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		return "", errors.New("npm is not installed, and node-x12 is not in " + dir)
-	}
-	// Install into a fresh directory and rename it into place: go test runs
-	// several packages' binaries at once, and none may see half an install.
-	tmp, err := os.MkdirTemp(os.TempDir(), "openiop-node-x12-install-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(tmp)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "install", "--no-audit", "--no-fund", "--prefix", tmp, pkgName+"@"+Version) // #nosec G204 -- fixed arguments
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("npm install %s@%s failed: %v\n%s", pkgName, Version, err, out)
-	}
-	if !hasPackage(tmp) {
-		return "", fmt.Errorf("npm install %s@%s left no %s %s in %s", pkgName, Version, pkgName, Version, tmp)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if hasPackage(dir) {
-			return dir, nil // another test binary installed it first
-		}
-		// A stale or broken copy is in the way: replace it.
-		if err := os.RemoveAll(dir); err != nil {
-			return "", err
-		}
-		if err := os.Rename(tmp, dir); err != nil && !hasPackage(dir) {
-			return "", err
-		}
-	}
-	return dir, nil
-}
-
-func hasPackage(dir string) bool {
-	b, err := os.ReadFile(filepath.Join(dir, "node_modules", pkgName, "package.json")) // #nosec G304 -- our cache directory
-	if err != nil {
-		return false
-	}
-	var pkg struct{ Version string }
-	return json.Unmarshal(b, &pkg) == nil && pkg.Version == Version
+	return tool.Run(t, input)
 }
