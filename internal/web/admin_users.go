@@ -14,8 +14,8 @@ type userListData struct {
 	Problems map[string]string
 	Notice   string
 	Error    string
-	CareTeam bool // the care-team rule is on
-	MFA      bool // two-step sign-in is required of staff
+	CareTeam bool              // the care-team rule is on
+	MFA      bool              // two-step sign-in is required of staff
 	NPIs     map[string]string // by user id: the NPI claims name them by, for clinicians
 }
 

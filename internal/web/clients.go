@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
@@ -197,6 +198,9 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		detail = "with clinical record"
+	}
+	if d.Billing != nil {
+		detail = strings.TrimSpace(detail + " with coverage and authorizations")
 	}
 	if err := s.auditRead(r, audit.ActionRead, "client.demographics", c.ID, detail); err != nil {
 		return err
