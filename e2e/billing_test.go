@@ -48,6 +48,15 @@ func TestBillerRenewsAnAuthorizationAndExportsClaims(t *testing.T) {
 	if strings.Contains(text(t, ctx), "PA-RENEW-2</strong>") {
 		t.Error("the overlapping authorization was stored")
 	}
+	// A second plan from the benefits call: the employer's program, secondary.
+	selectText(t, ctx, "#cov-payer", "Lakeshore Logistics EAP (Employer program (EAP))")
+	setValue(t, ctx, "#member_id", "LL-55120")
+	selectText(t, ctx, "#priority", "Secondary")
+	chicago, _ := time.LoadLocation("America/Chicago") // the demo center's day, whatever the machine's zone
+	setValue(t, ctx, "#verified_on", time.Now().In(chicago).Format("2006-01-02"))
+	setValue(t, ctx, "#cov-notes", "EAP covers up to 6 sessions a year")
+	submit(t, ctx, `form[action$="/coverage"] button[type=submit]`)
+	mustContain(t, ctx, "The coverage was saved", "LL-55120", "secondary", "by Marcus Bell")
 	shot(t, ctx, "desktop-coverage")
 	do(t, ctx, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
 	noHorizontalScroll(t, ctx)
@@ -118,4 +127,48 @@ func TestUtilizationReviewPacketAndDecision(t *testing.T) {
 	submit(t, ctx, `form[action$="/ur-decisions"] button[type=submit]`)
 	mustContain(t, ctx, "The payer's decision was recorded", "PA-UR-1: 12 days of 12 asked", "upcoming")
 	shot(t, ctx, "desktop-coverage-decision")
+}
+
+// TestAttendanceUsesAuthorizedUnits: the director takes attendance at last
+// Monday's group and the units used on a client's authorizations move with
+// it: counted from attendance as it is recorded, never typed in.
+func TestAttendanceUsesAuthorizedUnits(t *testing.T) {
+	base := startServer(t, store.SQLite)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+	signIn(t, ctx, base, "director@demo.openiop.org", "welcome-to-openiop")
+	chicago, _ := time.LoadLocation("America/Chicago")
+	now := time.Now().In(chicago)
+	monday := now.AddDate(0, 0, -((int(now.Weekday())+6)%7)-7)
+	do(t, ctx, chromedp.Navigate(base+"/schedule?date="+monday.Format("2006-01-02")), chromedp.WaitVisible(chromedp.CSS(".week")))
+	sheets := run(t, ctx, chromedp.Evaluate[[]string](`[...[...document.querySelectorAll('.day')][0].querySelectorAll('a[href*="/attendance?date="]')].map(a => a.getAttribute('href'))`))
+	used := func(client string) int {
+		do(t, ctx, chromedp.Navigate(base+"/clients/"+client+"/coverage"), chromedp.WaitVisible(chromedp.ID("auths")))
+		return run(t, ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('#auths ~ * meter, section meter')].reduce((n, m) => n + Number(m.value), 0)`))
+	}
+	for _, sheet := range sheets {
+		do(t, ctx, chromedp.Navigate(base+sheet), chromedp.WaitVisible(chromedp.CSS(".roster")))
+		ids := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('input[name=client]')].map(i => i.value)`))
+		for _, id := range ids {
+			was := run(t, ctx, chromedp.Evaluate[string](`(document.querySelector('input[name="status_`+id+`"]:checked') || {}).value || ''`))
+			before := used(id)
+			if before == 0 || (was != "present" && was != "absent_unexcused") {
+				continue // no authorization counting days, or a mark that is neither
+			}
+			do(t, ctx, chromedp.Navigate(base+sheet), chromedp.WaitVisible(chromedp.CSS(".roster")))
+			next, step := "present", 1
+			if was == "present" {
+				next, step = "absent_unexcused", -1
+			}
+			check(t, ctx, `input[name="status_`+id+`"][value="`+next+`"]`)
+			submit(t, ctx, `.sticky-actions button`)
+			mustContain(t, ctx, "Attendance saved")
+			if after := used(id); after != before+step {
+				t.Fatalf("marking %s %s moved the units used from %d to %d, want %d", id, next, before, after, before+step)
+			}
+			shot(t, ctx, "desktop-coverage-after-attendance")
+			return
+		}
+	}
+	t.Fatal("no client of last Monday's groups has an authorization counting days")
 }
