@@ -123,7 +123,7 @@ func (h *Handler) treatmentPlans(w http.ResponseWriter, r *http.Request) error {
 			}
 			for _, in := range pr.Interventions {
 				prj.Interventions = append(prj.Interventions, interventionJSON{Modality: in.Modality,
-					ModalityLabel: plan.ModalityLabel(in.Modality, nil), Provider: in.Provider, Frequency: in.Frequency})
+					ModalityLabel: in.ModalityName(), Provider: in.Provider, Frequency: in.Frequency})
 			}
 			pj.Problems = append(pj.Problems, prj)
 		}

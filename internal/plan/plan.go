@@ -9,6 +9,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,8 +72,54 @@ func knownModality(code string, extra []Modality) bool {
 // and how often.
 type Intervention struct {
 	Modality  string
+	Label     string `json:",omitempty"` // the modality's name when the version was saved, for a center's own ones
 	Provider  string // a person or a role, e.g. "primary counselor"
 	Frequency string // e.g. "3 groups a week"
+}
+
+// ModalityName is the intervention's modality in words: as it was named
+// when the version was saved, else from the built-in list.
+func (in Intervention) ModalityName() string {
+	if in.Label != "" {
+		return in.Label
+	}
+	return ModalityLabel(in.Modality, nil)
+}
+
+// NameModalities records each intervention's modality name in the version,
+// so that a center's own modality reads right wherever the plan goes.
+func (p *Plan) NameModalities(extra []Modality) {
+	for i := range p.Problems {
+		for j := range p.Problems[i].Interventions {
+			in := &p.Problems[i].Interventions[j]
+			in.Label = ModalityLabel(in.Modality, extra)
+		}
+	}
+}
+
+// NewModality makes a center's own modality from its name: the code is
+// the name in lower case with underscores. It refuses a name too short or
+// long, or one already in the list.
+func NewModality(label string, existing []Modality) (Modality, map[string]string) {
+	label = strings.Join(strings.Fields(label), " ")
+	var code strings.Builder
+	for _, r := range strings.ToLower(label) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			code.WriteRune(r)
+		case code.Len() > 0 && !strings.HasSuffix(code.String(), "_"):
+			code.WriteByte('_')
+		}
+	}
+	m := Modality{Code: strings.TrimSuffix(code.String(), "_"), Label: label}
+	switch {
+	case len(m.Code) < 3 || len(label) > 80:
+		return m, map[string]string{"label": "Name the modality in 3 to 80 characters, with letters."}
+	case knownModality(m.Code, existing) || slices.ContainsFunc(append(Modalities[:len(Modalities):len(Modalities)], existing...),
+		func(x Modality) bool { return strings.EqualFold(x.Label, label) }):
+		return m, map[string]string{"label": "This modality is already on the list."}
+	}
+	return m, nil
 }
 
 // Objective is a measurable step toward a goal with its target date.

@@ -153,3 +153,20 @@ func TestCheckReview(t *testing.T) {
 		t.Fatal("a review dated in the future was accepted")
 	}
 }
+
+func TestNewModality(t *testing.T) {
+	m, p := plan.NewModality("  Equine-assisted   therapy ", nil)
+	if len(p) != 0 || m.Code != "equine_assisted_therapy" || m.Label != "Equine-assisted therapy" {
+		t.Fatalf("NewModality = %+v, %v", m, p)
+	}
+	for _, bad := range []string{"", "!!", strings.Repeat("x", 81), "CBT", "Cognitive behavioral therapy (CBT)", "equine assisted therapy"} {
+		if _, p := plan.NewModality(bad, []plan.Modality{m}); p["label"] == "" {
+			t.Errorf("NewModality(%q) accepted", bad)
+		}
+	}
+	pl := plan.Plan{Problems: []plan.Problem{{Interventions: []plan.Intervention{{Modality: m.Code}, {Modality: "cbt"}}}}}
+	pl.NameModalities([]plan.Modality{m})
+	if in := pl.Problems[0].Interventions; in[0].ModalityName() != "Equine-assisted therapy" || in[1].ModalityName() != "Cognitive behavioral therapy (CBT)" {
+		t.Errorf("names %q, %q", in[0].ModalityName(), in[1].ModalityName())
+	}
+}

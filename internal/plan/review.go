@@ -134,7 +134,11 @@ func lines(p Plan, extra []Modality) []line {
 			out = append(out, line{pr.ID + "." + o.ID, where + " · objective", o.Text + " (target " + o.Target.String() + ")"})
 		}
 		for _, in := range pr.Interventions {
-			text := ModalityLabel(in.Modality, extra) + ", " + in.Provider + ", " + in.Frequency
+			name := in.Label
+			if name == "" {
+				name = ModalityLabel(in.Modality, extra)
+			}
+			text := name + ", " + in.Provider + ", " + in.Frequency
 			out = append(out, line{pr.ID + ".i." + strings.ToLower(text), where + " · intervention", text})
 		}
 	}

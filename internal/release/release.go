@@ -181,7 +181,7 @@ func treatmentPlan(s *consent.Section, p *plan.Plan) {
 			s.Lines = append(s.Lines, "Objective: "+o.Text+" (target "+date(o.Target)+")")
 		}
 		for _, in := range pr.Interventions {
-			s.Lines = append(s.Lines, "Service: "+plan.ModalityLabel(in.Modality, nil)+", "+in.Frequency+", by "+in.Provider)
+			s.Lines = append(s.Lines, "Service: "+in.ModalityName()+", "+in.Frequency+", by "+in.Provider)
 		}
 	}
 }

@@ -185,6 +185,7 @@ func (db *DB) SavePlan(ctx context.Context, p *plan.Plan, sign bool, extra []pla
 		if err := model.Invalid(op, p.Check(c, sign)); err != nil {
 			return err
 		}
+		p.NameModalities(extra)
 		var before planContent
 		if err := json.Unmarshal([]byte(stored), &before); err != nil {
 			return err
@@ -520,4 +521,37 @@ func updateOnce(ctx context.Context, tx *sql.Tx, lost error, query string, args 
 		return lost
 	}
 	return nil
+}
+
+// Modalities lists the center's own modalities, by name.
+func (db *DB) Modalities(ctx context.Context) ([]plan.Modality, error) {
+	rows, err := db.query(ctx, `SELECT code, label FROM modalities ORDER BY label`)
+	out, err := collect(rows, err, func(s scanner) (plan.Modality, error) {
+		var m plan.Modality
+		return m, s.Scan(&m.Code, &m.Label)
+	})
+	return out, model.Wrap("store.Modalities", model.KindInternal, err)
+}
+
+// AddModality adds a modality of the center's own to the list plans pick
+// from, refusing one already there.
+func (db *DB) AddModality(ctx context.Context, label, byID string, rec audit.Record) (plan.Modality, error) {
+	const op = "store.AddModality"
+	existing, err := db.Modalities(ctx)
+	if err != nil {
+		return plan.Modality{}, err
+	}
+	m, problems := plan.NewModality(label, existing)
+	if err := model.Invalid(op, problems); err != nil {
+		return m, err
+	}
+	rec.Category, rec.Action, rec.EntityID, rec.Detail = "program.modality", audit.ActionCreate, m.Code, m.Label
+	err = db.write(ctx, op, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO modalities (code, label, created_by, created_at) VALUES ($1, $2, $3, $4)`, m.Code, m.Label, byID, db.Now())
+		return err
+	}, &rec)
+	if isUniqueViolation(err) {
+		return m, model.Invalid(op, map[string]string{"label": "This modality is already on the list."})
+	}
+	return m, err
 }

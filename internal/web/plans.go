@@ -245,7 +245,11 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	v := s.view(r, "Treatment plan: "+c.DisplayName(), "clients")
-	d := planData{Client: c, Episode: ep, Plan: p, Modalities: plan.Modalities, Problems: problems, Saved: r.URL.Query().Get("saved"),
+	own, err := s.Store.Modalities(r.Context())
+	if err != nil {
+		return err
+	}
+	d := planData{Client: c, Episode: ep, Plan: p, Modalities: append(plan.Modalities[:len(plan.Modalities):len(plan.Modalities)], own...), Problems: problems, Saved: r.URL.Query().Get("saved"),
 		Editable: !p.Signed() && v.Can(string(auth.RecordClinical)), CanReview: v.Can(string(auth.RecordClinical))}
 	for _, x := range all {
 		if x.EpisodeID == ep.ID {
@@ -353,7 +357,11 @@ func (s *Server) planSave(w http.ResponseWriter, r *http.Request) error {
 	if !f.OK() {
 		return s.renderPlan(w, r, http.StatusUnprocessableEntity, planTyped{Plan: &p, Dates: typedDates}, f.Problems)
 	}
-	err = s.Store.SavePlan(r.Context(), &p, sign, nil, sessionOf(r).User.ID, s.record(r))
+	own, err := s.Store.Modalities(r.Context())
+	if err != nil {
+		return err
+	}
+	err = s.Store.SavePlan(r.Context(), &p, sign, own, sessionOf(r).User.ID, s.record(r))
 	if fields := model.FieldsOf(err); fields != nil {
 		return s.renderPlan(w, r, http.StatusUnprocessableEntity, planTyped{Plan: &p, Dates: typedDates}, fields)
 	} else if err != nil {

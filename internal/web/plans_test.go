@@ -126,3 +126,36 @@ func TestTreatmentPlanWrittenSignedByClinicianAndClientThenRevised(t *testing.T)
 		}
 	})
 }
+
+// TestCenterModalityInAPlan: the director adds a modality of the center's
+// own (a duplicate refused), a clinician's plan picks it, and the signed
+// plan and the client's portal name it.
+func TestCenterModalityInAPlan(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	director := e.signIn(model.RoleClinicalDirector)
+	if r := e.post(director, "/program/modalities", url.Values{"label": {"Cognitive behavioral therapy (CBT)"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Body, "already on the list") {
+		t.Fatalf("a built-in modality again: %d", r.StatusCode)
+	}
+	if r := e.post(director, "/program/modalities", url.Values{"label": {"Equine-assisted therapy"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("adding a modality: %d %s", r.StatusCode, r.Body)
+	}
+	if page := e.get(director, "/program/modalities").Body; !strings.Contains(page, "Equine-assisted therapy") {
+		t.Fatal("the modalities page lacks the new one")
+	}
+	c := e.signIn(model.RoleClinician)
+	base := "/clients/" + e.client.ID + "/plans"
+	r := e.post(c, base, url.Values{})
+	planPath := r.Header.Get("Location")
+	if page := e.get(c, planPath).Body; !strings.Contains(page, `value="equine_assisted_therapy"`) {
+		t.Fatal("the plan form does not offer the center's modality")
+	}
+	form := planForm("sign")
+	form.Set("p0.i0.modality", "equine_assisted_therapy")
+	if r := e.post(c, planPath, form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("signing with the center's modality: %d %s", r.StatusCode, r.Body)
+	}
+	if page := e.get(c, planPath).Body; !strings.Contains(page, "<strong>Equine-assisted therapy</strong>") {
+		t.Error("the signed plan does not name the center's modality")
+	}
+}

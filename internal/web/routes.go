@@ -177,6 +177,8 @@ func (s *Server) routes() []route {
 		// Program structure (no client data).
 		{Method: "GET", Pattern: "/program", Perm: auth.ViewProgram, Handle: s.programShow},
 		{Method: "POST", Pattern: "/program/{pid}/review-interval", Perm: auth.ManagePrograms, Handle: s.programReviewInterval},
+		{Method: "GET", Pattern: "/program/modalities", Perm: auth.ViewProgram, Handle: s.modalitiesPage},
+		{Method: "POST", Pattern: "/program/modalities", Perm: auth.ManagePrograms, Handle: s.modalityAdd},
 		{Method: "POST", Pattern: "/program/{pid}/accountability", Perm: auth.ManagePrograms, Handle: s.programAccountability},
 		{Method: "POST", Pattern: "/program/{pid}/plan-cadence", Perm: auth.ManagePrograms, Handle: s.programPlanCadence},
 		{Method: "POST", Pattern: "/program/{pid}/measure-schedule", Perm: auth.ManagePrograms, Handle: s.measureScheduleSet},

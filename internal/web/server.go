@@ -122,6 +122,8 @@ type Store interface {
 	TreatmentPlan(ctx context.Context, clientID, id string) (plan.Plan, error)
 	StartPlan(ctx context.Context, clientID, episodeID string, today model.Date, byID string, rec audit.Record) (plan.Plan, error)
 	SavePlan(ctx context.Context, p *plan.Plan, sign bool, extra []plan.Modality, byID string, rec audit.Record) error
+	Modalities(ctx context.Context) ([]plan.Modality, error)
+	AddModality(ctx context.Context, label, byID string, rec audit.Record) (plan.Modality, error)
 	SignPlanAsClient(ctx context.Context, clientID, id, typedName, witnessID string, rec audit.Record) error
 	SignPlanAsSupervisor(ctx context.Context, clientID, id, byID string, rec audit.Record) error
 	AddPlanReview(ctx context.Context, r *plan.Review, today model.Date, byID string, rec audit.Record) error

@@ -181,7 +181,6 @@ func (s *Server) funcs() template.FuncMap {
 		"roles":      func() []model.Role { return model.Roles },
 
 		// Treatment plans.
-		"modality":    func(code string) string { return plan.ModalityLabel(code, nil) },
 		"progresses":  func() []plan.Progress { return plan.Progresses },
 		"reviewField": plan.ReviewField,
 		"string":      func(p plan.Progress) string { return string(p) },
