@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+
+	"github.com/openiop/openiop/internal/auth"
 )
 
 // Version is the release, set at build time with
@@ -52,7 +54,13 @@ Commands:
   backup        copy the SQLite database while the server runs (--out FILE); checked
   restore       put a backup in place, server stopped (--from FILE [--force]); migrated
                 and its audit chain verified (PostgreSQL: pg_dump / pg_restore)
+  secret-key    print a new key for IOP_SECRET_KEY
   version       print the version
+
+Authenticator keys (two-step sign-in) are sealed at rest with a key kept outside the
+database: IOP_SECRET_KEY (make one with 'iop secret-key'; the same on every replica of a
+PostgreSQL database), or for SQLite the secret.key file the server makes in the data
+directory (iop backup copies it beside the backup).
 
 Audit anchors: with a signing key (--audit-key-file or IOP_AUDIT_KEY_FILE, or the key in
 IOP_AUDIT_KEY), iop serve signs the audit log's head at start, every
@@ -103,6 +111,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return UsageError{"usage: iop audit verify [--data-dir DIR | --database-url URL] [--audit-public-key KEY [--audit-anchor-log FILE]]\n" +
 			"       iop audit keygen --out FILE\n" +
 			"       iop audit anchor --audit-key-file FILE [--audit-anchor-log FILE] [--data-dir DIR | --database-url URL]"}
+	case "secret-key":
+		fmt.Fprintln(stdout, auth.NewSecretKey())
+		return nil
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionLine())
 		return nil

@@ -21,6 +21,7 @@ import (
 
 	"github.com/openiop/openiop/internal/app"
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/demo"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
@@ -644,6 +645,20 @@ func TestAuditVerifyAfterAKeyChange(t *testing.T) {
 	}
 }
 
+func TestSecretKeyCommand(t *testing.T) {
+	out, _, err := iop(t, "", "secret-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.ParseSecretKey(out); err != nil {
+		t.Fatalf("iop secret-key printed %q: %v", out, err)
+	}
+	again, _, _ := iop(t, "", "secret-key")
+	if again == out {
+		t.Error("two keys came out the same")
+	}
+}
+
 func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	src := dbArgs(t, store.SQLite)
 	if _, _, err := iop(t, "", append([]string{"demo", "--clients", "12"}, src...)...); err != nil {
@@ -679,6 +694,12 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	}
 	if out, _, err := iop(t, "", "audit", "verify", "--data-dir", dst[1]); err != nil || !strings.Contains(out, "intact") {
 		t.Fatalf("the restored audit log: %v %s", err, out)
+	}
+	// The key that seals authenticator keys travelled with the backup.
+	srcKey, err1 := os.ReadFile(filepath.Join(src[1], store.SecretKeyFile))
+	dstKey, err2 := os.ReadFile(filepath.Join(dst[1], store.SecretKeyFile))
+	if err1 != nil || err2 != nil || string(srcKey) != string(dstKey) {
+		t.Errorf("the restored data directory's secret key is not the original's (%v, %v)", err1, err2)
 	}
 	// Over an existing database only with --force, keeping the one replaced.
 	if _, _, err := iop(t, "", "restore", "--from", file, "--data-dir", dst[1]); err == nil || !strings.Contains(err.Error(), "--force") {

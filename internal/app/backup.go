@@ -39,6 +39,14 @@ func backupCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err := store.CheckSQLiteFile(ctx, out); err != nil {
 		return fmt.Errorf("the backup was written but does not check out: %w", err)
 	}
+	// The key that seals authenticator keys goes with the backup: without
+	// it, nobody could use two-step sign-in on the restored database.
+	if d.SecretKey == "" {
+		if err := copyFile(filepath.Join(d.DataDir, store.SecretKeyFile), out+".key"); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("copying the secret key beside the backup: %w", err)
+		}
+		fmt.Fprintf(stderr, "The secret key is in %s: keep it with the backup, apart from other copies.\n", out+".key")
+	}
 	rec := cliRecord("database backup written to " + out)
 	rec.Action, rec.Category, rec.Outcome = audit.ActionExport, "database.backup", audit.OutcomeSuccess
 	if err := db.AppendAudit(ctx, []audit.Record{rec}); err != nil {
@@ -97,6 +105,14 @@ func restoreCmd(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	if err := copyFile(from, target); err != nil {
 		return fmt.Errorf("copying the backup into place: %w", err)
+	}
+	if key := filepath.Join(d.DataDir, store.SecretKeyFile); d.SecretKey == "" {
+		if _, err := os.Stat(from + ".key"); err == nil {
+			os.Remove(key) // the restored database's own key replaces this one
+			if err := copyFile(from+".key", key); err != nil {
+				return fmt.Errorf("restoring the secret key: %w", err)
+			}
+		}
 	}
 	db, err := openExistingStore(ctx, d)
 	if err != nil {

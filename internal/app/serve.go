@@ -46,6 +46,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	} else if n > 0 {
 		log.Info("database migrated", "applied", n, "database", db.Where())
 	}
+	if !db.SealsSecrets() {
+		log.Warn("authenticator keys are stored unsealed: set " + config.SecretKeyEnv + " (the same on every replica; make one with 'iop secret-key')")
+	} else if n, err := db.SealStoredSecrets(ctx); err != nil {
+		return fmt.Errorf("sealing stored authenticator keys: %w", err)
+	} else if n > 0 {
+		log.Info("authenticator keys sealed", "accounts", n)
+	}
 	hasher := auth.NewHasher(auth.DefaultParams, 4)
 
 	demoMade := false
@@ -247,13 +254,23 @@ func newLogger(format string, level slog.Level, w io.Writer) *slog.Logger {
 }
 
 func openStore(ctx context.Context, d config.Database) (*store.DB, error) {
-	return openStoreWith(ctx, store.Options{DataDir: d.DataDir, DatabaseURL: d.DatabaseURL})
+	return openStoreWith(ctx, store.Options{DataDir: d.DataDir, DatabaseURL: d.DatabaseURL, SecretKey: secretKey(d)})
+}
+
+// secretKey is the configured key that seals authenticator keys, or nil
+// (config has checked that it parses).
+func secretKey(d config.Database) []byte {
+	if d.SecretKey == "" {
+		return nil
+	}
+	key, _ := auth.ParseSecretKey(d.SecretKey)
+	return key
 }
 
 // openExistingStore opens the database only if it already exists: for
 // commands that read, which must never leave a new empty database behind.
 func openExistingStore(ctx context.Context, d config.Database) (*store.DB, error) {
-	return openStoreWith(ctx, store.Options{DataDir: d.DataDir, DatabaseURL: d.DatabaseURL, MustExist: true})
+	return openStoreWith(ctx, store.Options{DataDir: d.DataDir, DatabaseURL: d.DatabaseURL, MustExist: true, SecretKey: secretKey(d)})
 }
 
 func openStoreWith(ctx context.Context, o store.Options) (*store.DB, error) {

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/openiop/openiop/internal/auth"
 )
 
 // Config is everything the server needs to start.
@@ -68,6 +70,10 @@ var Env = map[string]string{
 type Database struct {
 	DataDir     string // where the SQLite database lives
 	DatabaseURL string // PostgreSQL URL; empty for SQLite in DataDir
+	// SecretKey (IOP_SECRET_KEY, base64) seals authenticator keys at rest.
+	// Every replica on one PostgreSQL database needs the same key; SQLite
+	// makes its own in the data directory when none is given.
+	SecretKey string
 }
 
 // FlagSet is a flag.FlagSet whose defaults come from IOP_* variables and
@@ -152,7 +158,17 @@ func (f *FlagSet) Duration(p *time.Duration, name string, def time.Duration, usa
 func (f *FlagSet) Database(d *Database) {
 	f.String(&d.DataDir, "data-dir", "data", "directory for the SQLite database")
 	f.String(&d.DatabaseURL, "database-url", "", "PostgreSQL URL (postgres://user:pass@host:5432/db); empty means SQLite in the data directory")
+	if v := strings.TrimSpace(f.getenv(SecretKeyEnv)); v != "" {
+		if _, err := auth.ParseSecretKey(v); err != nil {
+			f.problems = append(f.problems, SecretKeyEnv+": "+err.Error())
+		}
+		d.SecretKey = v
+	}
 }
+
+// SecretKeyEnv holds the key that seals authenticator keys at rest. There
+// is deliberately no flag: a command line is visible to every local user.
+const SecretKeyEnv = "IOP_SECRET_KEY"
 
 // AuditKey defines --audit-key-file and reads IOP_AUDIT_KEY into k.
 func (f *FlagSet) AuditKey(k *AuditKey) {

@@ -169,6 +169,7 @@ func TestParseServeBadValues(t *testing.T) {
 		{"anchor interval too long", []string{"--audit-anchor-interval", "25h"}, nil, []string{"--audit-anchor-interval", "between 1m and 24h", "25h0m0s"}},
 		{"IOP_AUDIT_ANCHOR_INTERVAL not a duration", nil, map[string]string{"IOP_AUDIT_ANCHOR_INTERVAL": "hourly"}, []string{"IOP_AUDIT_ANCHOR_INTERVAL", "duration", `"hourly"`}},
 		{"audit key given twice", []string{"--audit-key-file", "/etc/iop/audit.key"}, map[string]string{"IOP_AUDIT_KEY": "c2VlZA=="}, []string{"--audit-key-file", "IOP_AUDIT_KEY", "not both"}},
+		{"secret key not a key", nil, map[string]string{"IOP_SECRET_KEY": "c2VlZA=="}, []string{"IOP_SECRET_KEY", "32 random bytes in base64", "iop secret-key"}},
 		{"anchor log without a key", []string{"--audit-anchor-log", "/mnt/worm/anchors.jsonl"}, nil, []string{"--audit-anchor-log", "needs a signing key"}},
 	}
 	for _, tt := range tests {

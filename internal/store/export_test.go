@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"github.com/openiop/openiop/internal/auth"
+)
 
 // ExecForTest runs a statement on the write connection. Tests use it to
 // play an attacker with direct database access; the application never
@@ -32,4 +36,23 @@ func (db *DB) SchemaForTest(ctx context.Context) (map[string][]string, error) {
 		out[table] = append(out[table], col)
 	}
 	return out, rows.Err()
+}
+
+// StringForTest reads one text value straight from the database.
+func (db *DB) StringForTest(ctx context.Context, query string, args ...any) (string, error) {
+	var s string
+	err := db.r.QueryRowContext(ctx, query, args...).Scan(&s)
+	return s, err
+}
+
+// WithSecretKeyForTest makes the store seal with key from now on (nil: as
+// a server without a key).
+func (db *DB) WithSecretKeyForTest(key []byte) error {
+	if key == nil {
+		db.box = nil
+		return nil
+	}
+	box, err := auth.NewSecretBox(key)
+	db.box = box
+	return err
 }

@@ -16,7 +16,7 @@ import (
 func (db *DB) SetPendingTOTP(ctx context.Context, userID, secret string) error {
 	return db.write(ctx, "store.SetPendingTOTP", func(tx *sql.Tx) error {
 		return updateOnce(ctx, tx, model.NotFound("store.SetPendingTOTP", "user"),
-			`UPDATE users SET totp_pending = $1 WHERE id = $2`, secret, userID)
+			`UPDATE users SET totp_pending = $1 WHERE id = $2`, db.seal(secret), userID)
 	})
 }
 
@@ -25,6 +25,9 @@ func (db *DB) TOTPSecrets(ctx context.Context, userID string) (secret, pending s
 	err = db.queryRow(ctx, `SELECT totp_secret, totp_pending FROM users WHERE id = $1`, userID).Scan(&secret, &pending)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", model.NotFound("store.TOTPSecrets", "user")
+	}
+	if err == nil {
+		secret, pending, err = db.unsealPair(secret, pending)
 	}
 	return secret, pending, model.Wrap("store.TOTPSecrets", model.KindInternal, err)
 }
@@ -35,9 +38,11 @@ func (db *DB) EnableTOTP(ctx context.Context, userID, pending string, step int64
 	const op = "store.EnableTOTP"
 	rec.Category, rec.Action, rec.EntityID, rec.Detail = "user.mfa", audit.ActionUpdate, userID, "two-step sign-in set up"
 	return db.write(ctx, op, func(tx *sql.Tx) error {
-		if err := updateOnce(ctx, tx, model.Errorf(op, model.KindConflict, "The key changed meanwhile; start again."),
-			`UPDATE users SET totp_secret = totp_pending, totp_pending = '', totp_last_step = $1 WHERE id = $2 AND totp_pending = $3 AND totp_pending <> ''`,
-			step, userID, pending); err != nil {
+		if err := db.pendingIs(ctx, tx, op, "users", userID, pending); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = totp_pending, totp_pending = '', totp_last_step = $1 WHERE id = $2`,
+			step, userID); err != nil {
 			return err
 		}
 		return replaceRecoveryCodes(ctx, tx, userID, codeHashes)
@@ -182,4 +187,36 @@ func (db *DB) DeleteMFAChallenge(ctx context.Context, tokenHash string) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM mfa_challenges WHERE token_hash = $1`, tokenHash)
 		return err
 	})
+}
+
+// unsealPair reads a stored key and pending key.
+func (db *DB) unsealPair(secret, pending string) (string, string, error) {
+	secret, err := db.unseal(secret)
+	if err != nil {
+		return "", "", err
+	}
+	pending, err = db.unseal(pending)
+	return secret, pending, err
+}
+
+// pendingIs checks, inside the transaction that enables it, that the
+// pending key is still the one whose code was just checked: sealed values
+// differ each time, so they are compared opened.
+func (db *DB) pendingIs(ctx context.Context, tx *sql.Tx, op, table, id, pending string) error {
+	var stored string
+	err := tx.QueryRowContext(ctx, `SELECT totp_pending FROM `+table+` WHERE id = $1`, id).Scan(&stored) // #nosec G202 -- fixed table names
+	if errors.Is(err, sql.ErrNoRows) {
+		return model.NotFound(op, "account")
+	}
+	if err != nil {
+		return err
+	}
+	opened, err := db.unseal(stored)
+	if err != nil {
+		return err
+	}
+	if opened == "" || opened != pending {
+		return model.Errorf(op, model.KindConflict, "The key changed meanwhile; start again.")
+	}
+	return nil
 }

@@ -613,7 +613,7 @@ func (db *DB) FlaggedCheckIns(ctx context.Context, counselorID string, since mod
 // proves they added it.
 func (db *DB) SetPortalPendingTOTP(ctx context.Context, accountID, secret string) error {
 	return db.write(ctx, "store.SetPortalPendingTOTP", func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE portal_accounts SET totp_pending = $1 WHERE id = $2`, secret, accountID)
+		_, err := tx.ExecContext(ctx, `UPDATE portal_accounts SET totp_pending = $1 WHERE id = $2`, db.seal(secret), accountID)
 		return err
 	})
 }
@@ -624,6 +624,9 @@ func (db *DB) PortalTOTP(ctx context.Context, accountID string) (secret, pending
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", model.NotFound("store.PortalTOTP", "portal account")
 	}
+	if err == nil {
+		secret, pending, err = db.unsealPair(secret, pending)
+	}
 	return secret, pending, model.Wrap("store.PortalTOTP", model.KindInternal, err)
 }
 
@@ -632,9 +635,12 @@ func (db *DB) PortalTOTP(ctx context.Context, accountID string) (secret, pending
 func (db *DB) EnablePortalTOTP(ctx context.Context, a portal.Account, pending string, step int64, rec audit.Record) error {
 	rec.Category, rec.Action, rec.ClientID, rec.EntityID, rec.Detail = "portal.session", audit.ActionUpdate, a.ClientID, a.ID, "two-step sign-in turned on"
 	return db.write(ctx, "store.EnablePortalTOTP", func(tx *sql.Tx) error {
-		return updateOnce(ctx, tx, model.Errorf("store.EnablePortalTOTP", model.KindConflict, "the key changed meanwhile; scan the new one"),
-			`UPDATE portal_accounts SET totp_secret = totp_pending, totp_pending = '', totp_last_step = $1 WHERE id = $2 AND totp_pending = $3 AND totp_pending <> ''`,
-			step, a.ID, pending)
+		if err := db.pendingIs(ctx, tx, "store.EnablePortalTOTP", "portal_accounts", a.ID, pending); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE portal_accounts SET totp_secret = totp_pending, totp_pending = '', totp_last_step = $1 WHERE id = $2`,
+			step, a.ID)
+		return err
 	}, &rec)
 }
 

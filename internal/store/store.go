@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
 )
 
@@ -28,6 +29,7 @@ type DB struct {
 	now    func() time.Time
 	where  string // the file or redacted URL, for messages
 	stmts  stmtCache
+	box    *auth.SecretBox // seals authenticator keys; nil keeps them as they are (PostgreSQL without a key)
 }
 
 // Options configure Open.
@@ -37,7 +39,16 @@ type Options struct {
 	Now         func() time.Time // the clock; time.Now if nil
 	MaxConns    int              // PostgreSQL pool size / SQLite readers; 0 for a default
 	MustExist   bool             // refuse to create a new SQLite database (for commands that only read)
+	// SecretKey seals authenticator keys at rest. Without it SQLite uses
+	// (and first makes) SecretKeyFile in the data directory; PostgreSQL,
+	// whose replicas must share one key, keeps them unsealed.
+	SecretKey []byte
 }
+
+// SecretKeyFile is the key, beside the SQLite database, that seals
+// authenticator keys when none is given. Back it up apart from the
+// database: a copy of the database alone does not open them.
+const SecretKeyFile = "secret.key"
 
 // FileName is the SQLite database file in the data directory.
 const FileName = "openiop.db"
@@ -88,6 +99,12 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		}
 		db.r.SetMaxOpenConns(maxConns)
 		db.r.SetMaxIdleConns(maxConns)
+		if opts.SecretKey == nil {
+			if opts.SecretKey, err = dataDirKey(opts.DataDir); err != nil {
+				db.Close()
+				return nil, &model.Error{Op: op, Kind: model.KindInvalid, Msg: err.Error()}
+			}
+		}
 	case Postgres:
 		db.where = Redact(opts.DatabaseURL)
 		if db.w, err = sql.Open("pgx", opts.DatabaseURL); err != nil {
@@ -104,7 +121,109 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 			return nil, &model.Error{Op: op, Kind: model.KindUnavailable, Msg: fmt.Sprintf("cannot connect to the database at %s", db.where), Err: err}
 		}
 	}
+	if opts.SecretKey != nil {
+		if db.box, err = auth.NewSecretBox(opts.SecretKey); err != nil {
+			db.Close()
+			return nil, &model.Error{Op: op, Kind: model.KindInvalid, Msg: err.Error()}
+		}
+	}
 	return db, nil
+}
+
+// dataDirKey reads the data directory's secret key, making it (readable by
+// the owner only) on first use.
+func dataDirKey(dir string) ([]byte, error) {
+	path := filepath.Join(dir, SecretKeyFile)
+	b, err := os.ReadFile(path) // #nosec G304 -- the operator's data directory
+	if errors.Is(err, os.ErrNotExist) {
+		text := auth.NewSecretKey()
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- the operator's data directory
+		if errors.Is(err, os.ErrExist) {
+			return dataDirKey(dir) // another process made it first
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cannot create the secret key %s: %v", path, err)
+		}
+		if _, err := f.WriteString(text + "\n"); err != nil {
+			f.Close()
+			return nil, err
+		}
+		if err := f.Close(); err != nil {
+			return nil, err
+		}
+		return auth.ParseSecretKey(text)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the secret key %s: %v", path, err)
+	}
+	key, err := auth.ParseSecretKey(string(b))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return key, nil
+}
+
+// SealsSecrets reports whether authenticator keys are sealed at rest.
+func (db *DB) SealsSecrets() bool { return db.box != nil }
+
+// seal seals a secret for storing, when a key is set.
+func (db *DB) seal(s string) string {
+	if db.box == nil {
+		return s
+	}
+	return db.box.Seal(s)
+}
+
+// unseal reads a stored secret.
+func (db *DB) unseal(s string) (string, error) {
+	if db.box == nil {
+		if auth.Sealed(s) {
+			return "", auth.ErrSealedElsewhere
+		}
+		return s, nil
+	}
+	return db.box.Open(s)
+}
+
+// SealStoredSecrets seals the authenticator keys stored before sealing (or
+// while no key was set), so that none stays readable in the database.
+func (db *DB) SealStoredSecrets(ctx context.Context) (int, error) {
+	const op = "store.SealStoredSecrets"
+	if db.box == nil {
+		return 0, nil
+	}
+	n := 0
+	err := db.write(ctx, op, func(tx *sql.Tx) error {
+		for _, table := range []string{"users", "portal_accounts"} {
+			rows, err := tx.QueryContext(ctx, `SELECT id, totp_secret, totp_pending FROM `+table+` WHERE totp_secret <> '' OR totp_pending <> ''`) // #nosec G202 -- fixed table names
+			type row struct{ id, secret, pending string }
+			list, err := collect(rows, err, func(s scanner) (row, error) {
+				var x row
+				return x, s.Scan(&x.id, &x.secret, &x.pending)
+			})
+			if err != nil {
+				return err
+			}
+			for _, x := range list {
+				if (x.secret == "" || auth.Sealed(x.secret)) && (x.pending == "" || auth.Sealed(x.pending)) {
+					continue
+				}
+				sealed := func(v string) string {
+					if v == "" || auth.Sealed(v) {
+						return v
+					}
+					return db.box.Seal(v)
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET totp_secret = $1, totp_pending = $2 WHERE id = $3`, // #nosec G202 -- fixed table names
+					sealed(x.secret), sealed(x.pending), x.id); err != nil {
+					return err
+				}
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
 }
 
 // ensureWritableDir creates dir if needed and proves it is writable, so that
