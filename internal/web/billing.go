@@ -105,6 +105,7 @@ func (s *Server) claimLines(r *http.Request, from, to, today model.Date) ([]bill
 	// A claim discloses the client's treatment to the payer: Part 2 needs a consent naming it (or the TPO consent).
 	type key struct{ client, payer string }
 	reasons := map[key]string{}
+	addressed := map[string]bool{} // client id -> the chart's address can go on a claim
 	for i := range lines {
 		l := &lines[i]
 		if l.Payer.ID == "" || l.Payer.Type == cost.SelfPay || l.Batch != "" {
@@ -129,6 +130,18 @@ func (s *Server) claimLines(r *http.Request, from, to, today model.Date) ([]bill
 		}
 		if why != "" {
 			l.Held = append(l.Held, why)
+		}
+		ok, seen := addressed[l.ClientID]
+		if !seen {
+			c, err := s.Store.Client(r.Context(), l.ClientID)
+			if err != nil {
+				return nil, nil, err
+			}
+			_, ok = billing.ParseAddress(c.Address)
+			addressed[l.ClientID] = ok
+		}
+		if !ok {
+			l.Held = append(l.Held, "The address on the chart is not in the form \"street, city, ST 12345\" a claim needs.")
 		}
 	}
 	return lines, payers, nil

@@ -159,6 +159,20 @@ func TestCoverageAuthorizationsAndClaims(t *testing.T) {
 			t.Fatalf("signing the note of %s: %d %s", date, r.StatusCode, r.Body)
 		}
 	}
+	// An address a claim cannot carry holds the lines until the chart is corrected.
+	client, _ := e.db.Client(ctx, e.client.ID)
+	address := client.Address
+	client.Address = "somewhere near the lake"
+	if err := e.db.UpdateClient(ctx, &client, rec); err != nil {
+		t.Fatal(err)
+	}
+	if claims := e.get(biller, "/billing"+period).Body; !strings.Contains(claims, "The address on the chart is not in the form") || strings.Contains(claims, "Export 4 ready") {
+		t.Fatalf("an unusable address should hold the claims")
+	}
+	client.Address = address
+	if err := e.db.UpdateClient(ctx, &client, rec); err != nil {
+		t.Fatal(err)
+	}
 	claims = e.get(biller, "/billing"+period).Body
 	if !strings.Contains(claims, "Export 4 ready lines as an 837P batch") {
 		t.Fatalf("four signed IOP days should be ready")
