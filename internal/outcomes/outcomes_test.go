@@ -84,7 +84,7 @@ func fixture() Input {
 			score("b", "phq-9", "2026-03-09", 12), score("b", "phq-9", "2026-03-19", 5),
 			score("c", "phq-9", "2026-01-05", 9), score("c", "phq-9", "2026-03-02", 9),
 			score("d", "phq-9", "2025-12-15", 8), score("d", "phq-9", "2026-03-10", 16),
-			score("g", "phq-9", "2026-02-16", 20), // one score only
+			score("g", "phq-9", "2026-02-16", 20),                                       // one score only
 			score("e", "phq-9", "2025-12-10", 15), score("e", "phq-9", "2025-12-28", 5), // E is not in care in the period
 			score("a", "gad-7", "2026-03-02", 12), score("a", "gad-7", "2026-03-23", 8),
 			score("d", "gad-7", "2025-12-15", 6), score("d", "gad-7", "2026-03-10", 3),
