@@ -598,3 +598,22 @@ func change(in Input, ins Instrument, active []Episode, end model.Date) Instrume
 	c.Mean.Clients, c.Improved.Clients, c.Remission.Clients = len(seen), len(seen), len(cases)
 	return c
 }
+
+// NegativeScreen reports whether a screen counts as negative: collected,
+// with at least one result, and every result negative (intensity's
+// outcome and result values).
+func NegativeScreen(outcome string, results map[string]string) bool {
+	if outcome != "collected" || len(results) == 0 {
+		return false
+	}
+	for _, r := range results {
+		if r != "negative" {
+			return false
+		}
+	}
+	return true
+}
+
+// NoPayer is the payer-type filter for episodes whose way of paying is not
+// recorded (no primary coverage at admission and none named on the inquiry).
+const NoPayer = "none"
