@@ -162,8 +162,9 @@ type Stage struct {
 
 // Month is one calendar month of drug screens.
 type Month struct {
-	Month             string // "2026-01"
-	Label             string // "Jan 2026"
+	First             model.Date // its first day
+	Month             string     // "2026-01"
+	Label             string     // "Jan 2026"
 	Screens, Negative int
 	Clients           int
 }
@@ -176,7 +177,8 @@ type DischargeCount struct {
 
 // Bin is one bar of a distribution of score changes.
 type Bin struct {
-	Label string
+	Label string // "Better by 6 or more"
+	Short string // "≤ −6", under a bar
 	Count int
 }
 
@@ -428,7 +430,7 @@ func Compute(in Input) Report {
 	monthSeen := map[string]map[string]bool{}
 	for d := (model.Date{Year: in.From.Year, Month: in.From.Month, Day: 1}); !d.After(end); d = nextMonth(d) {
 		key := d.Format("2006-01")
-		months[key] = &Month{Month: key, Label: d.Format("Jan 2006")}
+		months[key] = &Month{First: d, Month: key, Label: d.Format("Jan 2006")}
 		monthSeen[key] = map[string]bool{}
 	}
 	for _, s := range in.Screens {
@@ -542,9 +544,13 @@ func change(in Input, ins Instrument, active []Episode, end model.Date) Instrume
 			scores[s.ClientID] = append(scores[s.ClientID], s)
 		}
 	}
+	n := ins.Reliable
 	c.Bins = []Bin{
-		{Label: fmt.Sprintf("Better by %d or more", ins.Reliable)}, {Label: fmt.Sprintf("Better by 1 to %d", ins.Reliable-1)},
-		{Label: "No change"}, {Label: fmt.Sprintf("Worse by 1 to %d", ins.Reliable-1)}, {Label: fmt.Sprintf("Worse by %d or more", ins.Reliable)},
+		{Label: fmt.Sprintf("Better by %d or more", n), Short: fmt.Sprintf("≤ −%d", n)},
+		{Label: fmt.Sprintf("Better by 1 to %d", n-1), Short: fmt.Sprintf("−1 to −%d", n-1)},
+		{Label: "No change", Short: "0"},
+		{Label: fmt.Sprintf("Worse by 1 to %d", n-1), Short: fmt.Sprintf("+1 to +%d", n-1)},
+		{Label: fmt.Sprintf("Worse by %d or more", n), Short: fmt.Sprintf("≥ +%d", n)},
 	}
 	sum := 0
 	seen, cases := map[string]bool{}, map[string]bool{}
@@ -617,3 +623,6 @@ func NegativeScreen(outcome string, results map[string]string) bool {
 // NoPayer is the payer-type filter for episodes whose way of paying is not
 // recorded (no primary coverage at admission and none named on the inquiry).
 const NoPayer = "none"
+
+// Share is the month's share of screens negative, e.g. "60%".
+func (m Month) Share() string { return Percent(m.Negative, m.Screens) }

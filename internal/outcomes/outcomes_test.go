@@ -192,7 +192,7 @@ func TestFiguresOnAHandCountedFixture(t *testing.T) {
 		t.Errorf("funnel %v from %s to %s", funnel, r.FunnelFrom, r.FunnelTo)
 	}
 	// One month, March: 5 screens of 4 clients, 3 negative.
-	if len(r.Months) != 1 || r.Months[0] != (Month{Month: "2026-03", Label: "Mar 2026", Screens: 5, Negative: 3, Clients: 4}) {
+	if len(r.Months) != 1 || r.Months[0] != (Month{First: d("2026-03-01"), Month: "2026-03", Label: "Mar 2026", Screens: 5, Negative: 3, Clients: 4}) {
 		t.Errorf("months %+v", r.Months)
 	}
 	// PHQ-9 bins: B better by 6+, A better by 1-5, C no change, D worse by 6+.
