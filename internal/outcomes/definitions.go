@@ -10,6 +10,7 @@ type Definition struct {
 	Numerator   string // in words; "" for counts and medians
 	Denominator string // in words; for medians and means, what they are taken over
 	Source      string // where a threshold comes from, when it has one
+	Cite        string // the source in a few words, under the figure
 	Counts      string // what Num and Den count when not episodes of care, e.g. "client-weeks"
 }
 
@@ -35,6 +36,9 @@ type Instrument struct {
 // manual (the same four numbers). The PHQ-9 bands themselves are Kroenke,
 // Spitzer & Williams 2001 (10 or more: moderate), see internal/instrument.
 const TalkingTherapies = "NHS Talking Therapies (IAPT) manual: reliable improvement is a fall of 6 or more points on the PHQ-9 and 4 or more on the GAD-7; caseness is PHQ-9 10 or more, GAD-7 8 or more (read via ClinicalTrials.gov NCT05134103 and a second text citing the manual)."
+
+// TalkingTherapiesCite names the source in a few words.
+const TalkingTherapiesCite = "NHS Talking Therapies (IAPT) manual"
 
 // Instruments are the measures whose change is reported.
 var Instruments = []Instrument{
@@ -87,12 +91,12 @@ var Definitions = []Definition{
 		Definition:  "The share whose PHQ-9 fell by 6 points or more from the first score to the latest.",
 		Numerator:   "Episodes whose latest PHQ-9 is at least 6 points below the first.",
 		Denominator: "Episodes in care in the period with at least two PHQ-9 scores in the episode.",
-		Source:      TalkingTherapies},
+		Source:      TalkingTherapies, Cite: TalkingTherapiesCite},
 	{Key: "phq9_remission", Name: "PHQ-9 remission", Unit: Share,
 		Definition:  "Of those who started at caseness (a first PHQ-9 of 10 or more), the share whose latest PHQ-9 is below 10.",
 		Numerator:   "Episodes whose latest PHQ-9 is 9 or less.",
 		Denominator: "Episodes with at least two PHQ-9 scores whose first was 10 or more.",
-		Source:      TalkingTherapies},
+		Source:      TalkingTherapies, Cite: TalkingTherapiesCite},
 	{Key: "gad7_change", Name: "GAD-7 change from admission", Unit: Points,
 		Definition:  "The mean change from the first GAD-7 in the episode to the latest (a negative change is fewer symptoms).",
 		Denominator: "Episodes in care in the period with at least two GAD-7 scores in the episode."},
@@ -100,12 +104,12 @@ var Definitions = []Definition{
 		Definition:  "The share whose GAD-7 fell by 4 points or more from the first score to the latest.",
 		Numerator:   "Episodes whose latest GAD-7 is at least 4 points below the first.",
 		Denominator: "Episodes in care in the period with at least two GAD-7 scores in the episode.",
-		Source:      TalkingTherapies},
+		Source:      TalkingTherapies, Cite: TalkingTherapiesCite},
 	{Key: "gad7_remission", Name: "GAD-7 remission", Unit: Share,
 		Definition:  "Of those who started at caseness (a first GAD-7 of 8 or more), the share whose latest GAD-7 is below 8.",
 		Numerator:   "Episodes whose latest GAD-7 is 7 or less.",
 		Denominator: "Episodes with at least two GAD-7 scores whose first was 8 or more.",
-		Source:      TalkingTherapies},
+		Source:      TalkingTherapies, Cite: TalkingTherapiesCite},
 	{Key: "step_downs", Name: "Step-downs", Unit: Count, Counts: "changes",
 		Definition: "Changes to a less intensive level of care recorded in the period."},
 	{Key: "step_ups", Name: "Step-ups", Unit: Count, Counts: "changes",

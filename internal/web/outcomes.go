@@ -38,6 +38,7 @@ type outcomesData struct {
 	Change                              []changeView
 	CSV                                 template.URL // the download for the same filters
 	MinCell                             int
+	Source                              string
 	Filter                              string // the filters in words
 }
 
@@ -118,7 +119,7 @@ func (s *Server) outcomesCSV(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) outcomeFilter(r *http.Request, v view) (outcomesData, store.OutcomeFilter, error) {
 	q := r.URL.Query()
 	d := outcomesData{From: q.Get("from"), To: q.Get("to"), ProgramID: q.Get("program"), TrackID: q.Get("track"), Payer: q.Get("payer"),
-		Problems: map[string]string{}, MinCell: outc.MinCell}
+		Problems: map[string]string{}, MinCell: outc.MinCell, Source: outc.TalkingTherapies}
 	from, to := v.Today.AddDays(-(outcomeDays - 1)), v.Today
 	if d.From != "" {
 		if day, err := model.ParseDate(d.From); err != nil {

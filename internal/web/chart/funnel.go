@@ -52,10 +52,10 @@ func RenderFunnel(f Funnel) template.HTML {
 		y := 8 + rowH*float64(i)
 		w := (right - left) * float64(max(s.Count, 0)) / float64(top)
 		label := clean(s.Label)
-		b.WriteString(`<text class="chart-axis-label" x="` + num(left) + `" y="` + num(y+12) + `" font-size="` + fontSize + `" fill="` + ink + `">` + esc(label) + `</text>`)
+		b.WriteString(`<text class="chart-axis-label" x="` + num(left) + `" y="` + num(y+12) + `" font-size="15" fill="` + ink + `">` + esc(label) + `</text>`)
 		b.WriteString(`<rect class="chart-bar" x="` + num(left) + `" y="` + num(y+18) + `" width="` + num(max(w, 1)) + `" height="` + num(barH) +
 			`" fill="` + brand + `"><title>` + esc(label+": "+strconv.Itoa(s.Count)) + `</title></rect>`)
-		b.WriteString(`<text class="chart-axis-label" x="` + num(left+max(w, 1)+6) + `" y="` + num(y+32) + `" font-size="` + fontSize + `" fill="` + muted + `">` +
+		b.WriteString(`<text class="chart-axis-label" x="` + num(left+max(w, 1)+6) + `" y="` + num(y+32) + `" font-size="15" fill="` + muted + `">` +
 			esc(strconv.Itoa(s.Count)+share(s.Count, first, i)) + `</text>`)
 	}
 	b.WriteString(`</svg>`)
