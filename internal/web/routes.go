@@ -201,6 +201,9 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/program/groups/{gid}/note/cosign", Perm: auth.CoSignNotes, Handle: s.groupNoteCoSign},
 		{Method: "GET", Pattern: "/notes/pending", Perm: auth.RecordClinical, Handle: s.notesPending},
 		{Method: "GET", Pattern: "/reports/billable-days", Perm: auth.ViewBilling, Handle: s.billableDays},
+		// The director's outcomes: aggregates only; the CSV suppresses cells under 11 people.
+		{Method: "GET", Pattern: "/outcomes", Perm: auth.ManagePrograms, Handle: s.outcomesPage},
+		{Method: "GET", Pattern: "/outcomes.csv", Perm: auth.ManagePrograms, Handle: s.outcomesCSV},
 
 		// The money side: coverage and authorizations per client, claims from attendance, payers and who bills.
 		{Method: "GET", Pattern: "/clients/{id}/coverage", Perm: auth.ManageCoverage, Handle: s.coveragePage},

@@ -114,6 +114,8 @@ var reviewed = map[string][]model.Role{
 	"GET /notes/pending":                                   clinical,
 	"GET /alerts":                                          clinical,
 	"GET /reports/billable-days":                           {model.RoleClinicalDirector, model.RoleBiller},
+	"GET /outcomes":                                        {model.RoleAdmin, model.RoleClinicalDirector},
+	"GET /outcomes.csv":                                    {model.RoleAdmin, model.RoleClinicalDirector},
 	"GET /billing":                                         {model.RoleClinicalDirector, model.RoleBiller},
 	"GET /billing/batches/{bid}":                           {model.RoleClinicalDirector, model.RoleBiller},
 	"POST /billing/batches":                                {model.RoleClinicalDirector, model.RoleBiller},

@@ -27,6 +27,7 @@ import (
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notes"
+	outc "github.com/openiop/openiop/internal/outcomes" // episodes.go has a func outcomes
 	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/platform/httpx"
 	"github.com/openiop/openiop/internal/platform/metrics"
@@ -141,6 +142,7 @@ type Store interface {
 	Disclosures(ctx context.Context, clientID string) ([]consent.Disclosure, error)
 	Disclosure(ctx context.Context, clientID, id string) (consent.Disclosure, error)
 	DisclosuresBetween(ctx context.Context, from, to time.Time) ([]store.DisclosureRow, error)
+	OutcomeRows(ctx context.Context, f store.OutcomeFilter) (outc.Input, error)
 	CareTeamAccess(ctx context.Context, clientID, userID string, now time.Time) (string, error)
 	CareTeamRule(ctx context.Context) (bool, error)
 	CareTeamClients(ctx context.Context, userID string, now time.Time, clientIDs []string) (map[string]bool, error)
