@@ -298,3 +298,21 @@ func TestExportSuppressesSmallCells(t *testing.T) {
 		}
 	}
 }
+
+func TestChangeOfUsesTheReliableChangeThreshold(t *testing.T) {
+	for _, c := range []struct {
+		code          string
+		first, latest int
+		want          Direction
+	}{
+		{"phq-9", 16, 10, Improving}, {"phq-9", 16, 11, Stable}, {"phq-9", 8, 14, Worse}, {"phq-9", 8, 13, Stable},
+		{"gad-7", 12, 8, Improving}, {"gad-7", 12, 9, Stable}, {"gad-7", 5, 9, Worse},
+	} {
+		if got, _, ok := ChangeOf(c.code, c.first, c.latest); !ok || got != c.want {
+			t.Errorf("ChangeOf(%s, %d, %d) = %s, want %s", c.code, c.first, c.latest, got, c.want)
+		}
+	}
+	if _, _, ok := ChangeOf("audit-c", 9, 2); ok {
+		t.Error("an instrument without a cited threshold says nothing")
+	}
+}

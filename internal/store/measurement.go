@@ -302,3 +302,47 @@ func (db *DB) MeasuresDue(ctx context.Context, by model.Date, counselorID string
 	})
 	return out, model.Wrap("store.MeasuresDue", model.KindInternal, err)
 }
+
+// ScoreChange is a client's first and latest total on an instrument in
+// their current episode.
+type ScoreChange struct {
+	Instrument    string
+	First, Latest int
+	Count         int
+}
+
+// ScoreChanges returns, for the clients named, the first and latest totals
+// of each of the instruments in their current episode, in one query: for a
+// caseload list.
+func (db *DB) ScoreChanges(ctx context.Context, clientIDs, instruments []string) (map[string][]ScoreChange, error) {
+	const op = "store.ScoreChanges"
+	out := map[string][]ScoreChange{}
+	if len(clientIDs) == 0 || len(instruments) == 0 {
+		return out, nil
+	}
+	clients, args := inList(clientIDs, 0)
+	ins, more := inList(instruments, len(clientIDs))
+	rows, err := db.query(ctx, `SELECT m.client_id, m.instrument, m.total FROM measures m JOIN clients c ON c.id = m.client_id
+		WHERE m.client_id IN (`+clients+`) AND m.instrument IN (`+ins+`) AND m.episode_id = c.current_episode_id
+		ORDER BY m.client_id, m.instrument, m.administered_on, m.created_at`, append(args, more...)...)
+	type row struct {
+		client, instrument string
+		total              int
+	}
+	list, err := collect(rows, err, func(s scanner) (row, error) {
+		var x row
+		return x, s.Scan(&x.client, &x.instrument, &x.total)
+	})
+	if err != nil {
+		return nil, model.Wrap(op, model.KindInternal, err)
+	}
+	for _, x := range list {
+		changes := out[x.client]
+		if n := len(changes); n > 0 && changes[n-1].Instrument == x.instrument {
+			changes[n-1].Latest, changes[n-1].Count = x.total, changes[n-1].Count+1
+			continue
+		}
+		out[x.client] = append(changes, ScoreChange{Instrument: x.instrument, First: x.total, Latest: x.total, Count: 1})
+	}
+	return out, nil
+}

@@ -226,3 +226,33 @@ func TestJobLeaseRunsOnOneReplicaAtATime(t *testing.T) {
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func TestScoreChangesReadFirstAndLatestOfTheCurrentEpisode(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		prog, _, u := fixture(t, db)
+		c := newClient("Ana", "Ruiz")
+		if err := db.CreateClient(ctx, c, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		day := model.Date{Year: 2026, Month: 11, Day: 2}
+		ep, err := db.Admit(ctx, c.ID, care.Admit{ProgramID: prog.ID, Level: model.IntensiveOutpatient, Date: day, CounselorID: u.ID}, u.ID, rec(u.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := phq9(t, c.ID, u.ID, day.AddDays(-30), 3, 0) // before this episode: not counted
+		for i, m := range []*care.Measure{before, phq9(t, c.ID, u.ID, day.AddDays(1), 2, 0), phq9(t, c.ID, u.ID, day.AddDays(9), 1, 0), phq9(t, c.ID, u.ID, day.AddDays(5), 3, 0)} {
+			if i > 0 {
+				m.EpisodeID = ep.ID
+			}
+			if err := db.CreateMeasure(ctx, m, rec(u.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := db.ScoreChanges(ctx, []string{c.ID}, []string{"phq-9", "gad-7"})
+		// In date order: day+1 (16), day+5 (24), day+9 (8).
+		if err != nil || len(got[c.ID]) != 1 || got[c.ID][0] != (store.ScoreChange{Instrument: "phq-9", First: 16, Latest: 8, Count: 3}) {
+			t.Fatalf("score changes %+v, %v", got, err)
+		}
+	})
+}

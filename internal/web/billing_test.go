@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/billing/x837/x12test"
+	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/schedule"
@@ -302,5 +304,51 @@ func TestStaffNPIIsSetByTheAdministrator(t *testing.T) {
 	}
 	if page := e.get(admin, "/admin/users").Body; !strings.Contains(page, `value="1245319599"`) {
 		t.Error("the staff page does not show the NPI")
+	}
+}
+
+// TestCaseloadShowsReliableChange: a caseload client whose PHQ-9 fell by
+// the reliable-change threshold (6 points) shows as improving; a GAD-7
+// that moved less than its threshold (4) shows as stable.
+func TestCaseloadShowsReliableChange(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := t.Context()
+	clinician, _ := e.db.UserByEmail(ctx, "clinician@demo.openiop.org")
+	rec := audit.Record{At: time.Now(), ActorID: clinician.ID, ActorRole: "clinician", Outcome: audit.OutcomeSuccess}
+	c := &model.Client{FirstName: "Tomas", LastName: "Reyes", DateOfBirth: model.Date{Year: 1990, Month: 2, Day: 3}}
+	if err := e.db.CreateClient(ctx, c, rec); err != nil {
+		t.Fatal(err)
+	}
+	ep, _ := e.db.Episode(ctx, e.client.ID, e.client.Current.ID)
+	admitted, err := e.db.Admit(ctx, c.ID, care.Admit{ProgramID: ep.ProgramID, Level: model.IntensiveOutpatient, Date: model.Date{Year: 2026, Month: 11, Day: 2},
+		CounselorID: clinician.ID, Diagnoses: []string{"F10.20"}}, clinician.ID, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	measure := func(code string, items, each int, on model.Date) {
+		t.Helper()
+		m := &care.Measure{ClientID: c.ID, EpisodeID: admitted.ID, Instrument: code, On: on, ByID: clinician.ID, Answers: map[string]int{}}
+		for i := 1; i <= items; i++ {
+			m.Answers[fmt.Sprintf("q%d", i)] = each
+		}
+		m.Answers["difficulty"] = 1
+		if code == "phq-9" {
+			m.Answers["q9"] = 0 // no item-9 safety alert in this test
+		}
+		if err := care.Score(m, true, on); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.db.CreateMeasure(ctx, m, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	measure("phq-9", 9, 2, model.Date{Year: 2026, Month: 11, Day: 3})  // 16 (item 9 at 0)
+	measure("phq-9", 9, 1, model.Date{Year: 2026, Month: 11, Day: 20}) // 8: down 8
+	measure("gad-7", 7, 1, model.Date{Year: 2026, Month: 11, Day: 3})  // 7
+	measure("gad-7", 7, 2, model.Date{Year: 2026, Month: 11, Day: 20}) // 14: up 7
+	home := e.get(e.signIn(model.RoleClinician), "/home").Body
+	if !strings.Contains(home, "PHQ-9 improving (16 → 8)") || !strings.Contains(home, "GAD-7 worse (7 → 14)") {
+		i := strings.LastIndex(home, ">Tomas Reyes</a>")
+		t.Errorf("the caseload lacks the score changes: %q", home[max(0, i-200):min(len(home), i+600)])
 	}
 }

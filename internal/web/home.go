@@ -13,6 +13,7 @@ import (
 	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/model"
+	outc "github.com/openiop/openiop/internal/outcomes"
 	"github.com/openiop/openiop/internal/store"
 )
 
@@ -113,6 +114,16 @@ type caseloadRow struct {
 	ID, Name, Initials, Pronouns, Track string
 	Day                                 int
 	Alerts                              int // open attendance and screen alerts
+	Changes                             []scoreChange
+}
+
+// scoreChange is how a caseload client's PHQ-9 or GAD-7 moved in the
+// episode, by the reliable-change threshold.
+type scoreChange struct {
+	Title         string
+	Direction     outc.Direction
+	First, Latest int
+	Threshold     int
 }
 
 // home is the staff start page: today's sessions, the census, and for
@@ -146,6 +157,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 				row.Track, row.Day = c.Current.TrackName, c.Current.DaysInCare(v.Today)
 			}
 			d.Caseload = append(d.Caseload, row)
+		}
+		if v.Can(string(auth.ViewClinical)) && len(list) > 0 {
+			if err := s.caseloadChanges(r, list, &d); err != nil {
+				return err
+			}
 		}
 		if len(list) > 0 {
 			if err := s.auditRead(r, audit.ActionQuery, "client.caseload", "", clientIDs(list)); err != nil {
@@ -395,4 +411,44 @@ func (s *Server) homeAuthorizations(r *http.Request, caseload []model.Client, to
 		return nil
 	}
 	return s.auditRead(r, audit.ActionQuery, "client.coverage", "", "home authorizations; shown="+strings.Join(slices.Compact(ids), ","))
+}
+
+// caseloadChanges marks each caseload client whose PHQ-9 or GAD-7 moved
+// reliably since the first score of the episode, or stayed within the
+// threshold (the outcomes page's definition).
+func (s *Server) caseloadChanges(r *http.Request, list []model.Client, d *homeData) error {
+	var codes []string
+	titles := map[string]string{}
+	for _, ins := range outc.Instruments {
+		codes = append(codes, ins.Code)
+		titles[ins.Code] = ins.Title
+	}
+	ids := make([]string, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	changes, err := s.Store.ScoreChanges(r.Context(), ids, codes)
+	if err != nil {
+		return err
+	}
+	var shown []string
+	for i := range d.Caseload {
+		row := &d.Caseload[i]
+		for _, c := range changes[row.ID] {
+			if c.Count < 2 {
+				continue
+			}
+			dir, threshold, ok := outc.ChangeOf(c.Instrument, c.First, c.Latest)
+			if ok {
+				row.Changes = append(row.Changes, scoreChange{Title: titles[c.Instrument], Direction: dir, First: c.First, Latest: c.Latest, Threshold: threshold})
+			}
+		}
+		if len(row.Changes) > 0 {
+			shown = append(shown, row.ID)
+		}
+	}
+	if len(shown) == 0 {
+		return nil
+	}
+	return s.auditRead(r, audit.ActionQuery, "client.measures", "", "home score changes; shown="+strings.Join(shown, ","))
 }

@@ -284,6 +284,7 @@ type Store interface {
 	BillingProfile(ctx context.Context) (billing.Profile, error)
 	SaveBillingProfile(ctx context.Context, p billing.Profile, rec audit.Record) error
 	Clinicians(ctx context.Context) (map[string]billing.Rendering, error)
+	ScoreChanges(ctx context.Context, clientIDs, instruments []string) (map[string][]store.ScoreChange, error)
 	SetNPI(ctx context.Context, userID, npi string, rec audit.Record) error
 	RecordDecision(ctx context.Context, d *billing.Decision, today model.Date, byID string, rec audit.Record) error
 	Decisions(ctx context.Context, clientID string) ([]billing.Decision, error)
