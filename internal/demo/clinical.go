@@ -1,8 +1,10 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 
+	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/diagnosis"
 	"github.com/openiop/openiop/internal/instrument"
@@ -117,4 +119,26 @@ func (g *gen) answers(in *instrument.Instrument, total int) map[string]int {
 		}
 	}
 	return out
+}
+
+// safetyAlert gives the demo clinician one client whose PHQ-9 yesterday
+// answered item 9 (thoughts of self-harm) above "not at all", stored as any
+// measure is, so it raises the safety alert the clinician's home page leads
+// with and the crisis steps are there to try.
+func (g *gen) safetyAlert(ctx context.Context, db Store, inCare map[string]careOf, clients []string, counselorID string, rec audit.Record) error {
+	for _, id := range clients {
+		c := inCare[id]
+		if c.counselor != counselorID || c.teen || c.daysIn(g.opts.Today) < 7 {
+			continue
+		}
+		on := g.opts.Today.AddDays(-1)
+		m := care.Measure{ClientID: id, EpisodeID: c.episode, Instrument: "phq-9", On: on,
+			Answers: g.answers(instrument.Get("phq-9"), 14), ByID: counselorID}
+		m.Answers["q9"] = 1
+		if err := care.Score(&m, true, g.opts.Today); err != nil {
+			return fmt.Errorf("demo safety measure: %w", err)
+		}
+		return db.CreateMeasure(ctx, &m, rec)
+	}
+	return nil
 }

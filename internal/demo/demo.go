@@ -65,6 +65,7 @@ type Store interface {
 	CreateUser(ctx context.Context, u *model.User, rec audit.Record) error
 	ImportClients(ctx context.Context, clients []model.Client, episodes []model.Episode, rec audit.Record) error
 	ImportClinical(ctx context.Context, assessments []care.Assessment, measures []care.Measure, rec audit.Record) error
+	CreateMeasure(ctx context.Context, m *care.Measure, rec audit.Record) error
 	InquiryStore
 	GroupStore
 	ImportActivity(ctx context.Context, a store.Activity, rec audit.Record) error
@@ -341,6 +342,9 @@ func Generate(ctx context.Context, db Store, o Options) error {
 	if o.HistoryDays > 0 {
 		// The demo clinician is behind on group notes, so their notes-to-sign list has work on it.
 		if err := g.activity(ctx, db, series, enrolled, inCare, clinicians[0].ID, rec); err != nil {
+			return err
+		}
+		if err := g.safetyAlert(ctx, db, inCare, inCareOrder, clinicians[0].ID, rec); err != nil {
 			return err
 		}
 		if err := claimsHistory(ctx, db, o.Today, biller.ID, biller.Name, rec); err != nil {

@@ -124,6 +124,16 @@ func TestDemoHistoryLooksLikeAWorkingCenter(t *testing.T) {
 		if err != nil || len(clients) == 0 {
 			t.Fatalf("active clients: %d %v", len(clients), err)
 		}
+		// One open safety alert, for the demo clinician, so the crisis steps can be tried.
+		clinician, _ := db.UserByEmail(ctx, "clinician@demo.openiop.org")
+		alerts, err := db.SafetyAlerts(ctx, store.SafetyAlertQuery{OpenOnly: true})
+		if err != nil || len(alerts) != 1 || alerts[0].CounselorID != clinician.ID {
+			t.Errorf("open safety alerts %+v, %v: want one, for the demo clinician", alerts, err)
+		}
+		// The money side: batch 1 exported, and authorizations in every state.
+		if batches, err := db.ClaimBatches(ctx, 5); err != nil || len(batches) != 1 || batches[0].Lines == 0 {
+			t.Errorf("claim batches %+v, %v: want the demo's one", batches, err)
+		}
 		var marks, present, runs, screens, positives int
 		for _, c := range clients {
 			ms, err := db.ClientMarks(ctx, c.ID, today.AddDays(-30))
