@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/care"
@@ -139,6 +140,30 @@ func (g *gen) safetyAlert(ctx context.Context, db Store, inCare map[string]careO
 			return fmt.Errorf("demo safety measure: %w", err)
 		}
 		return db.CreateMeasure(ctx, &m, rec)
+	}
+	return nil
+}
+
+// emergencyUse has a second clinician open, for a stated reason, the record
+// of a client outside their care team (the demo clinician's), so the
+// clinical director's home page has a use of emergency access to review.
+func emergencyUse(ctx context.Context, db Store, inCare map[string]careOf, clients []string, clinicians []model.User, rec audit.Record) error {
+	if len(clinicians) < 2 {
+		return nil
+	}
+	for _, id := range clients {
+		if inCare[id].counselor != clinicians[0].ID {
+			continue
+		}
+		c, err := db.Client(ctx, id)
+		if err != nil {
+			return err
+		}
+		r := rec
+		r.ActorID, r.ActorRole = clinicians[1].ID, string(model.RoleClinician)
+		_, err = db.GrantEmergencyAccess(ctx, c.MRN, clinicians[1].ID,
+			"Covering the evening group: the client arrived in distress and their counselor is away today.", 4*time.Hour, r)
+		return err
 	}
 	return nil
 }

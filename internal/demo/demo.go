@@ -66,6 +66,7 @@ type Store interface {
 	ImportClients(ctx context.Context, clients []model.Client, episodes []model.Episode, rec audit.Record) error
 	ImportClinical(ctx context.Context, assessments []care.Assessment, measures []care.Measure, rec audit.Record) error
 	CreateMeasure(ctx context.Context, m *care.Measure, rec audit.Record) error
+	GrantEmergencyAccess(ctx context.Context, mrn, userID, reason string, d time.Duration, rec audit.Record) (store.EmergencyGrant, error)
 	InquiryStore
 	GroupStore
 	ImportActivity(ctx context.Context, a store.Activity, rec audit.Record) error
@@ -345,6 +346,9 @@ func Generate(ctx context.Context, db Store, o Options) error {
 			return err
 		}
 		if err := g.safetyAlert(ctx, db, inCare, inCareOrder, clinicians[0].ID, rec); err != nil {
+			return err
+		}
+		if err := emergencyUse(ctx, db, inCare, inCareOrder, clinicians, rec); err != nil {
 			return err
 		}
 		if err := claimsHistory(ctx, db, o.Today, biller.ID, biller.Name, rec); err != nil {

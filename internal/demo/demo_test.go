@@ -130,6 +130,10 @@ func TestDemoHistoryLooksLikeAWorkingCenter(t *testing.T) {
 		if err != nil || len(alerts) != 1 || alerts[0].CounselorID != clinician.ID {
 			t.Errorf("open safety alerts %+v, %v: want one, for the demo clinician", alerts, err)
 		}
+		// One use of emergency access, waiting for the director's review.
+		if grants, err := db.EmergencyGrants(ctx, time.Now().Add(-24*time.Hour), true); err != nil || len(grants) != 1 {
+			t.Errorf("emergency access to review %+v, %v: want one", grants, err)
+		}
 		// The money side: batch 1 exported, and authorizations in every state.
 		if batches, err := db.ClaimBatches(ctx, 5); err != nil || len(batches) != 1 || batches[0].Lines == 0 {
 			t.Errorf("claim batches %+v, %v: want the demo's one", batches, err)
