@@ -218,19 +218,23 @@ func (s *Server) billingPage(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range auths {
 		byClient[a.ClientID] = append(byClient[a.ClientID], a)
 	}
+	var clients []model.Client
 	for _, id := range slices.Sorted(maps.Keys(byClient)) {
 		c, err := s.Store.Client(r.Context(), id)
 		if err != nil {
 			return err
 		}
-		st, _, err := s.standings(r, c, byClient[id], v.Today)
-		if err != nil {
-			return err
-		}
-		for _, x := range st {
+		clients = append(clients, c)
+	}
+	standings, err := s.standingsOf(r, clients, byClient, v.Today)
+	if err != nil {
+		return err
+	}
+	for _, c := range clients {
+		for _, x := range standings[c.ID] {
 			if len(x.Alerts) > 0 {
 				d.Attention = append(d.Attention, authRow{Standing: x, ClientName: c.DisplayName()})
-				shown = append(shown, id)
+				shown = append(shown, c.ID)
 			}
 		}
 	}

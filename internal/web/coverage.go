@@ -52,39 +52,63 @@ type billingCard struct {
 // names its alerts at the program's threshold. Only authorizations still in
 // effect or ended in the last 30 days are counted.
 func (s *Server) standings(r *http.Request, c model.Client, auths []billing.Authorization, today model.Date) ([]billing.Standing, model.LevelOfCare, error) {
+	all, err := s.standingsOf(r, []model.Client{c}, map[string][]billing.Authorization{c.ID: auths}, today)
 	var level model.LevelOfCare
-	t := billing.DefaultThreshold
 	if ep := c.Current; ep != nil && ep.Status == model.EpisodeActive {
 		level = ep.LevelOfCare
-		if p, err := s.Store.Program(r.Context(), ep.ProgramID); err == nil {
-			t = billing.Threshold{Units: p.AuthAlertUnits, Days: p.AuthAlertDays}
-		} else if model.KindOf(err) != model.KindNotFound {
-			return nil, level, err
-		}
 	}
-	var shown []billing.Authorization
+	return all[c.ID], level, err
+}
+
+// standingsOf is standings for many clients at once: their services are
+// read in one pass, whatever the number of clients.
+func (s *Server) standingsOf(r *http.Request, clients []model.Client, auths map[string][]billing.Authorization, today model.Date) (map[string][]billing.Standing, error) {
 	from := today
-	for _, a := range auths {
-		if a.To.Before(today.AddDays(-30)) {
-			continue
+	var ids []string
+	shown := map[string][]billing.Authorization{}
+	for _, c := range clients {
+		for _, a := range auths[c.ID] {
+			if a.To.Before(today.AddDays(-30)) {
+				continue
+			}
+			shown[c.ID] = append(shown[c.ID], a)
+			if a.From.Before(from) {
+				from = a.From
+			}
 		}
-		shown = append(shown, a)
-		if a.From.Before(from) {
-			from = a.From
+		if len(shown[c.ID]) > 0 {
+			ids = append(ids, c.ID)
 		}
 	}
-	if len(shown) == 0 {
-		return nil, level, nil
+	out := map[string][]billing.Standing{}
+	if len(ids) == 0 {
+		return out, nil
 	}
-	days, sessions, err := s.servicesBetween(r, from, today, c.ID)
+	programs, err := s.Store.Programs(r.Context())
 	if err != nil {
-		return nil, level, err
+		return nil, err
 	}
-	out := make([]billing.Standing, 0, len(shown))
-	for _, a := range shown {
-		out = append(out, billing.Stand(a, days, sessions, today, t, level))
+	thresholds := map[string]billing.Threshold{}
+	for _, p := range programs {
+		thresholds[p.ID] = billing.Threshold{Units: p.AuthAlertUnits, Days: p.AuthAlertDays}
 	}
-	return out, level, nil
+	days, sessions, err := s.servicesBetween(r, from, today, ids...)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range clients {
+		t, level := billing.DefaultThreshold, model.LevelOfCare("")
+		if ep := c.Current; ep != nil && ep.Status == model.EpisodeActive {
+			level = ep.LevelOfCare
+			if x, ok := thresholds[ep.ProgramID]; ok {
+				t = x
+			}
+		}
+		for _, a := range shown[c.ID] {
+			out[c.ID] = append(out[c.ID], billing.Stand(a, days, sessions, today, t, level))
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request) error {

@@ -389,16 +389,13 @@ func (s *Server) homeAuthorizations(r *http.Request, caseload []model.Client, to
 	for _, a := range auths {
 		mine[a.ClientID] = append(mine[a.ClientID], a)
 	}
+	standings, err := s.standingsOf(r, caseload, mine, today)
+	if err != nil {
+		return err
+	}
 	var ids []string
 	for _, c := range caseload {
-		if len(mine[c.ID]) == 0 {
-			continue
-		}
-		list, _, err := s.standings(r, c, mine[c.ID], today)
-		if err != nil {
-			return err
-		}
-		for _, st := range list {
+		for _, st := range standings[c.ID] {
 			for _, a := range st.Alerts {
 				d.AuthLines = append(d.AuthLines, homeAlert{ClientID: c.ID, Name: c.DisplayName(), Message: st.PayerName + " " + st.Number + ": " + a})
 			}
