@@ -15,6 +15,7 @@ import (
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/care"
+	"github.com/openiop/openiop/internal/curriculum"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/store"
@@ -66,6 +67,7 @@ type Store interface {
 	ImportClients(ctx context.Context, clients []model.Client, episodes []model.Episode, rec audit.Record) error
 	ImportClinical(ctx context.Context, assessments []care.Assessment, measures []care.Measure, rec audit.Record) error
 	CreateMeasure(ctx context.Context, m *care.Measure, rec audit.Record) error
+	AddCurriculumTopic(ctx context.Context, t *curriculum.Topic, byID string, rec audit.Record) error
 	GrantEmergencyAccess(ctx context.Context, mrn, userID, reason string, d time.Duration, rec audit.Record) (store.EmergencyGrant, error)
 	InquiryStore
 	GroupStore
@@ -317,6 +319,11 @@ func Generate(ctx context.Context, db Store, o Options) error {
 	series, enrolled, err := groups(ctx, db, allTracks, clinicians, members, o.Today.AddDays(-91), rec)
 	if err != nil {
 		return err
+	}
+	for _, t := range allTracks {
+		if err := curriculumOf(ctx, db, t, rec); err != nil {
+			return err
+		}
 	}
 	treatmentPlans, objectives := g.plans(inCare, inCareOrder, names)
 	if err := db.ImportPlans(ctx, treatmentPlans, rec); err != nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/curriculum"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/schedule"
 )
@@ -51,4 +52,30 @@ func groups(ctx context.Context, db GroupStore, tracks []model.Track, clinicians
 		}
 	}
 	return all, enrol, db.ImportEnrolments(ctx, enrol, rec)
+}
+
+// Curriculum is the demo's eight-week cycle of group topics, common ground
+// of IOP curricula (SAMHSA TIP 47 ch. 4: relapse prevention, coping skills,
+// psychoeducation, family and recovery support).
+var Curriculum = []curriculum.Topic{
+	{Title: "Triggers and high-risk situations", Summary: "Mapping personal triggers; the relapse-prevention plan's first page"},
+	{Title: "Coping with cravings", Summary: "Urge surfing, delay and distraction, calling someone"},
+	{Title: "Thinking traps", Summary: "CBT: catching and checking the thoughts that lead to use"},
+	{Title: "Stress, sleep and the body", Summary: "Sleep routines, breathing, movement"},
+	{Title: "Relationships and family in recovery", Summary: "Repair, boundaries, asking for support"},
+	{Title: "Mood and anxiety alongside recovery", Summary: "Depression and anxiety skills; when to ask for more help"},
+	{Title: "Work, school and a daily structure", Summary: "Planning the week; talking to an employer or teacher"},
+	{Title: "After a lapse", Summary: "What to do in the first hours; learning from it without shame"},
+}
+
+// curriculumOf gives a track the demo curriculum.
+func curriculumOf(ctx context.Context, db Store, t model.Track, rec audit.Record) error {
+	for _, c := range Curriculum {
+		topic := c
+		topic.TrackID = t.ID
+		if err := db.AddCurriculumTopic(ctx, &topic, "", rec); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/curriculum"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/schedule"
@@ -36,6 +38,10 @@ type trackPageData struct {
 	Saved    string
 	Closures []schedule.Closure
 	Upcoming []schedule.Occurrence
+	// The track's curriculum, the topic as typed and what is wrong with it.
+	Topics       []curriculum.Topic
+	Topic        curriculum.Topic
+	TopicProblem map[string]string
 }
 
 // seriesForm is the "add a group" form as typed.
@@ -69,12 +75,23 @@ func (s *Server) trackShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, status int, f seriesForm, problems map[string]string) error {
+	return s.renderTrackWith(w, r, status, f, problems, nil, nil)
+}
+
+func (s *Server) renderTrackWith(w http.ResponseWriter, r *http.Request, status int, f seriesForm, problems map[string]string,
+	topic *curriculum.Topic, topicProblems map[string]string) error {
 	t, err := s.loadTrack(r)
 	if err != nil {
 		return err
 	}
 	v := s.view(r, t.Name+" track", "program")
 	d := trackPageData{Track: t, Types: schedule.GroupTypes, Form: f, Problems: problems, Saved: r.URL.Query().Get("saved")}
+	if d.Topics, err = s.Store.CurriculumTopics(r.Context(), t.ID); err != nil {
+		return err
+	}
+	if topic != nil {
+		d.Topic, d.TopicProblem = *topic, topicProblems
+	}
 	if d.Series, err = s.Store.ListSeries(r.Context(), store.SeriesFilter{TrackID: t.ID}); err != nil {
 		return err
 	}
@@ -723,5 +740,54 @@ func (s *Server) appointmentNoShow(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	http.Redirect(w, r, "/clients/"+c.ID+"/schedule#recent-title", http.StatusSeeOther)
+	return nil
+}
+
+// curriculumAdd puts a topic at the end of the track's curriculum.
+func (s *Server) curriculumAdd(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.loadTrack(r)
+	if err != nil {
+		return err
+	}
+	f, err := form.Parse(w, r)
+	if err != nil {
+		return model.Errorf("web.curriculumAdd", model.KindInvalid, "The form could not be read: %v", err)
+	}
+	topic := curriculum.Topic{TrackID: t.ID, Title: f.String("title", 200), Summary: f.String("summary", 2000)}
+	f.Merge(topic.Problems())
+	if f.OK() {
+		err = s.Store.AddCurriculumTopic(r.Context(), &topic, sessionOf(r).User.ID, s.record(r))
+		if fields := model.FieldsOf(err); fields != nil {
+			f.Merge(fields)
+		} else if err != nil {
+			return err
+		}
+	}
+	if !f.OK() {
+		return s.renderTrackTopic(w, r, topic, f.Problems)
+	}
+	http.Redirect(w, r, "/program/tracks/"+url.PathEscape(t.ID)+"?saved=topic#curriculum", http.StatusSeeOther)
+	return nil
+}
+
+// renderTrackTopic shows the track page again with the topic form's problems.
+func (s *Server) renderTrackTopic(w http.ResponseWriter, r *http.Request, topic curriculum.Topic, problems map[string]string) error {
+	return s.renderTrackWith(w, r, http.StatusUnprocessableEntity, seriesForm{Minutes: "180", Max: "12", Min: "4", Open: true}, nil, &topic, problems)
+}
+
+// curriculumRemove takes a topic out of the track's curriculum.
+func (s *Server) curriculumRemove(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.loadTrack(r)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("cid")
+	if !model.ValidID(id) {
+		return model.NotFound("web.curriculumRemove", "topic")
+	}
+	if err := s.Store.RemoveCurriculumTopic(r.Context(), t.ID, id, s.record(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/program/tracks/"+url.PathEscape(t.ID)+"?saved=topic-removed#curriculum", http.StatusSeeOther)
 	return nil
 }

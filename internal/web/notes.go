@@ -9,6 +9,7 @@ import (
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/curriculum"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notes"
 	"github.com/openiop/openiop/internal/plan"
@@ -49,6 +50,7 @@ type groupNoteData struct {
 	Saved    string
 	CanSign  bool
 	IsLead   bool
+	Planned  *curriculum.Topic // the track's curriculum topic for the week, if it has one
 }
 
 // groupNote is the note of one meeting: written once, with a section for
@@ -99,6 +101,16 @@ func (s *Server) renderGroupNote(w http.ResponseWriter, r *http.Request, status 
 	v := s.view(r, "Group note", "schedule")
 	d := groupNoteData{Series: sr, Date: date, Note: n, Problems: problems, Similar: similar, Saved: r.URL.Query().Get("saved"),
 		CanSign: v.Can(string(auth.RecordClinical)), IsLead: sr.FacilitatorID == v.User.ID || sr.CoFacilitatorID == v.User.ID}
+	topics, err := s.Store.CurriculumTopics(r.Context(), sr.TrackID)
+	if err != nil {
+		return err
+	}
+	if t, ok := curriculum.Planned(topics, sr.Recurrence.From, date); ok {
+		d.Planned = &t
+		if d.Note.ID == "" && d.Note.Topic == "" {
+			d.Note.Topic = t.Title // a new note starts from the planned topic
+		}
+	}
 	in := map[string]bool{}
 	for _, id := range attended {
 		in[id] = true

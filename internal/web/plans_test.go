@@ -3,9 +3,11 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/openiop/openiop/internal/curriculum"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
@@ -157,5 +159,48 @@ func TestCenterModalityInAPlan(t *testing.T) {
 	}
 	if page := e.get(c, planPath).Body; !strings.Contains(page, "<strong>Equine-assisted therapy</strong>") {
 		t.Error("the signed plan does not name the center's modality")
+	}
+}
+
+// TestCurriculumPlansTheGroupTopic: the director writes a track's
+// curriculum (a too-short topic refused); the group note of a meeting shows
+// the week's topic and a new note starts from it.
+func TestCurriculumPlansTheGroupTopic(t *testing.T) {
+	e := newEnv(t, store.SQLite) // Monday 23 Nov 2026
+	ctx := t.Context()
+	director := e.signIn(model.RoleClinicalDirector)
+	enrolled, _ := e.db.Enrolments(ctx, e.client.ID)
+	if len(enrolled) == 0 {
+		t.Fatal("the demo client is in no group")
+	}
+	sr := enrolled[0].Series
+	base := "/program/tracks/" + sr.TrackID
+	if r := e.post(director, base+"/curriculum", url.Values{"title": {"ok"}}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "3 to 120 characters") {
+		t.Fatalf("a two-letter topic: %d", r.StatusCode)
+	}
+	titles := []string{"Triggers and high-risk situations", "Coping with cravings", "Sleep and recovery"}
+	for _, title := range titles {
+		if r := e.post(director, base+"/curriculum", url.Values{"title": {title}, "summary": {"Skills practice"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("adding %q: %d %s", title, r.StatusCode, r.Body)
+		}
+	}
+	if page := e.get(director, base).Body; !strings.Contains(page, "Coping with cravings") {
+		t.Fatal("the track page lacks its curriculum")
+	}
+	// The week of Nov 23, counted in weeks from the group's first meeting (the domain test counts it by hand).
+	meeting := model.Date{Year: 2026, Month: 11, Day: 23}
+	for !slices.Contains(sr.Recurrence.Days, meeting.Weekday()) {
+		meeting = meeting.AddDays(-1) // the group's latest meeting
+	}
+	stored, _ := e.db.CurriculumTopics(ctx, sr.TrackID) // the demo's and the three added
+	if len(stored) < 3 || stored[len(stored)-1].Title != titles[2] {
+		t.Fatalf("stored curriculum %+v", stored)
+	}
+	want, _ := curriculum.Planned(stored, sr.Recurrence.From, meeting)
+	c := e.signIn(model.RoleClinician)
+	page := e.get(c, "/program/groups/"+sr.ID+"/note?date="+meeting.String()).Body
+	if !strings.Contains(page, "Planned topic this week: <strong>"+want.Title+"</strong>") || !strings.Contains(page, `name="topic" value="`+want.Title+`"`) {
+		i := strings.Index(page, "topic")
+		t.Errorf("the group note lacks the planned topic %q: %s", want.Title, page[max(0, i-600):min(len(page), i+300)])
 	}
 }

@@ -186,6 +186,8 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/program/{pid}/tracks", Perm: auth.ManagePrograms, Handle: s.trackCreate},
 		{Method: "GET", Pattern: "/program/tracks/{tid}", Perm: auth.ViewProgram, Handle: s.trackShow},
 		{Method: "POST", Pattern: "/program/tracks/{tid}/groups", Perm: auth.ManagePrograms, Handle: s.seriesCreate},
+		{Method: "POST", Pattern: "/program/tracks/{tid}/curriculum", Perm: auth.ManagePrograms, Handle: s.curriculumAdd},
+		{Method: "POST", Pattern: "/program/tracks/{tid}/curriculum/{cid}/remove", Perm: auth.ManagePrograms, Handle: s.curriculumRemove},
 		{Method: "POST", Pattern: "/program/groups/{gid}/occurrences", Perm: auth.ManagePrograms, Handle: s.occurrenceChange},
 		{Method: "POST", Pattern: "/program/groups/{gid}/end", Perm: auth.ManagePrograms, Handle: s.seriesEnd},
 		{Method: "POST", Pattern: "/program/groups/{gid}/capacity", Perm: auth.ManagePrograms, Handle: s.seriesCapacity},

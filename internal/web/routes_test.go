@@ -98,6 +98,8 @@ var reviewed = map[string][]model.Role{
 	"POST /program/{pid}/tracks":                           {model.RoleAdmin, model.RoleClinicalDirector},
 	"GET /program/tracks/{tid}":                            model.Roles,
 	"POST /program/tracks/{tid}/groups":                    {model.RoleAdmin, model.RoleClinicalDirector},
+	"POST /program/tracks/{tid}/curriculum":                {model.RoleAdmin, model.RoleClinicalDirector},
+	"POST /program/tracks/{tid}/curriculum/{cid}/remove":   {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /program/groups/{gid}/occurrences":               {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /program/groups/{gid}/end":                       {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /program/groups/{gid}/capacity":                  {model.RoleAdmin, model.RoleClinicalDirector},

@@ -24,6 +24,7 @@ import (
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/cost"
+	"github.com/openiop/openiop/internal/curriculum"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notes"
@@ -284,6 +285,9 @@ type Store interface {
 	BillingProfile(ctx context.Context) (billing.Profile, error)
 	SaveBillingProfile(ctx context.Context, p billing.Profile, rec audit.Record) error
 	Clinicians(ctx context.Context) (map[string]billing.Rendering, error)
+	CurriculumTopics(ctx context.Context, trackID string) ([]curriculum.Topic, error)
+	AddCurriculumTopic(ctx context.Context, t *curriculum.Topic, byID string, rec audit.Record) error
+	RemoveCurriculumTopic(ctx context.Context, trackID, id string, rec audit.Record) error
 	ScoreChanges(ctx context.Context, clientIDs, instruments []string) (map[string][]store.ScoreChange, error)
 	SetNPI(ctx context.Context, userID, npi string, rec audit.Record) error
 	RecordDecision(ctx context.Context, d *billing.Decision, today model.Date, byID string, rec audit.Record) error
