@@ -120,25 +120,8 @@ func (s *Server) outcomeFilter(r *http.Request, v view) (outcomesData, store.Out
 	q := r.URL.Query()
 	d := outcomesData{From: q.Get("from"), To: q.Get("to"), ProgramID: q.Get("program"), TrackID: q.Get("track"), Payer: q.Get("payer"),
 		Problems: map[string]string{}, MinCell: outc.MinCell, Source: outc.TalkingTherapies}
-	from, to := v.Today.AddDays(-(outcomeDays - 1)), v.Today
-	if d.From != "" {
-		if day, err := model.ParseDate(d.From); err != nil {
-			d.Problems["from"] = "Enter a date as YYYY-MM-DD."
-		} else {
-			from = day
-		}
-	}
-	if d.To != "" {
-		if day, err := model.ParseDate(d.To); err != nil {
-			d.Problems["to"] = "Enter a date as YYYY-MM-DD."
-		} else {
-			to = day
-		}
-	}
-	if to.Before(from) {
-		d.Problems["to"] = "The end date must not be before the start date."
-		from, to = v.Today.AddDays(-(outcomeDays - 1)), v.Today
-	} else if from.DaysUntil(to) > 3*366 {
+	from, to := datePeriod(d.From, d.To, v.Today.AddDays(-(outcomeDays-1)), v.Today, d.Problems)
+	if from.DaysUntil(to) > 3*366 {
 		d.Problems["from"] = "Choose a period of at most three years."
 		from = to.AddDays(-3 * 366)
 	}

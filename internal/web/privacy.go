@@ -35,25 +35,7 @@ func (s *Server) privacyReport(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, "Privacy report", "audit")
 	loc := v.Org.Location()
 	d := privacyData{From: q.Get("from"), To: q.Get("to"), MRN: strings.TrimSpace(q.Get("mrn")), Problems: map[string]string{}, Names: map[string]string{}}
-	from, to := v.Today.AddDays(-30), v.Today
-	if d.From != "" {
-		if day, err := model.ParseDate(d.From); err != nil {
-			d.Problems["from"] = "Enter a date as YYYY-MM-DD."
-		} else {
-			from = day
-		}
-	}
-	if d.To != "" {
-		if day, err := model.ParseDate(d.To); err != nil {
-			d.Problems["to"] = "Enter a date as YYYY-MM-DD."
-		} else {
-			to = day
-		}
-	}
-	if to.Before(from) {
-		d.Problems["to"] = "The end date must not be before the start date."
-		from, to = v.Today.AddDays(-30), v.Today
-	}
+	from, to := datePeriod(d.From, d.To, v.Today.AddDays(-30), v.Today, d.Problems)
 	d.From, d.To, d.Start, d.End = from.String(), to.String(), from, to
 	start, end := from.In(loc), to.AddDays(1).In(loc)
 
@@ -150,4 +132,30 @@ func (s *Server) outsideReads(r *http.Request, d *privacyData, clientID string, 
 		}
 	}
 	return nil
+}
+
+// datePeriod reads a report's from and to as typed, falling back to the
+// defaults for an empty field; a malformed date or an end before the start
+// is noted in problems and the defaults are used.
+func datePeriod(fromText, toText string, defFrom, defTo model.Date, problems map[string]string) (model.Date, model.Date) {
+	from, to := defFrom, defTo
+	if fromText != "" {
+		if day, err := model.ParseDate(fromText); err != nil {
+			problems["from"] = "Enter a date as YYYY-MM-DD."
+		} else {
+			from = day
+		}
+	}
+	if toText != "" {
+		if day, err := model.ParseDate(toText); err != nil {
+			problems["to"] = "Enter a date as YYYY-MM-DD."
+		} else {
+			to = day
+		}
+	}
+	if to.Before(from) {
+		problems["to"] = "The end date must not be before the start date."
+		return defFrom, defTo
+	}
+	return from, to
 }
