@@ -120,7 +120,7 @@ func (s *Server) outcomeFilter(r *http.Request, v view) (outcomesData, store.Out
 	q := r.URL.Query()
 	d := outcomesData{From: q.Get("from"), To: q.Get("to"), ProgramID: q.Get("program"), TrackID: q.Get("track"), Payer: q.Get("payer"),
 		Problems: map[string]string{}, MinCell: outc.MinCell, Source: outc.TalkingTherapies}
-	from, to := datePeriod(d.From, d.To, v.Today.AddDays(-(outcomeDays-1)), v.Today, d.Problems)
+	from, to := datePeriod(d.From, d.To, v.Today.AddDays(-(outcomeDays - 1)), v.Today, d.Problems)
 	if from.DaysUntil(to) > 3*366 {
 		d.Problems["from"] = "Choose a period of at most three years."
 		from = to.AddDays(-3 * 366)
