@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -92,7 +93,8 @@ func (tl *Tool) install() (string, error) {
 }
 
 func (tl *Tool) installOnce() (string, error) {
-	dir := filepath.Join(os.TempDir(), "openiop-npm-"+tl.Package)
+	// A scoped package's name holds a slash: keep the cache one directory.
+	dir := filepath.Join(os.TempDir(), "openiop-npm-"+strings.ReplaceAll(tl.Package, "/", "_"))
 	if tl.has(dir) {
 		return dir, nil
 	}
