@@ -241,7 +241,7 @@ func TestChartShowsTopicsAttendedAndMissed(t *testing.T) {
 		return d
 	}
 	newer := latest(model.Date{Year: 2026, Month: 11, Day: 22})
-	older := latest(newer.AddDays(-((int(newer.Weekday())+6)%7) - 1)) // from the Sunday before newer's week
+	older := latest(newer.AddDays(-((int(newer.Weekday()) + 6) % 7) - 1)) // from the Sunday before newer's week
 	if older.Before(c.Current.AdmissionDate) {
 		t.Fatalf("the demo client was admitted %s, after the meeting of %s this test marks", c.Current.AdmissionDate, older)
 	}
