@@ -20,6 +20,7 @@ import (
 	"github.com/openiop/openiop/internal/admissions"
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/auth/sso"
 	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/consent"
@@ -74,6 +75,10 @@ type Store interface {
 	UnusedRecoveryCodes(ctx context.Context, userID string) (int, error)
 	ResetMFA(ctx context.Context, userID string, rec audit.Record) error
 	MFARequired(ctx context.Context) (bool, error)
+	CreateSSOLogin(ctx context.Context, stateHash string, l store.SSOLogin, expires time.Time) error
+	TakeSSOLogin(ctx context.Context, stateHash string, now time.Time) (store.SSOLogin, error)
+	SSOAccount(ctx context.Context, issuer, subject, email string) (model.User, bool, error)
+	LinkSSO(ctx context.Context, userID, issuer, subject string, rec audit.Record) error
 	SetMFARequired(ctx context.Context, on bool, rec audit.Record) error
 	EndSessions(ctx context.Context, userID, tokenHash, keep string, rec audit.Record) (int64, error)
 	LoginFailures(ctx context.Context, key string) (int, time.Time, error)
@@ -325,6 +330,7 @@ type Deps struct {
 	Store   Store
 	Audit   Auditor
 	Hasher  *auth.Hasher
+	SSO     *sso.Provider // single sign-on for staff; nil when not set up
 	Log     *slog.Logger
 	Metrics *metrics.Registry
 	Now     func() time.Time
