@@ -409,6 +409,7 @@ func NewServer(d Deps) (*Server, error) {
 	if d.API != nil {
 		top := http.NewServeMux()
 		top.Handle("/api/", d.API)
+		top.Handle("/fhir/", d.API) // the FHIR R4 API, served by the same handler
 		top.Handle("/", h)
 		h = top
 	}
