@@ -236,6 +236,7 @@ type Store interface {
 	Screens(ctx context.Context, clientID string) ([]intensity.Screen, error)
 	ReadNotice(ctx context.Context, userID, id string) error
 	CreateAPIToken(ctx context.Context, userID, name string, rec audit.Record) (string, error)
+	CreateScopedAPIToken(ctx context.Context, userID, name, scopes string, outside bool, rec audit.Record) (string, error)
 	APITokens(ctx context.Context, userID string) ([]store.APIToken, error)
 	RevokeAPIToken(ctx context.Context, userID, hash string, rec audit.Record) error
 
