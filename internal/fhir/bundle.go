@@ -3,12 +3,14 @@ package fhir
 import (
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // Bundle is a searchset (or, for $everything, also a searchset).
 type Bundle struct {
 	ResourceType string        `json:"resourceType"`
 	Type         string        `json:"type"`
+	Timestamp    string        `json:"timestamp,omitempty"`
 	Total        *int          `json:"total,omitempty"`
 	Link         []BundleLink  `json:"link,omitempty"`
 	Entry        []BundleEntry `json:"entry,omitempty"`
@@ -97,4 +99,13 @@ func (o *Outcome) Resource() OperationOutcome {
 		is.Expression = []string{o.Param}
 	}
 	return OperationOutcome{ResourceType: "OperationOutcome", Issue: []Issue{is}}
+}
+
+// Collection is a Bundle of type collection holding res, for a download.
+func Collection(base string, res []Resource, at time.Time) *Bundle {
+	b := &Bundle{ResourceType: "Bundle", Type: "collection", Timestamp: at.UTC().Format(time.RFC3339)}
+	for _, r := range res {
+		b.Entry = append(b.Entry, BundleEntry{FullURL: base + "/" + r.TypeName() + "/" + r.ID(), Resource: r})
+	}
+	return b
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/curriculum"
+	"github.com/openiop/openiop/internal/fhir"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notes"
@@ -44,6 +45,7 @@ var templateFS embed.FS
 
 // Store is what the web layer needs from storage.
 type Store interface {
+	fhir.Source // the client's own record as FHIR (right of access)
 	Organization(ctx context.Context) (model.Organization, error)
 	Sites(ctx context.Context) ([]model.Site, error)
 	Programs(ctx context.Context) ([]model.Program, error)
