@@ -33,6 +33,8 @@ type Deps struct {
 	Audit           Auditor         // records reads of client data; required with Store
 	TrustProxy      bool            // take the client address from X-Forwarded-For (behind a proxy)
 	Now             func() time.Time
+	BaseURL         string // the server's public URL, for FHIR links; "" takes it from the request
+	Version         string // OpenIOP's version, for the CapabilityStatement
 }
 
 // Auditor durably records an audit record (audit.Batcher is one).
@@ -117,6 +119,7 @@ func NewHandler(d Deps) *Handler {
 		}
 		h.mux.Handle(rt.Method+" "+rt.Pattern, h.wrap(rt))
 	}
+	h.fhirRoutes()
 	h.mux.Handle("/api/", h.wrap(route{Pattern: "/api/", Perm: auth.Public, Handle: func(w http.ResponseWriter, r *http.Request) error {
 		return problem{Status: http.StatusNotFound, Title: "Not found", Detail: "There is no API endpoint " + r.Method + " " + r.URL.Path + "."}
 	}}))

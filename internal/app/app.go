@@ -54,6 +54,9 @@ Commands:
   backup        copy the SQLite database while the server runs (--out FILE); checked
   restore       put a backup in place, server stopped (--from FILE [--force]); migrated
                 and its audit chain verified (PostgreSQL: pg_dump / pg_restore)
+  export        write a documented archive of one client's record (--client ID) or of
+                every client's (--all): FHIR R4 NDJSON per resource type and the signed
+                notes as text (--out DIR); audited
   secret-key    print a new key for IOP_SECRET_KEY
   version       print the version
 
@@ -90,6 +93,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return backupCmd(ctx, rest, getenv, stdout, stderr)
 	case "restore":
 		return restoreCmd(ctx, rest, getenv, stdout, stderr)
+	case "export":
+		return exportCmd(ctx, rest, getenv, stdout, stderr)
 	case "user":
 		if len(rest) == 0 || rest[0] != "add" {
 			return UsageError{"usage: iop user add --email EMAIL --name NAME --role ROLE"}

@@ -102,7 +102,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	srv, err := web.NewServer(web.Deps{
 		API: api.NewHandler(api.Deps{Log: log, SelfAssessments: db, Store: db, Audit: batcher, TrustProxy: cfg.TrustProxy,
-			Now: time.Now}),
+			Now: time.Now, BaseURL: cfg.BaseURL, Version: Version}),
 		Store: db, Audit: batcher, Hasher: hasher, SSO: singleSignOn, Log: log, Metrics: reg, Now: time.Now,
 		Options: web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Version: Version, SMTP: cfg.SMTPURL != "",
 			Session: auth.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}},

@@ -5,6 +5,7 @@ import (
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/fhir"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/web/form"
@@ -20,6 +21,8 @@ type apiTokensData struct {
 	Current  string // this browser's session
 	Ended    string
 	Password map[string]string // problems with a password change
+	// CanOutside: the signed-in person may make a token for an outside system.
+	CanOutside bool
 }
 
 // apiTokens lists the signed-in person's API tokens.
@@ -39,6 +42,7 @@ func (s *Server) renderAPITokens(w http.ResponseWriter, r *http.Request, status 
 		return err
 	}
 	d.Current = sessionOf(r).TokenHash
+	d.CanOutside = auth.Can(sessionOf(r).User.Role, auth.DiscloseRecords)
 	switch r.URL.Query().Get("ended") {
 	case "one":
 		d.Ended = "That session was ended: the browser using it must sign in again."
@@ -58,7 +62,22 @@ func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return model.Errorf("web.apiTokenCreate", model.KindInvalid, "The form could not be read: %v", err)
 	}
-	token, err := s.Store.CreateAPIToken(r.Context(), sessionOf(r).User.ID, f.String("name", 80), s.record(r))
+	// FHIR scopes are optional: a token without them is one of the JSON
+	// API. Only staff who may release records outside the program
+	// (records.disclose) may make a token for an outside system, whose every
+	// read is a disclosure under the client's consent.
+	scopes, perr := fhir.ParseScopes(f.String("scopes", 500))
+	if perr != nil {
+		f.Problems["scopes"] = perr.Error() + "."
+	}
+	outside := f.String("outside_system", 10) != ""
+	if outside && !auth.Can(sessionOf(r).User.Role, auth.DiscloseRecords) {
+		f.Problems["outside_system"] = "Only staff who may release records outside the program can make a token for an outside system."
+	}
+	if !f.OK() {
+		return s.renderAPITokens(w, r, http.StatusUnprocessableEntity, apiTokensData{Problems: f.Problems})
+	}
+	token, err := s.Store.CreateScopedAPIToken(r.Context(), sessionOf(r).User.ID, f.String("name", 80), scopes.String(), outside, s.record(r))
 	if fields := model.FieldsOf(err); fields != nil {
 		return s.renderAPITokens(w, r, http.StatusUnprocessableEntity, apiTokensData{Problems: fields})
 	} else if err != nil {

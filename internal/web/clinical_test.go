@@ -359,4 +359,25 @@ func TestAPITokensAreMadeShownOnceAndRevoked(t *testing.T) {
 	if _, err := e.db.APITokenUser(t.Context(), token); err == nil {
 		t.Error("a revoked token still works")
 	}
+	// FHIR scopes are checked and stored in canonical form; only staff who
+	// may disclose records make tokens for outside systems.
+	if r := e.post(c, "/account/api-tokens", url.Values{"name": {"EHR"}, "scopes": {"patient/Observation.write"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a write scope: %d", r.StatusCode)
+	}
+	if r := e.post(c, "/account/api-tokens", url.Values{"name": {"EHR"}, "scopes": {"user/*.read"}, "outside_system": {"yes"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("front desk making an outside-system token: %d", r.StatusCode)
+	}
+	d := e.signIn(model.RoleClinicalDirector)
+	if page := e.get(d, "/account/api-tokens"); !strings.Contains(page.Body, "outside_system") {
+		t.Error("the director is not offered outside-system tokens")
+	}
+	r = e.post(d, "/account/api-tokens", url.Values{"name": {"Riverside Clinic"}, "scopes": {"system/Patient.read, system/Observation.rs"}, "outside_system": {"yes"}})
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "outside system") {
+		t.Fatalf("an outside-system token: %d", r.StatusCode)
+	}
+	i = strings.Index(r.Body, "iop_")
+	_, tok, err := e.db.APITokenGrant(t.Context(), r.Body[i:i+4+43])
+	if err != nil || !tok.OutsideSystem || tok.Scopes != "system/Patient.read system/Observation.read" {
+		t.Errorf("the token: %+v %v", tok, err)
+	}
 }

@@ -57,6 +57,7 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/portal/plans/{plid}/signature", Perm: auth.Portal, Handle: s.portalPlanSign},
 		{Method: "POST", Pattern: "/portal/relapse-plan", Perm: auth.Portal, Handle: s.portalRelapseSave},
 		{Method: "GET", Pattern: "/portal/settings", Perm: auth.Portal, Handle: s.portalSettings},
+		{Method: "GET", Pattern: "/portal/record.json", Perm: auth.Portal, Handle: s.portalRecord},
 		{Method: "POST", Pattern: "/portal/settings", Perm: auth.Portal, Handle: s.portalSettingsSave},
 		{Method: "POST", Pattern: "/portal/settings/two-step/start", Perm: auth.Portal, Handle: s.portalTwoStepStart},
 		{Method: "POST", Pattern: "/portal/settings/two-step", Perm: auth.Portal, Handle: s.portalTwoStepEnable},

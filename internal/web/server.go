@@ -26,6 +26,7 @@ import (
 	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/cost"
 	"github.com/openiop/openiop/internal/curriculum"
+	"github.com/openiop/openiop/internal/fhir"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notes"
@@ -46,6 +47,7 @@ var templateFS embed.FS
 
 // Store is what the web layer needs from storage.
 type Store interface {
+	fhir.Source // the client's own record as FHIR (right of access)
 	Organization(ctx context.Context) (model.Organization, error)
 	Sites(ctx context.Context) ([]model.Site, error)
 	Programs(ctx context.Context) ([]model.Program, error)
@@ -244,6 +246,7 @@ type Store interface {
 	Screens(ctx context.Context, clientID string) ([]intensity.Screen, error)
 	ReadNotice(ctx context.Context, userID, id string) error
 	CreateAPIToken(ctx context.Context, userID, name string, rec audit.Record) (string, error)
+	CreateScopedAPIToken(ctx context.Context, userID, name, scopes string, outside bool, rec audit.Record) (string, error)
 	APITokens(ctx context.Context, userID string) ([]store.APIToken, error)
 	RevokeAPIToken(ctx context.Context, userID, hash string, rec audit.Record) error
 
@@ -418,6 +421,7 @@ func NewServer(d Deps) (*Server, error) {
 	if d.API != nil {
 		top := http.NewServeMux()
 		top.Handle("/api/", d.API)
+		top.Handle("/fhir/", d.API) // the FHIR R4 API, served by the same handler
 		top.Handle("/", h)
 		h = top
 	}

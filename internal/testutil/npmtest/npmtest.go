@@ -32,6 +32,9 @@ type Tool struct {
 	Script           []byte // the script's text, embedded by the caller
 	ScriptName       string // e.g. "parse.mjs" (the extension tells node the module kind)
 	InputName        string // e.g. "feed.ics"
+	// Also are further packages installed beside Package, each "name@version"
+	// (e.g. a checker's data package).
+	Also []string
 
 	mu   sync.Mutex
 	dir  string
@@ -93,8 +96,8 @@ func (tl *Tool) install() (string, error) {
 }
 
 func (tl *Tool) installOnce() (string, error) {
-	// A scoped package's name holds a slash: keep the cache one directory.
-	dir := filepath.Join(os.TempDir(), "openiop-npm-"+strings.ReplaceAll(tl.Package, "/", "_"))
+	name := strings.NewReplacer("@", "", "/", "-").Replace(tl.Package + "-" + tl.Version)
+	dir := filepath.Join(os.TempDir(), "openiop-npm-"+name)
 	if tl.has(dir) {
 		return dir, nil
 	}
@@ -112,7 +115,8 @@ func (tl *Tool) installOnce() (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	spec := tl.Package + "@" + tl.Version
-	cmd := exec.CommandContext(ctx, npm, "install", "--no-audit", "--no-fund", "--prefix", tmp, spec) // #nosec G204 -- fixed arguments
+	args := append([]string{"install", "--no-audit", "--no-fund", "--prefix", tmp, spec}, tl.Also...)
+	cmd := exec.CommandContext(ctx, npm, args...) // #nosec G204 -- fixed arguments
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("npm install %s failed: %v\n%s", spec, err, out)
 	}
@@ -135,10 +139,23 @@ func (tl *Tool) installOnce() (string, error) {
 }
 
 func (tl *Tool) has(dir string) bool {
-	b, err := os.ReadFile(filepath.Join(dir, "node_modules", tl.Package, "package.json")) // #nosec G304 -- our cache directory
+	if !hasPackage(dir, tl.Package, tl.Version) {
+		return false
+	}
+	for _, spec := range tl.Also {
+		at := strings.LastIndex(spec, "@")
+		if at <= 0 || !hasPackage(dir, spec[:at], spec[at+1:]) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasPackage(dir, name, version string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, "node_modules", name, "package.json")) // #nosec G304 -- our cache directory
 	if err != nil {
 		return false
 	}
 	var pkg struct{ Version string }
-	return json.Unmarshal(b, &pkg) == nil && pkg.Version == tl.Version
+	return json.Unmarshal(b, &pkg) == nil && pkg.Version == version
 }
