@@ -215,8 +215,8 @@ func TestValidateNamesTheItem(t *testing.T) {
 		"unknown group":     {func(in *Instance) { in.Clients[0].Current = []string{"nope"} }, `client "c1": is enrolled in group "nope"`},
 		"odd windows": {func(in *Instance) { in.Clients[0].Available = []Span{sp(0, 9, 12), sp(0, 11, 14)} },
 			`client "c1": availability windows Mon 09:00-12:00 and Mon 11:00-14:00 overlap`},
-		"backwards span": {func(in *Instance) { in.Groups[0].Meetings = []Span{sp(0, 12, 9)} }, `group "g1": Mon 12:00-09:00 is not a time span`},
-		"double client":  {func(in *Instance) { in.Clients = append(in.Clients, in.Clients[0]) }, `client #2`},
+		"backwards span":    {func(in *Instance) { in.Groups[0].Meetings = []Span{sp(0, 12, 9)} }, `group "g1": Mon 12:00-09:00 is not a time span`},
+		"double client":     {func(in *Instance) { in.Clients = append(in.Clients, in.Clients[0]) }, `client #2`},
 		"unknown counselor": {func(in *Instance) { in.Clients[0].Counselor = "k9" }, `client "c1": primary counselor "k9" is not in the week`},
 		"double-booked facilitator": {func(in *Instance) {
 			in.Groups = append(in.Groups, Group{ID: "g2", Site: "s", Program: "adult", Capacity: 5, Meetings: []Span{sp(0, 11, 13)}, Facilitator: "f"})

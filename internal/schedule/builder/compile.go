@@ -34,7 +34,7 @@ type ccounselor struct {
 }
 
 type cclient struct {
-	id        int // index into Instance.Clients
+	id        int   // index into Instance.Clients
 	process   []int // feasible process groups (local)
 	works     []int // feasible other groups, by minutes, longest first
 	slots     []int // feasible slots (local)
