@@ -84,11 +84,11 @@ func weekdays(h0, h1 int, days ...builder.Day) []builder.Span {
 }
 
 var personas = []persona{
-	{30, weekdays(8, 22, 0, 1, 2, 3, 4)},                                     // not working
+	{30, weekdays(8, 22, 0, 1, 2, 3, 4)},                                    // not working
 	{30, append(weekdays(17, 22, 0, 1, 2, 3, 4), weekdays(8, 16, 5, 6)...)}, // day worker
-	{15, weekdays(8, 13, 0, 1, 2, 3, 4)},                                     // mornings
+	{15, weekdays(8, 13, 0, 1, 2, 3, 4)},                                    // mornings
 	{10, append(weekdays(8, 16, 5, 6), weekdays(16, 19, 2)...)},             // weekends
-	{15, weekdays(8, 22, 0, 1, 2, 3, 4, 5, 6)},                               // flexible
+	{15, weekdays(8, 22, 0, 1, 2, 3, 4, 5, 6)},                              // flexible
 }
 
 func drawAvailability(rng *rand.Rand) []builder.Span {
@@ -160,8 +160,8 @@ func genSite(rng *rand.Rand, k Kind, site string, in *builder.Instance) {
 		n++
 		in.Groups = append(in.Groups, builder.Group{ID: fmt.Sprintf("%s-T%02d", site, j+1), Title: fmt.Sprintf("Adolescent group %d", j+1),
 			Site: site, Program: "adolescent", Track: "TEEN", Type: "process", Process: true,
-			Meetings: []builder.Span{hm(builder.Day(j%2), 15, 30, 120), hm(builder.Day(2+j%2), 15, 30, 120), hm(4, 15, 30, 120)},
-			Capacity: max(1, int(float64(k.CapLo+rng.IntN(k.CapHi-k.CapLo+1))*scale+0.5)),
+			Meetings:    []builder.Span{hm(builder.Day(j%2), 15, 30, 120), hm(builder.Day(2+j%2), 15, 30, 120), hm(4, 15, 30, 120)},
+			Capacity:    max(1, int(float64(k.CapLo+rng.IntN(k.CapHi-k.CapLo+1))*scale+0.5)),
 			Facilitator: fmt.Sprintf("%s-f%02d", site, n), Room: fmt.Sprintf("%s-r%02d", site, n)})
 	}
 	// workshops: per block, one per process group plus a family session,
@@ -178,17 +178,21 @@ func genSite(rng *rand.Rand, k Kind, site string, in *builder.Instance) {
 			d := bl.workDays[j%len(bl.workDays)]
 			in.Groups = append(in.Groups, builder.Group{ID: fmt.Sprintf("%s-%sw%02d", site, bl.track, j+1), Title: title, Site: site,
 				Program: "adult", Track: bl.track, Type: typ, Meetings: []builder.Span{hm(d, bl.workAt[0], bl.workAt[1], 90)},
-				Capacity: max(1, int(float64(k.CapLo+rng.IntN(k.CapHi-k.CapLo+1))*scale+0.5)),
+				Capacity:    max(1, int(float64(k.CapLo+rng.IntN(k.CapHi-k.CapLo+1))*scale+0.5)),
 				Facilitator: fmt.Sprintf("%s-f%02d", site, n), Room: fmt.Sprintf("%s-r%02d", site, n)})
 		}
 	}
-	// counselors: three slots a day on weekdays (13:00, 14:00, 17:00)
+	// counselors: six slots a day on weekdays (12:00, 13:00, 14:00, 15:00,
+	// 16:00, 17:00); every third counselor also Saturday 14:00 and 15:00
 	for j := 0; j < k.Counselors; j++ {
-		co := builder.Counselor{ID: fmt.Sprintf("%s-k%02d", site, j+1), Site: site, Caseload: 25 + rng.IntN(11)}
+		co := builder.Counselor{ID: fmt.Sprintf("%s-k%02d", site, j+1), Site: site, Caseload: 35 + rng.IntN(11)}
 		for d := builder.Day(0); d < 5; d++ {
-			for _, h := range []int{13, 14, 17} {
+			for _, h := range []int{12, 13, 14, 15, 16, 17} {
 				co.Slots = append(co.Slots, hm(d, h, 0, 60))
 			}
+		}
+		if j%3 == 0 {
+			co.Slots = append(co.Slots, hm(5, 14, 0, 60), hm(5, 15, 0, 60))
 		}
 		in.Counselors = append(in.Counselors, co)
 	}

@@ -10,7 +10,7 @@ const anyProcess = -2
 
 // searchLimit caps the nodes of one client's subset search, so one odd
 // client cannot eat the time box.
-const searchLimit = 4000
+const searchLimit = 400
 
 type probe struct {
 	st        *state
@@ -66,7 +66,13 @@ func (pr *probe) run(only int) (plan, value) {
 		if o >= 0 && !pr.ignoreCap && !st.free(o) {
 			continue
 		}
-		p, ok := pr.complete(o)
+		var p plan
+		ok := false
+		if _, could := st.probeAlone(pr.ci, o); could || pr.ignoreCap {
+			p, ok = pr.complete(o)
+		} else if pr.partial {
+			p = pr.fallbackFor(o)
+		}
 		if !ok && !pr.partial {
 			// A short client keeps only a process group that is worth
 			// continuity or a preference; the rest of its seats stay free.
@@ -139,7 +145,8 @@ func (pr *probe) complete(o int) (plan, bool) {
 		return pr.fallback(o, base, cands, slotCands), false
 	}
 	chosen := make([]int, 0, 8)
-	var spans []Span
+	spans := make([]Span, len(base), len(base)+16)
+	copy(spans, base)
 	nodes := 0
 	var found plan
 	var dfs func(i, left, minutes int, days uint8) bool
@@ -152,7 +159,7 @@ func (pr *probe) complete(o int) (plan, bool) {
 			if minutes+slotMinutes < c.need || popcount(days|slotDays) < c.needDays {
 				return false
 			}
-			slots, ok := pr.pickSlots(slotCands, append(spans, base...), minutes, days)
+			slots, ok := pr.pickSlots(slotCands, spans, minutes, days)
 			if ok {
 				found = plan{process: o, works: append([]int(nil), chosen...), slots: slots}
 			}
@@ -186,7 +193,14 @@ func (pr *probe) complete(o int) (plan, bool) {
 		}
 		return false
 	}
-	for k := 0; k <= n; k++ {
+	most := n
+	if !pr.ignoreCap {
+		// a client rarely needs more groups than when every seat is free
+		if a, ok := st.probeAlone(pr.ci, o); ok {
+			most = min(n, len(a.works)+1)
+		}
+	}
+	for k := 0; k <= most; k++ {
 		if dfs(0, k, minutes, days) {
 			return found, true
 		}
@@ -205,8 +219,22 @@ func (pr *probe) pickSlots(cands []int, busy []Span, minutes int, days uint8) ([
 	if c.needSess == 0 {
 		return nil, minutes >= c.need && popcount(days) >= c.needDays
 	}
-	var out []int
+	var buf [4]int
+	out := buf[:0]
 	counselor := -1
+	clash := func(sp Span) bool {
+		for _, b := range busy {
+			if b.Overlaps(sp) {
+				return true
+			}
+		}
+		for _, o := range out {
+			if s.slots[o].span.Overlaps(sp) {
+				return true
+			}
+		}
+		return false
+	}
 	for round := 0; round < 2 && len(out) < c.needSess; round++ {
 		for _, sl := range cands {
 			if len(out) == c.needSess {
@@ -217,14 +245,13 @@ func (pr *probe) pickSlots(cands []int, busy []Span, minutes int, days uint8) ([
 			if round == 0 && !newDay && popcount(days) < c.needDays {
 				continue
 			}
-			if meetingsOverlap(busy, []Span{sp}) || (counselor >= 0 && s.slots[sl].counselor != counselor) {
+			if clash(sp) || (counselor >= 0 && s.slots[sl].counselor != counselor) {
 				continue
 			}
 			if contains(out, sl) {
 				continue
 			}
 			out = append(out, sl)
-			busy = append(busy, sp)
 			days |= 1 << uint(sp.Day)
 			if s.sessCount {
 				minutes += s.slots[sl].minutes
@@ -234,7 +261,10 @@ func (pr *probe) pickSlots(cands []int, busy []Span, minutes int, days uint8) ([
 			}
 		}
 	}
-	return out, len(out) == c.needSess && minutes >= c.need && popcount(days) >= c.needDays
+	if len(out) == c.needSess && minutes >= c.need && popcount(days) >= c.needDays {
+		return append([]int(nil), out...), true
+	}
+	return nil, false
 }
 
 func contains(xs []int, x int) bool {
@@ -244,6 +274,28 @@ func contains(xs []int, x int) bool {
 		}
 	}
 	return false
+}
+
+// fallbackFor is fallback for process group o with the seats left.
+func (pr *probe) fallbackFor(o int) plan {
+	st, s := pr.st, pr.st.s
+	c := &s.clients[pr.ci]
+	var base []Span
+	if o >= 0 {
+		base = s.groups[o].meets
+	}
+	var cands, slotCands []int
+	for _, w := range c.works {
+		if st.free(w) && !meetingsOverlap(base, s.groups[w].meets) {
+			cands = append(cands, w)
+		}
+	}
+	for _, sl := range c.slots {
+		if st.slotOpen(pr.ci, sl) {
+			slotCands = append(slotCands, sl)
+		}
+	}
+	return pr.fallback(o, base, cands, slotCands)
 }
 
 // fallback is the most hours the client can have with process group o:

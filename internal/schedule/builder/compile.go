@@ -48,6 +48,12 @@ type cclient struct {
 	counselor int // local counselor or -1 for any
 	prefTrack string
 	prefTele  bool
+	alone     map[int]aloneEntry // per process group (or -1): could they meet the minimum with every seat free
+}
+
+type aloneEntry struct {
+	plan plan
+	ok   bool
 }
 
 type site struct {

@@ -152,7 +152,7 @@ func (st *state) widenHelps(ci int, help func(string, ...any)) {
 		}
 		ok := false
 		for _, o := range append(append([]int(nil), c.process...), -1) {
-			if _, ok = st.probeAlone(ci, o); ok {
+			if _, ok = st.probeAloneFresh(ci, o); ok {
 				break
 			}
 		}

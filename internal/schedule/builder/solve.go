@@ -16,7 +16,7 @@ import (
 // the result is still valid, but may differ from an uncut run).
 type Options struct {
 	Seed       uint64
-	Iterations int           // search steps per site; 0 means 4,000 + 40 per client
+	Iterations int           // search steps per site; 0 means 2,000 + 10 per client
 	TimeBox    time.Duration // 0 means no limit beyond Iterations
 	Parallel   int           // sites solved at once; 0 means 2
 }
@@ -173,7 +173,7 @@ func (s *site) budget(opt Options) int {
 	if opt.Iterations > 0 {
 		return opt.Iterations
 	}
-	return 4000 + 40*len(s.clients)
+	return 2000 + 10*len(s.clients)
 }
 
 // solve is the layered solve of one site: process groups by min-cost flow,
@@ -249,6 +249,20 @@ func (st *state) processLayer() {
 // probeAlone reports whether a client could meet the minimum with process
 // group g if every seat were theirs.
 func (st *state) probeAlone(ci, g int) (plan, bool) {
+	c := &st.s.clients[ci]
+	if c.alone == nil {
+		c.alone = map[int]aloneEntry{}
+	}
+	if e, ok := c.alone[g]; ok {
+		return e.plan, e.ok
+	}
+	p, ok := st.probeAloneFresh(ci, g)
+	c.alone[g] = aloneEntry{p, ok}
+	return p, ok
+}
+
+// probeAloneFresh is probeAlone without the cache (for a changed domain).
+func (st *state) probeAloneFresh(ci, g int) (plan, bool) {
 	pr := probe{st: st, ci: ci, ignoreCap: true}
 	return pr.complete(g)
 }
