@@ -108,30 +108,51 @@ func (pr *probe) complete(o int) (plan, bool) {
 		base = s.groups[o].meets
 		minutes, days = s.groups[o].minutes, s.groups[o].days
 	}
-	var cands []int
+	cands := st.scratch.cands[:0]
+	defer func() { st.scratch.cands = cands[:0] }()
 	for _, w := range c.works {
 		if (pr.ignoreCap || st.free(w)) && !meetingsOverlap(base, s.groups[w].meets) {
 			cands = append(cands, w)
 		}
 	}
-	// Longest first (the bounds prune best); among equals, the group with the
-	// most seats left, so scarce seats stay for clients who need them.
-	if !pr.ignoreCap {
-		slices.SortStableFunc(cands, func(a, b int) int {
-			if d := s.groups[b].minutes - s.groups[a].minutes; d != 0 {
-				return d
+	// The client's current groups first (continuity), then longest first,
+	// then the group with the most seats left, so scarce seats stay for
+	// clients who need them. The search takes the first set it finds of the
+	// smallest size, so this order is its tie-break.
+	slices.SortStableFunc(cands, func(a, b int) int {
+		if ca, cb := contains(c.curWorks, a), contains(c.curWorks, b); ca != cb {
+			if ca {
+				return -1
 			}
-			return (s.groups[b].cap - st.load[b]) - (s.groups[a].cap - st.load[a])
-		})
-	}
+			return 1
+		}
+		if d := s.groups[b].minutes - s.groups[a].minutes; d != 0 {
+			return d
+		}
+		if pr.ignoreCap {
+			return 0
+		}
+		return (s.groups[b].cap - st.load[b]) - (s.groups[a].cap - st.load[a])
+	})
 	// suffix sums bound the minutes and days still reachable.
 	n := len(cands)
-	suffixDays := make([]uint8, n+1)
+	if cap(st.scratch.suffix) < n+1 {
+		st.scratch.suffix = make([]uint8, n+1)
+	}
+	suffixDays := st.scratch.suffix[:n+1]
+	suffixDays[n] = 0
+	if cap(st.scratch.suffixMax) < n+1 {
+		st.scratch.suffixMax = make([]int, n+1)
+	}
+	suffixMax := st.scratch.suffixMax[:n+1]
+	suffixMax[n] = 0
 	for i := n - 1; i >= 0; i-- {
 		suffixDays[i] = suffixDays[i+1] | s.groups[cands[i]].days
+		suffixMax[i] = max(suffixMax[i+1], s.groups[cands[i]].minutes)
 	}
 	slotDays, slotMinutes := uint8(0), 0
-	var slotCands []int
+	slotCands := st.scratch.slots[:0]
+	defer func() { st.scratch.slots = slotCands[:0] }()
 	for _, sl := range c.slots {
 		if pr.ignoreCap || st.slotOpen(pr.ci, sl) {
 			slotCands = append(slotCands, sl)
@@ -144,9 +165,9 @@ func (pr *probe) complete(o int) (plan, bool) {
 	if len(slotCands) < c.needSess {
 		return pr.fallback(o, base, cands, slotCands), false
 	}
-	chosen := make([]int, 0, 8)
-	spans := make([]Span, len(base), len(base)+16)
-	copy(spans, base)
+	chosen := st.scratch.chosen[:0]
+	spans := append(st.scratch.spans[:0], base...)
+	defer func() { st.scratch.chosen, st.scratch.spans = chosen[:0], spans[:0] }()
 	nodes := 0
 	var found plan
 	var dfs func(i, left, minutes int, days uint8) bool
@@ -169,12 +190,7 @@ func (pr *probe) complete(o int) (plan, bool) {
 		if popcount(days|suffixDays[i]|slotDays) < c.needDays {
 			return false
 		}
-		reach, taken := minutes, 0
-		for j := i; j < n && taken < left; j++ {
-			reach += s.groups[cands[j]].minutes
-			taken++
-		}
-		if taken < left || reach+slotMinutes < c.need {
+		if n-i < left || minutes+left*suffixMax[i]+slotMinutes < c.need {
 			return false
 		}
 		for j := i; j < n; j++ {

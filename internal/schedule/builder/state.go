@@ -57,6 +57,13 @@ type state struct {
 	seen   []int // per counselor: sessions this week (balance)
 	extra  []int // per counselor: clients without a fixed counselor assigned to them
 	score  score
+
+	scratch struct { // reused by the per-client search, which never nests
+		cands, slots, chosen []int
+		suffix               []uint8
+		suffixMax            []int
+		spans                []Span
+	}
 }
 
 func newState(s *site) *state {
