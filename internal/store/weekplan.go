@@ -208,4 +208,3 @@ func (db *DB) ApplyWeekPlan(ctx context.Context, moves []builder.Move, rec audit
 		return nil
 	}, recs...)
 }
-
