@@ -29,6 +29,7 @@ type planKey struct {
 	continuity int
 	preference int
 	minutes    int // for short clients: more hours is better
+	kept       int // current other groups kept: continuity beyond the process group
 	seats      int // fewer other groups leave seats for others
 	load       int // emptier process group balances sizes
 }
@@ -43,6 +44,8 @@ func (a planKey) better(b planKey) bool {
 		return a.preference > b.preference
 	case !a.met && a.minutes != b.minutes:
 		return a.minutes > b.minutes
+	case a.kept != b.kept:
+		return a.kept > b.kept
 	case a.seats != b.seats:
 		return a.seats < b.seats
 	}
@@ -88,7 +91,13 @@ func (pr *probe) run(only int) (plan, value) {
 		if o >= 0 {
 			load = st.load[o]
 		}
-		k := planKey{v.met, v.continuity, v.preference, v.minutes, len(p.works), load}
+		kept := 0
+		for _, w := range p.works {
+			if contains(c.curWorks, w) {
+				kept++
+			}
+		}
+		k := planKey{v.met, v.continuity, v.preference, v.minutes, kept, len(p.works), load}
 		if first || k.better(bestKey) {
 			bestPlan, bestVal, bestKey, first = p, v, k, false
 		}
@@ -208,6 +217,25 @@ func (pr *probe) complete(o int) (plan, bool) {
 			}
 		}
 		return false
+	}
+	// The client's current groups, if they still fit and reach the minimum,
+	// are the week they keep (continuity before saving seats).
+	if len(c.curWorks) > 0 {
+		mins, ds := minutes, days
+		chosen = chosen[:0]
+		for _, w := range cands {
+			if contains(c.curWorks, w) && !meetingsOverlap(spans, s.groups[w].meets) {
+				chosen = append(chosen, w)
+				spans = append(spans, s.groups[w].meets...)
+				mins += s.groups[w].minutes
+				ds |= s.groups[w].days
+			}
+		}
+		if slots, ok := pr.pickSlots(slotCands, spans, mins, ds); ok && len(chosen) > 0 {
+			return plan{process: o, works: append([]int(nil), chosen...), slots: slots}, true
+		}
+		chosen = chosen[:0]
+		spans = spans[:len(base)]
 	}
 	most := n
 	if !pr.ignoreCap {

@@ -228,12 +228,19 @@ func (st *state) processLayer() {
 			if ok {
 				w += W1
 			}
-			// +1 so that a group is never worth nothing: a placed client is
-			// better than an unplaced one at equal worth.
+			// +1: at equal worth a client is better placed than not...
 			m[g] = w + 1
 		}
+		// ...unless they are in no process group now: then they stay out
+		// of one unless it is worth something to them.
+		stayOut := int64(0)
+		if c.cur < 0 {
+			stayOut = 2
+		}
 		if _, ok := st.probeAlone(ci, -1); ok {
-			m[none] = W1
+			m[none] = W1 + stayOut
+		} else if stayOut > 0 {
+			m[none] = stayOut
 		}
 		free = append(free, ci)
 		reward = append(reward, m)
