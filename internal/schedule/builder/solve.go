@@ -326,9 +326,13 @@ func (st *state) search(ctx context.Context, rng *rand.Rand, budget int, box tim
 	holders := make([][]int, len(s.groups))
 	best := st.score
 	bestPlans := st.snapshot()
-	iters := 0
+	iters, stale := 0, 0
+	// Stop when the best week has not improved for this many steps (a
+	// count, not a clock, so the result stays deterministic).
+	patience := max(800, 3*len(s.clients))
 	var short, gain []int
-	for ; iters < budget; iters++ {
+	for ; iters < budget && stale < patience; iters++ {
+		stale++
 		if iters%64 == 0 && (ctx.Err() != nil || !deadline.IsZero() && time.Now().After(deadline)) {
 			break
 		}
@@ -418,7 +422,7 @@ func (st *state) search(ctx context.Context, rng *rand.Rand, budget int, box tim
 			}
 		}
 		if best.less(st.score) {
-			best, bestPlans = st.score, st.snapshot()
+			best, bestPlans, stale = st.score, st.snapshot(), 0
 		}
 	}
 	if st.score != best {
