@@ -329,7 +329,7 @@ func (st *state) search(ctx context.Context, rng *rand.Rand, budget int, box tim
 	iters, stale := 0, 0
 	// Stop when the best week has not improved for this many steps (a
 	// count, not a clock, so the result stays deterministic).
-	patience := max(800, 3*len(s.clients))
+	patience := max(400, len(s.clients))
 	var short, gain []int
 	for ; iters < budget && stale < patience; iters++ {
 		stale++
