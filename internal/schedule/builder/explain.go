@@ -72,9 +72,8 @@ func (st *state) explain(ci int) Short {
 		}
 	}
 	if !reachable {
-		maxP := (&probe{st: st, ci: ci, ignoreCap: true, partial: true})
-		p, mv := maxP.run(anyProcess)
-		_ = p
+		most := probe{st: st, ci: ci, ignoreCap: true, partial: true}
+		_, mv := most.run(anyProcess)
 		switch {
 		case mv.minutes < c.need:
 			reason("the groups within their availability add up to at most %s of the %s minimum", hours(mv.minutes), hours(c.need))
@@ -98,10 +97,9 @@ func (st *state) explain(ci int) Short {
 	}
 	// Seats or slots are the binding constraint.
 	var full []string
-	spans := alone.process
-	if spans >= 0 && !st.free(spans) && st.plans[ci].process != spans {
-		g := &s.in.Groups[s.groups[spans].id]
-		full = append(full, fmt.Sprintf("%s (%s) is full, %d of %d", g.Label(), g.When(), st.load[spans], g.Capacity))
+	if pg := alone.process; pg >= 0 && !st.free(pg) && st.plans[ci].process != pg {
+		g := &s.in.Groups[s.groups[pg].id]
+		full = append(full, fmt.Sprintf("%s (%s) is full, %d of %d", g.Label(), g.When(), st.load[pg], g.Capacity))
 	}
 	for _, w := range alone.works {
 		if !st.free(w) && !contains(st.plans[ci].works, w) {
