@@ -87,24 +87,57 @@ func (g *Graph) MinCostFlow(s, t int, maxFlow int64, stopWhenPositive bool) (int
 		if stopWhenPositive && pathCost >= 0 {
 			break
 		}
-		push := maxFlow - total
-		for v := t; v != s; {
-			e := prev[v]
-			if g.cap[e] < push {
-				push = g.cap[e]
-			}
-			v = int(g.to[e^1])
+		// Send flow along every shortest path found in this phase (arcs of
+		// zero reduced cost), as a blocking flow: one Dijkstra serves many
+		// augmentations, which matters when each path carries one unit.
+		pushed := g.blockingFlow(s, t, pot, maxFlow-total)
+		if pushed == 0 {
+			break
 		}
-		for v := t; v != s; {
-			e := prev[v]
-			g.cap[e] -= push
-			g.cap[e^1] += push
-			v = int(g.to[e^1])
-		}
-		total += push
-		cost += push * pathCost
+		total += pushed
+		cost += pushed * pathCost
 	}
 	return total, cost
+}
+
+// blockingFlow pushes up to limit units along paths of arcs with zero
+// reduced cost, by depth-first search with dead-end marking.
+func (g *Graph) blockingFlow(s, t int, pot []int64, limit int64) int64 {
+	dead := make([]bool, g.n)
+	onPath := make([]bool, g.n)
+	cur := make([]int32, g.n)
+	copy(cur, g.head)
+	var dfs func(u int, f int64) int64
+	dfs = func(u int, f int64) int64 {
+		if u == t {
+			return f
+		}
+		onPath[u] = true
+		defer func() { onPath[u] = false }()
+		for ; cur[u] >= 0; cur[u] = g.next[cur[u]] {
+			e := cur[u]
+			v := int(g.to[e])
+			if g.cap[e] <= 0 || dead[v] || onPath[v] || g.cost[e]+pot[u]-pot[v] != 0 {
+				continue
+			}
+			if got := dfs(v, min(f, g.cap[e])); got > 0 {
+				g.cap[e] -= got
+				g.cap[e^1] += got
+				return got
+			}
+		}
+		dead[u] = true
+		return 0
+	}
+	var total int64
+	for total < limit {
+		got := dfs(s, limit-total)
+		if got == 0 {
+			break
+		}
+		total += got
+	}
+	return total
 }
 
 // bellmanFord gives start potentials (shortest distances from s) so that
