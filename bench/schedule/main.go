@@ -389,6 +389,9 @@ func ref(kinds []Kind, limit int, stdout io.Writer) error {
 			if err != nil {
 				return fmt.Errorf("%s %s: %w", k.Name, s, err)
 			}
+			if sr.Status != "Optimal" && !strings.HasPrefix(sr.Status, "Stopped") {
+				return fmt.Errorf("cbc on %s %s: %s", k.Name, s, sr.Status)
+			}
 			sr.Site, sr.Seconds = s, time.Since(start).Seconds()
 			r.Sites = append(r.Sites, sr)
 			fmt.Fprintf(stdout, "%s %s: %s, objective %d, %d meet the minimum, %.1f s\n", k.Name, s, sr.Status, sr.Objective, sr.Met, sr.Seconds)

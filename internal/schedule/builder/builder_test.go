@@ -456,3 +456,15 @@ func TestResolveKeepsOthers(t *testing.T) {
 		t.Errorf("a and b should have moved to the morning to make room: %+v", r2.Assignments)
 	}
 }
+
+// A closed cohort with fewer seats than members keeps as many as it seats.
+func TestClosedCohortOverFull(t *testing.T) {
+	in := &Instance{Groups: []Group{{ID: "closed", Site: "s", Program: "adult", Process: true, Closed: true, Capacity: 1, Meetings: []Span{sp(0, 9, 12)}}}}
+	for _, id := range []string{"a", "b"} {
+		in.Clients = append(in.Clients, Client{ID: id, Site: "s", Program: "adult", MinMinutes: 180, Available: allWeek(), Current: []string{"closed"}})
+	}
+	r := solveT(t, in)
+	if r.Objective.Met != 1 || assignmentOf(r, "a").Process != "closed" || assignmentOf(r, "b").Process != "" {
+		t.Fatalf("%+v", r.Assignments)
+	}
+}

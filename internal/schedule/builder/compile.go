@@ -117,6 +117,7 @@ func compile(in *Instance, name string) *site {
 			st.slots = append(st.slots, cslot{counselor: len(st.counselors) - 1, span: s, minutes: s.End - s.Start})
 		}
 	}
+	kept := map[int]int{}
 	for i, c := range in.Clients {
 		if c.Site != name {
 			continue
@@ -149,8 +150,11 @@ func compile(in *Instance, name string) *site {
 				cc.works = append(cc.works, l)
 			}
 		}
-		if cc.cur >= 0 && st.groups[cc.cur].closed && slices.Contains(cc.process, cc.cur) {
+		// A closed cohort keeps its members while it has seats for them (the
+		// first ones listed, should it have fewer seats than members).
+		if cc.cur >= 0 && st.groups[cc.cur].closed && slices.Contains(cc.process, cc.cur) && kept[cc.cur] < st.groups[cc.cur].cap {
 			cc.fixed = true
+			kept[cc.cur]++
 		}
 		slices.SortStableFunc(cc.works, func(a, b int) int { return st.groups[b].minutes - st.groups[a].minutes })
 		for l, s := range st.slots {

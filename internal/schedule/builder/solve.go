@@ -361,7 +361,7 @@ func (st *state) search(ctx context.Context, rng *rand.Rand, budget int, box tim
 			holders[g] = holders[g][:0]
 		}
 		for ci := range s.clients {
-			if ci == target {
+			if ci == target || s.clients[ci].fixed { // a closed cohort's members stay
 				continue
 			}
 			p := st.plans[ci]
@@ -380,7 +380,7 @@ func (st *state) search(ctx context.Context, rng *rand.Rand, budget int, box tim
 			}
 		}
 		for _, sl := range c.slots {
-			if o := st.slotBy[sl]; o >= 0 && o != target {
+			if o := st.slotBy[sl]; o >= 0 && o != target && !s.clients[o].fixed {
 				pool = append(pool, o)
 			}
 		}
