@@ -51,6 +51,8 @@ Commands:
                 --audit-public-key, that it matches its signed anchors)
   audit keygen  write a new audit anchor signing key to a file (--out FILE)
   audit anchor  sign an anchor of the audit log's head now (--audit-key-file)
+  schedule      propose a site's week with the schedule builder (--site S --week
+                YYYY-Www); --apply makes the proposed enrolment changes
   backup        copy the SQLite database while the server runs (--out FILE); checked
   restore       put a backup in place, server stopped (--from FILE [--force]); migrated
                 and its audit chain verified (PostgreSQL: pg_dump / pg_restore)
@@ -89,6 +91,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return migrate(ctx, rest, getenv, stdout, stderr)
 	case "demo":
 		return demoCmd(ctx, rest, getenv, stdout, stderr)
+	case "schedule":
+		return scheduleCmd(ctx, rest, getenv, stdout, stderr)
 	case "backup":
 		return backupCmd(ctx, rest, getenv, stdout, stderr)
 	case "restore":

@@ -50,6 +50,7 @@ const (
 	ViewOutbox        Permission = "outbox.view"        // the emails queued for clients (portal reminders): addresses, words, whether sent
 	ManageCoverage    Permission = "coverage.manage"    // a client's insurance coverage and payer authorizations
 	ManageBilling     Permission = "billing.manage"     // payers and their codes, the billing profile, claim exports
+	BuildSchedule     Permission = "schedule.build"     // the schedule builder: propose a site's week and apply it to enrolments
 )
 
 // CareTeamLimited reports whether the center's care-team rule limits role r
@@ -69,7 +70,7 @@ var rolePermissions = map[model.Role][]Permission{
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, ViewAuditLog,
 		ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule,
 		RecordAttendance, ViewBilling, CheckIn, CoSignNotes, ManageConsents, DiscloseRecords, ManageCareTeams, ViewOutbox,
-		ManageCoverage, ManageBilling,
+		ManageCoverage, ManageBilling, BuildSchedule,
 	},
 	model.RoleClinician: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, EditClient, ViewProgram,
@@ -112,5 +113,5 @@ func PermissionsOf(r model.Role) []Permission {
 func AllPermissions() []Permission {
 	return []Permission{ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient,
 		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule, RecordAttendance, ViewBilling, CheckIn, CoSignNotes,
-		ManageConsents, DiscloseRecords, EmergencyAccess, ManageCareTeams, ViewOutbox, ManageCoverage, ManageBilling}
+		ManageConsents, DiscloseRecords, EmergencyAccess, ManageCareTeams, ViewOutbox, ManageCoverage, ManageBilling, BuildSchedule}
 }

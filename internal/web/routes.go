@@ -182,6 +182,8 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/program", Perm: auth.ViewProgram, Handle: s.programShow},
 		{Method: "POST", Pattern: "/program/{pid}/review-interval", Perm: auth.ManagePrograms, Handle: s.programReviewInterval},
 		{Method: "GET", Pattern: "/program/modalities", Perm: auth.ViewProgram, Handle: s.modalitiesPage},
+		{Method: "GET", Pattern: "/program/week-builder", Perm: auth.BuildSchedule, Handle: s.weekBuild},
+		{Method: "POST", Pattern: "/program/week-builder/apply", Perm: auth.BuildSchedule, Handle: s.weekBuildApply},
 		{Method: "POST", Pattern: "/program/modalities", Perm: auth.ManagePrograms, Handle: s.modalityAdd},
 		{Method: "POST", Pattern: "/program/{pid}/accountability", Perm: auth.ManagePrograms, Handle: s.programAccountability},
 		{Method: "POST", Pattern: "/program/{pid}/plan-cadence", Perm: auth.ManagePrograms, Handle: s.programPlanCadence},

@@ -38,6 +38,7 @@ import (
 	"github.com/openiop/openiop/internal/portal"
 	"github.com/openiop/openiop/internal/relapse"
 	"github.com/openiop/openiop/internal/schedule"
+	"github.com/openiop/openiop/internal/schedule/builder"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/web/render"
 )
@@ -128,6 +129,10 @@ type Store interface {
 	CountOpenSafetyAlerts(ctx context.Context, counselorID string) (int, error)
 	CancelAssignment(ctx context.Context, clientID, id string, rec audit.Record) error
 	DisabledInstruments(ctx context.Context) (map[string]bool, error)
+
+	// The schedule builder.
+	WeekCalendar(ctx context.Context, siteID string, monday model.Date) (builder.Calendar, error)
+	ApplyWeekPlan(ctx context.Context, moves []builder.Move, rec audit.Record) error
 
 	// Treatment plans.
 	TreatmentPlans(ctx context.Context, clientID string) ([]plan.Plan, error)

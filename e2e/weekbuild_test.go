@@ -1,0 +1,71 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/openiop/openiop/internal/demo"
+	"github.com/openiop/openiop/internal/testutil"
+)
+
+// TestDirectorBuildsNextWeek: a client of the evening track takes an
+// evening job; the director records it, builds next week, reads the
+// proposal (the client moves to groups they can attend, or is explained),
+// and applies it.
+func TestDirectorBuildsNextWeek(t *testing.T) {
+	for _, e := range testutil.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			base := startServer(t, e)
+			ctx := newBrowser(t)
+			signIn(t, ctx, base, "director@demo.openiop.org", demo.Password)
+			// A client with an evening group.
+			href := run(t, ctx, chromedp.Evaluate[string](`(async () => {
+				const html = await (await fetch('/clients?status=active')).text();
+				const doc = new DOMParser().parseFromString(html, 'text/html');
+				for (const a of doc.querySelectorAll('#client-results tbody tr a')) {
+					const page = new DOMParser().parseFromString(await (await fetch(a.getAttribute('href') + '/schedule')).text(), 'text/html');
+					const groups = page.querySelector('#groups-title').closest('section');
+					if ([...groups.querySelectorAll('tbody tr')].some(tr => tr.textContent.includes('6:00 pm') && tr.textContent.includes('enrolled'))) return a.getAttribute('href');
+				}
+				return '';
+			})()`, chromedp.EvalAwaitPromise))
+			if href == "" {
+				t.Fatal("no demo client has an evening group")
+			}
+			do(t, ctx, chromedp.Navigate(base+href+"/schedule"), chromedp.WaitVisible(chromedp.ID("avail-title")))
+			name := strings.TrimSpace(run(t, ctx, chromedp.Evaluate[string](`document.querySelector('.page-head .eyebrow a').textContent`)))
+			run(t, ctx, chromedp.Evaluate[bool](`document.querySelector('#avail-title').parentElement.querySelector('details').open = true`))
+			run(t, ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll('input[name=busy_days]')].forEach(c => c.checked = true) || true`))
+			typeInto(t, ctx, "#busy_from", "17:00")
+			typeInto(t, ctx, "#busy_to", "22:00")
+			typeInto(t, ctx, "#busy_label", "Evening job")
+			submit(t, ctx, `form[action$="/availability"] button[type=submit]`)
+			do(t, ctx, chromedp.WaitVisible(chromedp.ID("avail-title")))
+			mustContain(t, ctx, "Evening job")
+
+			do(t, ctx, chromedp.Navigate(base+"/program"), chromedp.WaitVisible(chromedp.CSS(`a[href="/program/week-builder"]`)))
+			submit(t, ctx, `a[href="/program/week-builder"]`)
+			do(t, ctx, chromedp.WaitVisible(chromedp.ID("changes")))
+			mustContain(t, ctx, "Build the week of", "clients meet their weekly minimum", "Changes to enrolments", name, "Left short of their weekly minimum")
+			noCSPViolations(t, ctx)
+			shot(t, ctx, string(e)+"-week-builder")
+			phone(t, ctx)
+			do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("changes")))
+			noHorizontalScroll(t, ctx)
+			shot(t, ctx, string(e)+"-week-builder-phone")
+			do(t, ctx, chromedp.EmulateReset())
+			submit(t, ctx, `form[action="/program/week-builder/apply"] button[type=submit]`)
+			do(t, ctx, chromedp.WaitVisible(chromedp.ID("changes")))
+			mustContain(t, ctx, "Applied:", "clients' enrolments changed")
+			noCSPViolations(t, ctx)
+			shot(t, ctx, string(e)+"-week-builder-applied")
+			// The client's schedule shows the new week.
+			do(t, ctx, chromedp.Navigate(base+href+"/schedule"), chromedp.WaitVisible(chromedp.ID("avail-title")))
+			if run(t, ctx, chromedp.Evaluate[bool](`[...document.querySelector('#groups-title').closest('section').querySelectorAll('tbody tr')].some(tr => tr.textContent.includes('6:00 pm') && tr.textContent.includes('enrolled'))`)) {
+				t.Errorf("%s still has an evening group after the week was applied", name)
+			}
+		})
+	}
+}

@@ -1,0 +1,154 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/config"
+	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/schedule/builder"
+	"github.com/openiop/openiop/internal/store"
+)
+
+// scheduleCmd proposes a site's week with the schedule builder and, with
+// --apply, makes the proposal's enrolment changes.
+func scheduleCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var site, week string
+	var apply bool
+	var seed int
+	d, err := parseCommand("schedule", args, getenv, stderr, func(fs *config.FlagSet) {
+		fs.String(&site, "site", "", "the site to plan, by name or id")
+		fs.String(&week, "week", "", "the ISO week to plan, e.g. 2026-W49")
+		fs.Bool(&apply, "apply", false, "make the proposed enrolment changes (without it nothing changes)")
+		fs.Int(&seed, "seed", 1, "search seed: the same data and seed give the same proposal")
+	})
+	if err != nil {
+		return err
+	}
+	if site == "" || week == "" {
+		return UsageError{"usage: iop schedule --site SITE --week YYYY-Www [--apply]"}
+	}
+	monday, err := builder.ParseWeek(week)
+	if err != nil {
+		return UsageError{"--week: " + err.Error()}
+	}
+	db, err := openStore(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sites, err := db.Sites(ctx)
+	if err != nil {
+		return err
+	}
+	var siteID, siteName string
+	var names []string
+	for _, s := range sites {
+		names = append(names, s.Name)
+		if s.ID == site || strings.EqualFold(s.Name, site) {
+			siteID, siteName = s.ID, s.Name
+		}
+	}
+	if siteID == "" {
+		return UsageError{fmt.Sprintf("--site: no site %q (the sites are: %s)", site, strings.Join(names, ", "))}
+	}
+	p, err := proposeWeek(ctx, db, siteID, monday, uint64(seed), cliRecord("iop schedule"))
+	if err != nil {
+		return err
+	}
+	printProposal(stdout, siteName, p)
+	if !apply {
+		fmt.Fprintln(stdout, "\nNothing was changed. Run again with --apply to make these changes.")
+		return nil
+	}
+	if err := db.ApplyWeekPlan(ctx, p.Moves, cliRecord("iop schedule --apply")); err != nil {
+		return fmt.Errorf("applying the proposal: %s", model.UserMessage(err))
+	}
+	fmt.Fprintf(stdout, "\nApplied: %d clients' enrolments changed.\n", len(p.Moves))
+	return nil
+}
+
+// proposal is a solved week with what it needs to be shown.
+type proposal struct {
+	Week     string
+	Instance *builder.Instance
+	Result   *builder.Result
+	Moves    []builder.Move
+	names    map[string]string
+	groups   map[string]builder.Group
+}
+
+func proposeWeek(ctx context.Context, db *store.DB, siteID string, monday model.Date, seed uint64, rec audit.Record) (*proposal, error) {
+	cal, err := db.WeekCalendar(ctx, siteID, monday)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.AppendAudit(ctx, store.WeekCalendarAudit(cal, rec)); err != nil {
+		return nil, err
+	}
+	in := builder.FromCalendar(cal)
+	r, err := builder.Solve(ctx, in, builder.Options{Seed: seed, TimeBox: 5 * time.Second})
+	if err != nil {
+		return nil, err
+	}
+	p := &proposal{Week: in.Week, Instance: in, Result: r, Moves: builder.Diff(in, r), names: map[string]string{}, groups: map[string]builder.Group{}}
+	for _, c := range in.Clients {
+		p.names[c.ID] = c.Name
+	}
+	for _, g := range in.Groups {
+		p.groups[g.ID] = g
+	}
+	return p, nil
+}
+
+func (p *proposal) group(id string) string {
+	g := p.groups[id]
+	return fmt.Sprintf("%s (%s)", g.Label(), g.When())
+}
+
+func printProposal(w io.Writer, site string, p *proposal) {
+	o := p.Result.Objective
+	fmt.Fprintf(w, "Week %s at %s: %d clients, %d groups.\n", p.Week, site, o.Clients, len(p.Instance.Groups))
+	fmt.Fprintf(w, "Meeting their weekly minimum: %d of %d.\n", o.Met, o.Clients)
+	fmt.Fprintf(w, "Kept in their process group: %d of %d who still fit it.\n", o.Kept, o.KeepPossible)
+	fmt.Fprintf(w, "Objective (lexicographic): met %d, continuity %d, preference %d, balance %d.\n", o.Met, o.Continuity, o.Preference, o.Balance)
+	if len(p.Moves) == 0 {
+		fmt.Fprintln(w, "\nNo changes to enrolments.")
+	} else {
+		fmt.Fprintf(w, "\nChanges to enrolments (%d clients):\n", len(p.Moves))
+		for _, m := range p.Moves {
+			fmt.Fprintf(w, "  %s\n", p.names[m.Client])
+			for _, g := range m.Join {
+				fmt.Fprintf(w, "    + joins %s\n", p.group(g))
+			}
+			for _, g := range m.Leave {
+				fmt.Fprintf(w, "    - leaves %s\n", p.group(g))
+			}
+		}
+	}
+	if len(p.Result.Short) == 0 {
+		fmt.Fprintln(w, "\nEvery client meets their weekly minimum.")
+		return
+	}
+	fmt.Fprintf(w, "\nShort of their weekly minimum (%d):\n", len(p.Result.Short))
+	for _, s := range p.Result.Short {
+		fmt.Fprintf(w, "  %s: %s of %s\n", p.names[s.Client], hoursOf(s.Minutes), hoursOf(s.Need))
+		for _, r := range s.Reasons {
+			fmt.Fprintf(w, "    why: %s\n", r)
+		}
+		for _, h := range s.Helps {
+			fmt.Fprintf(w, "    would help: %s\n", h)
+		}
+	}
+}
+
+func hoursOf(m int) string {
+	if m%60 == 0 {
+		return fmt.Sprintf("%d h", m/60)
+	}
+	return fmt.Sprintf("%.1f h", float64(m)/60)
+}
