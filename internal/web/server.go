@@ -225,7 +225,7 @@ type Store interface {
 	PendingSessionNotes(ctx context.Context, clinicianID string, since time.Time) ([]store.PendingSession, error)
 	SetNoShow(ctx context.Context, clientID, id string, noShow bool, byID string, rec audit.Record) error
 	SignedSessionMinutes(ctx context.Context, from, to time.Time) (map[string]int, error)
-	PerDiemSpans(ctx context.Context, from, to model.Date) (map[string][]intensity.PerDiemSpan, error)
+	PerDiemSpans(ctx context.Context, from, to model.Date, clientIDs ...string) (map[string][]intensity.PerDiemSpan, error)
 	SetAccountability(ctx context.Context, programID string, minWeekly int, a model.Accountability, rec audit.Record) error
 	MeetingCode(ctx context.Context, seriesID string, date model.Date) (string, error)
 	MeetingsForCode(ctx context.Context, code string, from, to model.Date) ([]store.CodedMeeting, error)
@@ -274,7 +274,7 @@ type Store interface {
 	Coverages(ctx context.Context, clientID string) ([]billing.Coverage, error)
 	SaveCoverage(ctx context.Context, c *billing.Coverage, today model.Date, byID string, rec audit.Record) error
 	Authorizations(ctx context.Context, clientID string) ([]billing.Authorization, error)
-	AuthorizationsEndingFrom(ctx context.Context, from model.Date) ([]billing.Authorization, error)
+	AuthorizationsEndingFrom(ctx context.Context, from model.Date, clientIDs ...string) ([]billing.Authorization, error)
 	SaveAuthorization(ctx context.Context, a *billing.Authorization, byID string, rec audit.Record) error
 	BillingFiles(ctx context.Context, clientIDs []string) (map[string]billing.ClientFile, error)
 	BilledServices(ctx context.Context, from, to model.Date) (map[string]string, error)
