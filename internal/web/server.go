@@ -317,6 +317,9 @@ type Options struct {
 	SMTP           bool          // email is sent (an SMTP server is set up); otherwise portal emails wait in the outbox
 	OrgCacheFor    time.Duration // how long the organization settings are cached; 0 means 30 s
 	TracksCacheFor time.Duration // how long home and public pages reuse track enrolment counts; 0 means 5 s, negative means never
+	// Admission bounds requests in flight and waiting (iop serve uses
+	// httpx.DefaultAdmission); zero means no bound.
+	Admission httpx.Admission
 }
 
 // Deps are the server's collaborators.
@@ -415,6 +418,8 @@ func NewServer(d Deps) (*Server, error) {
 	h = httpx.SecurityHeaders(d.Options.Secure, h)
 	h = httpx.Recover(d.Log, h)
 	h = httpx.Observe(d.Log, d.Metrics, h)
+	// Outside the access log: a refusal under overload costs no log line.
+	h = httpx.Admit(d.Options.Admission, d.Metrics, h)
 	h = httpx.WithRequestID(h)
 	s.handler = h
 	return s, nil
