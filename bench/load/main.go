@@ -112,6 +112,8 @@ type report struct {
 	// Overload is the home page at 512 connections, past capacity.
 	Overload    *overload `json:"overload,omitempty"`
 	PeakRSSMB   float64   `json:"peak_rss_mb"`
+	AnonMB      float64   `json:"rss_anon_mb"`
+	FileMB      float64   `json:"rss_file_mb"`
 	DemoSeconds float64   `json:"demo_seconds"`
 	Verdicts    []verdict `json:"verdicts"`
 }
@@ -289,15 +291,21 @@ func run(ctx context.Context, o options) error {
 	over.o.timeout = min(o.timeout, 5*time.Second)
 	home := targets[0]
 	home.Name = fmt.Sprintf("home @%d", over.o.connections)
+	var ov overload
+	stopProbes, probesDone := make(chan struct{}), make(chan struct{})
+	go func() { probeDuring(ctx, targets[0], cookie, o.warmup, o.duration, stopProbes, &ov); close(probesDone) }()
 	res, err := over.measure(ctx, home, &serverProbe{base: base, cookie: cookie})
+	close(stopProbes)
+	<-probesDone
 	if err != nil {
 		return err
 	}
 	res.Ratio = res.RPS / rep.Ceiling.RPS
-	ov := overload{Result: res, Refused: res.ServerCodes["503"]}
+	ov.Result, ov.Refused = res, res.ServerCodes["503"]
 	ov.AfterStatus, ov.AfterMs = afterLoad(ctx, targets[0], cookie)
 	rep.Overload = &ov
-	rep.PeakRSSMB = peakRSS(srv.cmd.Process.Pid)
+	pid := srv.cmd.Process.Pid
+	rep.PeakRSSMB, rep.AnonMB, rep.FileMB = procStatus(pid, "VmHWM"), procStatus(pid, "RssAnon"), procStatus(pid, "RssFile")
 
 	printTable(os.Stdout, rep)
 	rep.Verdicts = verdicts(rep, o)

@@ -3,6 +3,7 @@ package httpx
 import (
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/openiop/openiop/internal/platform/metrics"
@@ -10,10 +11,11 @@ import (
 
 // Admission bounds the work a server takes on: at most InFlight requests are
 // served at once and at most Queue wait for a turn, each for at most Wait.
-// Past that a request is refused at once with 503 and Retry-After, so that
-// overload costs a quick refusal instead of seconds of queued work, and the
-// server is back to normal the moment the load drops (nothing is left
-// queued behind it).
+// A request that would wait longer than Wait, judged from how long recent
+// requests took, or that finds the queue full, is refused at once with 503
+// and Retry-After: overload costs a quick refusal instead of seconds of
+// queued work, and the server is back to normal the moment the load drops
+// (nothing is left queued behind it).
 type Admission struct {
 	InFlight int           // requests served at once
 	Queue    int           // requests waiting for a turn
@@ -37,6 +39,9 @@ func Admit(a Admission, reg *metrics.Registry, next http.Handler) http.Handler {
 	}
 	slots := make(chan struct{}, a.InFlight)
 	queue := make(chan struct{}, max(a.Queue, 0))
+	// served is a moving average of how long admitted requests take, in
+	// nanoseconds; with the queue's length it predicts a newcomer's wait.
+	var served atomic.Int64
 	retryAfter := strconv.Itoa(max(1, int(a.Wait.Round(time.Second)/time.Second)))
 	refuse := func(w http.ResponseWriter, r *http.Request, start time.Time) {
 		reg.Observe(r.Method, "refused (overload)", http.StatusServiceUnavailable, time.Since(start))
@@ -54,6 +59,10 @@ func Admit(a Admission, reg *metrics.Registry, next http.Handler) http.Handler {
 		case slots <- struct{}{}:
 		default:
 			start := time.Now()
+			if wait := time.Duration(int64(len(queue)+1) * served.Load() / int64(a.InFlight)); wait > a.Wait {
+				refuse(w, r, start) // it would wait too long: refuse now rather than later
+				return
+			}
 			select {
 			case queue <- struct{}{}:
 			default:
@@ -75,7 +84,12 @@ func Admit(a Admission, reg *metrics.Registry, next http.Handler) http.Handler {
 				return // the client left
 			}
 		}
-		defer func() { <-slots }()
+		began := time.Now()
+		defer func() {
+			d := int64(time.Since(began))
+			served.Store(served.Load() + (d-served.Load())/8) // racy but fine for an estimate
+			<-slots
+		}()
 		next.ServeHTTP(w, r)
 	})
 }

@@ -78,3 +78,36 @@ func TestAdmitRefusesAfterWaiting(t *testing.T) {
 		t.Fatalf("after waiting: %d, Retry-After %q; want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
 	}
 }
+
+// TestAdmitRefusesWhatWouldWaitTooLong: when recent requests took longer
+// than Wait, a newcomer that finds every slot taken is refused at once
+// rather than queued to be refused later.
+func TestAdmitRefusesWhatWouldWaitTooLong(t *testing.T) {
+	block := make(chan struct{})
+	started := make(chan struct{}, 1)
+	h := httpx.Admit(httpx.Admission{InFlight: 1, Queue: 10, Wait: time.Millisecond}, metrics.New(),
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/block" {
+				started <- struct{}{}
+				<-block
+				return
+			}
+			time.Sleep(10 * time.Millisecond) // each request takes far longer than Wait
+		}))
+	for range 16 {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/page", nil))
+	}
+	go h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/block", nil))
+	<-started
+	done := make(chan *httptest.ResponseRecorder)
+	go func() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/page", nil))
+		done <- rec
+	}()
+	rec := <-done // answered while the slot is still taken: it did not wait for it
+	close(block)
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("%d, Retry-After %q; want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+	}
+}
