@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/openiop/openiop/internal/jobs"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/notify"
+	"github.com/openiop/openiop/internal/platform/httpx"
 	"github.com/openiop/openiop/internal/platform/metrics"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/web"
@@ -105,7 +107,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			Now: time.Now, BaseURL: cfg.BaseURL, Version: Version}),
 		Store: db, Audit: batcher, Hasher: hasher, SSO: singleSignOn, Log: log, Metrics: reg, Now: time.Now,
 		Options: web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Version: Version, SMTP: cfg.SMTPURL != "",
-			Session: auth.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}},
+			Session:   auth.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax},
+			Admission: httpx.DefaultAdmission(runtime.GOMAXPROCS(0))},
 	})
 	if err != nil {
 		ln.Close()

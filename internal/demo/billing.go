@@ -18,7 +18,7 @@ import (
 type BillingStore interface {
 	ImportBilling(ctx context.Context, x store.BillingImport, rec audit.Record) error
 	GroupServices(ctx context.Context, from, to model.Date, clientIDs ...string) ([]intensity.Service, error)
-	PerDiemSpans(ctx context.Context, from, to model.Date) (map[string][]intensity.PerDiemSpan, error)
+	PerDiemSpans(ctx context.Context, from, to model.Date, clientIDs ...string) (map[string][]intensity.PerDiemSpan, error)
 	BillingFiles(ctx context.Context, clientIDs []string) (map[string]billing.ClientFile, error)
 	Payers(ctx context.Context) ([]billing.Payer, error)
 	Clinicians(ctx context.Context) (map[string]billing.Rendering, error)

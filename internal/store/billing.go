@@ -168,10 +168,17 @@ func (db *DB) Authorizations(ctx context.Context, clientID string) ([]billing.Au
 	return out, model.Wrap("store.Authorizations", model.KindInternal, err)
 }
 
-// AuthorizationsEndingFrom lists every client's authorizations that end on
-// or after a date, for the biller's list, by end date.
-func (db *DB) AuthorizationsEndingFrom(ctx context.Context, from model.Date) ([]billing.Authorization, error) {
-	rows, err := db.query(ctx, `SELECT `+authorizationColumns+` WHERE a.ends_on >= $1 ORDER BY a.ends_on, a.id`, from)
+// AuthorizationsEndingFrom lists the authorizations that end on or after a
+// date, by end date: every client's for the biller's list, or only those of
+// clientIDs when given (a caseload), so that a counselor's page does not
+// read the whole center's.
+func (db *DB) AuthorizationsEndingFrom(ctx context.Context, from model.Date, clientIDs ...string) ([]billing.Authorization, error) {
+	args, only := []any{from}, ""
+	if len(clientIDs) > 0 {
+		in, ids := inList(clientIDs, 1)
+		only, args = " AND a.client_id IN ("+in+")", append(args, ids...)
+	}
+	rows, err := db.query(ctx, `SELECT `+authorizationColumns+` WHERE a.ends_on >= $1`+only+` ORDER BY a.ends_on, a.id`, args...)
 	out, err := collect(rows, err, scanAuthorization)
 	return out, model.Wrap("store.AuthorizationsEndingFrom", model.KindInternal, err)
 }

@@ -53,6 +53,25 @@ func careTeamSQL(clientCol, userArg, nowArg string) string {
 	return "(" + strings.Join(conds, "\n\t\tOR ") + ")"
 }
 
+// careTeamClientsSQL selects the clients userArg cares for, starting from
+// the user, so that a care-team list costs what the user's clients cost and
+// not what the center's do. It is a superset of careTeamSQL with the rule on
+// (callers keep that condition as the exact test); intake adds the clients
+// not yet admitted, whom the rule lets every clinician open.
+func careTeamClientsSQL(userArg, nowArg string, intake bool) string {
+	q := `SELECT client_id FROM episodes WHERE primary_counselor_id = {user}
+		UNION SELECT cse.client_id FROM group_series cgs JOIN series_enrolments cse ON cse.series_id = cgs.id WHERE cgs.facilitator_id = {user}
+		UNION SELECT cse.client_id FROM group_series cgs JOIN series_enrolments cse ON cse.series_id = cgs.id WHERE cgs.co_facilitator_id = {user}
+		UNION SELECT client_id FROM appointments WHERE clinician_id = {user}
+		UNION SELECT client_id FROM care_team WHERE user_id = {user}
+		UNION SELECT client_id FROM emergency_access WHERE user_id = {user} AND expires_at > {now}`
+	if intake {
+		q += `
+		UNION SELECT id FROM clients WHERE care_status = 'registered'`
+	}
+	return fillCareTeam(q, "", userArg, nowArg)
+}
+
 // CareTeamAccess says why userID may open clientID's record at now, or ""
 // when nothing lets them: the center's setting is off, the client is not
 // yet admitted, they care for the client, or they hold emergency access

@@ -119,7 +119,10 @@ func (db *DB) insertClient(ctx context.Context, tx *sql.Tx, c *model.Client) err
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)`,
 		c.ID, c.MRN, c.FirstName, c.LastName, c.PreferredName, c.Pronouns, c.DateOfBirth, c.SexAtBirth,
 		c.Phone, c.Email, c.Address, c.EmergencyName, c.EmergencyRel, c.EmergencyPhn, searchText(*c), c.CreatedAt)
-	return err
+	if err != nil {
+		return err
+	}
+	return indexClientSearch(ctx, tx, c.ID, searchText(*c), false)
 }
 
 // ImportClients registers many clients with their episodes in one
@@ -197,7 +200,10 @@ func (db *DB) UpdateClient(ctx context.Context, c *model.Client, rec audit.Recor
 			WHERE id = $15`,
 			c.FirstName, c.LastName, c.PreferredName, c.Pronouns, c.DateOfBirth, c.SexAtBirth, c.Phone, c.Email, c.Address,
 			c.EmergencyName, c.EmergencyRel, c.EmergencyPhn, searchText(*c), c.UpdatedAt, c.ID)
-		return err
+		if err != nil {
+			return err
+		}
+		return indexClientSearch(ctx, tx, c.ID, searchText(*c), true)
 	}, &rec)
 }
 
@@ -249,17 +255,38 @@ func (db *DB) SearchClients(ctx context.Context, q ClientQuery) ([]model.Client,
 	const op = "store.SearchClients"
 	var where []string
 	var args []any
-	for _, word := range strings.Fields(strings.ToLower(q.Text)) {
-		if len(args) >= 8 {
+	// byID: the conditions name the candidate clients, so the query should
+	// start from them rather than from every client of a status.
+	byID := false
+	for i, word := range strings.Fields(strings.ToLower(q.Text)) {
+		if i >= 8 {
 			break // more words add nothing but cost
+		}
+		if cond := wordCandidates(word, &args); cond != "" {
+			where, byID = append(where, cond), true
 		}
 		args = append(args, "%"+likeEscape.Replace(word)+"%")
 		where = append(where, fmt.Sprintf(`c.search_text LIKE $%d ESCAPE '\'`, len(args)))
 	}
+	narrow := false
+	if q.CareTeamOf != "" {
+		on, err := db.CareTeamRule(ctx)
+		if err != nil {
+			return nil, 0, model.Wrap(op, model.KindInternal, err)
+		}
+		narrow = on
+		byID = byID || on
+	}
 	switch q.Status {
 	case StatusActive, StatusDischarged, StatusNotAdmitted:
 		args = append(args, string(q.Status))
-		where = append(where, fmt.Sprintf(`c.care_status = $%d`, len(args)))
+		status := `c.care_status = $%d`
+		if byID {
+			// An expression, not the column: SQLite then starts from the
+			// candidates rather than every client of that status.
+			status = `c.care_status || '' = $%d`
+		}
+		where = append(where, fmt.Sprintf(status, len(args)))
 	}
 	from := clientsFrom
 	if q.CounselorID != "" {
@@ -269,7 +296,11 @@ func (db *DB) SearchClients(ctx context.Context, q ClientQuery) ([]model.Client,
 	}
 	if q.CareTeamOf != "" {
 		args = append(args, q.CareTeamOf, q.Now.UTC())
-		where = append(where, careTeamSQL("c.id", fmt.Sprintf("$%d", len(args)-1), fmt.Sprintf("$%d", len(args))))
+		user, now := fmt.Sprintf("$%d", len(args)-1), fmt.Sprintf("$%d", len(args))
+		if narrow {
+			where = append(where, "c.id IN ("+careTeamClientsSQL(user, now, q.Status == StatusAny || q.Status == StatusNotAdmitted || q.Status == "")+")")
+		}
+		where = append(where, careTeamSQL("c.id", user, now))
 	}
 	cond := ""
 	if len(where) > 0 {

@@ -50,6 +50,7 @@ func sqliteDSN(path string, readOnly bool) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(ON)")
+	q.Add("_pragma", "mmap_size(1073741824)")
 	q.Set("_time_format", "sqlite")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")

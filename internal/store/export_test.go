@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/openiop/openiop/internal/auth"
 )
@@ -55,4 +57,20 @@ func (db *DB) WithSecretKeyForTest(key []byte) error {
 	box, err := auth.NewSecretBox(key)
 	db.box = box
 	return err
+}
+
+// SearchByScanForTest is client search as it was before the trigram index:
+// every word matched with LIKE against every client's search text. Tests
+// compare the indexed search with it.
+func (db *DB) SearchByScanForTest(ctx context.Context, text string) ([]string, error) {
+	q, args := `SELECT c.id FROM clients c WHERE 1 = 1`, []any{}
+	for _, word := range strings.Fields(strings.ToLower(text)) {
+		args = append(args, "%"+likeEscape.Replace(word)+"%")
+		q += fmt.Sprintf(` AND c.search_text LIKE $%d ESCAPE '\'`, len(args))
+	}
+	rows, err := db.r.QueryContext(ctx, q+` ORDER BY c.last_name, c.first_name, c.id`, args...)
+	return collect(rows, err, func(s scanner) (string, error) {
+		var id string
+		return id, s.Scan(&id)
+	})
 }

@@ -203,10 +203,15 @@ func (db *DB) updateProgram(ctx context.Context, op string, rec audit.Record, qu
 
 // PerDiemSpans returns, by client, the per-diem rules of their episodes that
 // overlap the dates, oldest admission first.
-func (db *DB) PerDiemSpans(ctx context.Context, from, to model.Date) (map[string][]intensity.PerDiemSpan, error) {
+func (db *DB) PerDiemSpans(ctx context.Context, from, to model.Date, clientIDs ...string) (map[string][]intensity.PerDiemSpan, error) {
+	args, only := []any{to, from}, ""
+	if len(clientIDs) > 0 {
+		in, ids := inList(clientIDs, 2)
+		only, args = " AND e.client_id IN ("+in+")", append(args, ids...)
+	}
 	rows, err := db.query(ctx, `SELECT e.client_id, e.admission_date, e.discharge_date, p.per_diem_minutes FROM episodes e
 		JOIN programs p ON p.id = e.program_id
-		WHERE e.admission_date <= $1 AND (e.discharge_date IS NULL OR e.discharge_date >= $2) ORDER BY e.admission_date, e.id`, to, from)
+		WHERE e.admission_date <= $1 AND (e.discharge_date IS NULL OR e.discharge_date >= $2)`+only+` ORDER BY e.admission_date, e.id`, args...)
 	type row struct {
 		client string
 		span   intensity.PerDiemSpan

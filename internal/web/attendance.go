@@ -410,7 +410,7 @@ func (s *Server) servicesBetween(r *http.Request, from, to model.Date, clientIDs
 		}
 		return strings.Compare(a.Date.String(), b.Date.String())
 	})
-	spans, err := s.Store.PerDiemSpans(r.Context(), from, to)
+	spans, err := s.Store.PerDiemSpans(r.Context(), from, to, clientIDs...)
 	if err != nil {
 		return nil, nil, err
 	}

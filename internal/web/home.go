@@ -355,6 +355,15 @@ func census(tracks []store.TrackWithCount) []programGroup {
 	return out
 }
 
+// idsOf lists the clients' ids.
+func idsOf(cs []model.Client) []string {
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
 // clientIDs lists the ids of clients shown on a page, for the audit record
 // of a list or search: which clients' names a person saw.
 func clientIDs(cs []model.Client) string {
@@ -381,7 +390,7 @@ func (s *Server) homeAuthorizations(r *http.Request, caseload []model.Client, to
 	if len(caseload) == 0 {
 		return nil
 	}
-	auths, err := s.Store.AuthorizationsEndingFrom(r.Context(), today.AddDays(-14))
+	auths, err := s.Store.AuthorizationsEndingFrom(r.Context(), today.AddDays(-14), idsOf(caseload)...)
 	if err != nil {
 		return err
 	}
@@ -420,11 +429,7 @@ func (s *Server) caseloadChanges(r *http.Request, list []model.Client, d *homeDa
 		codes = append(codes, ins.Code)
 		titles[ins.Code] = ins.Title
 	}
-	ids := make([]string, len(list))
-	for i, c := range list {
-		ids[i] = c.ID
-	}
-	changes, err := s.Store.ScoreChanges(r.Context(), ids, codes)
+	changes, err := s.Store.ScoreChanges(r.Context(), idsOf(list), codes)
 	if err != nil {
 		return err
 	}

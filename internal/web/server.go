@@ -240,7 +240,7 @@ type Store interface {
 	PendingSessionNotes(ctx context.Context, clinicianID string, since time.Time) ([]store.PendingSession, error)
 	SetNoShow(ctx context.Context, clientID, id string, noShow bool, byID string, rec audit.Record) error
 	SignedSessionMinutes(ctx context.Context, from, to time.Time) (map[string]int, error)
-	PerDiemSpans(ctx context.Context, from, to model.Date) (map[string][]intensity.PerDiemSpan, error)
+	PerDiemSpans(ctx context.Context, from, to model.Date, clientIDs ...string) (map[string][]intensity.PerDiemSpan, error)
 	SetAccountability(ctx context.Context, programID string, minWeekly int, a model.Accountability, rec audit.Record) error
 	MeetingCode(ctx context.Context, seriesID string, date model.Date) (string, error)
 	MeetingsForCode(ctx context.Context, code string, from, to model.Date) ([]store.CodedMeeting, error)
@@ -290,7 +290,7 @@ type Store interface {
 	Coverages(ctx context.Context, clientID string) ([]billing.Coverage, error)
 	SaveCoverage(ctx context.Context, c *billing.Coverage, today model.Date, byID string, rec audit.Record) error
 	Authorizations(ctx context.Context, clientID string) ([]billing.Authorization, error)
-	AuthorizationsEndingFrom(ctx context.Context, from model.Date) ([]billing.Authorization, error)
+	AuthorizationsEndingFrom(ctx context.Context, from model.Date, clientIDs ...string) ([]billing.Authorization, error)
 	SaveAuthorization(ctx context.Context, a *billing.Authorization, byID string, rec audit.Record) error
 	BillingFiles(ctx context.Context, clientIDs []string) (map[string]billing.ClientFile, error)
 	BilledServices(ctx context.Context, from, to model.Date) (map[string]string, error)
@@ -333,6 +333,9 @@ type Options struct {
 	SMTP           bool          // email is sent (an SMTP server is set up); otherwise portal emails wait in the outbox
 	OrgCacheFor    time.Duration // how long the organization settings are cached; 0 means 30 s
 	TracksCacheFor time.Duration // how long home and public pages reuse track enrolment counts; 0 means 5 s, negative means never
+	// Admission bounds requests in flight and waiting (iop serve uses
+	// httpx.DefaultAdmission); zero means no bound.
+	Admission httpx.Admission
 }
 
 // Deps are the server's collaborators.
@@ -433,6 +436,8 @@ func NewServer(d Deps) (*Server, error) {
 	h = httpx.SecurityHeaders(d.Options.Secure, h)
 	h = httpx.Recover(d.Log, h)
 	h = httpx.Observe(d.Log, d.Metrics, h)
+	// Outside the access log: a refusal under overload costs no log line.
+	h = httpx.Admit(d.Options.Admission, d.Metrics, h)
 	h = httpx.WithRequestID(h)
 	s.handler = h
 	return s, nil
