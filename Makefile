@@ -12,11 +12,11 @@ demo:
 ## test: every test, on SQLite and PostgreSQL, with the browser tests in headless Chromium
 test:
 	./scripts/ensure-test-tools
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 25m ./...
 
 ## test-race: the concurrent parts under the race detector
 test-race:
-	$(GO) test -count=1 -race ./internal/audit ./internal/auth ./internal/web ./internal/store
+	$(GO) test -count=1 -timeout 25m -race ./internal/audit ./internal/auth ./internal/web ./internal/store
 
 ## check: static analysis (go vet, staticcheck, govulncheck against the offline database)
 check:
