@@ -179,6 +179,9 @@ func claimsHistory(ctx context.Context, db BillingStore, today model.Date, bille
 	if len(claims) == 0 {
 		return nil
 	}
+	// One 837 transaction holds at most MaxClaims; a big demo center's biller
+	// has the rest still to send, as after a busy month.
+	claims = claims[:min(len(claims), x837.MaxClaims)]
 	people := map[string]billing.Person{}
 	for _, c := range claims {
 		cl, err := db.Client(ctx, c.ClientID)
