@@ -23,6 +23,10 @@ import (
 // FHIRBase is where the FHIR R4 API is served.
 const FHIRBase = "/fhir/R4"
 
+// capabilityDate is when the CapabilityStatement last changed: bump it with
+// the types, parameters or rules it describes.
+const capabilityDate = "2026-12-07"
+
 // FHIRStore is what the FHIR API reads beyond Store: the token with its
 // scopes, every resource's source, the client list and disclosures.
 type FHIRStore interface {
@@ -201,7 +205,7 @@ func (h *Handler) fhirBaseURL(r *http.Request) string {
 }
 
 func (h *Handler) fhirMetadata(w http.ResponseWriter, r *http.Request, _ *fhirCaller) error {
-	writeFHIR(w, http.StatusOK, fhir.Capability(h.fhirBaseURL(r), h.Version, "2026-12-01"))
+	writeFHIR(w, http.StatusOK, fhir.Capability(h.fhirBaseURL(r), h.Version, capabilityDate))
 	return nil
 }
 
@@ -454,6 +458,13 @@ func parseSearch(typ string, q url.Values) (searchQuery, error) {
 			s.filters.Set(name, v)
 		default:
 			s.filters.Set(name, v)
+		}
+	}
+	// An id of a client-bound resource names its client: a search by _id
+	// reads that one client's record, as a read does.
+	if id := s.filters.Get("_id"); id != "" && s.patient == "" && fhir.ClientBound(typ) {
+		if c, ok := fhir.ClientOfID(typ, id); ok {
+			s.patient = c
 		}
 	}
 	return s, nil
