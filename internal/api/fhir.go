@@ -505,21 +505,24 @@ func (h *Handler) fhirSearch(w http.ResponseWriter, r *http.Request, c *fhirCall
 		}
 		return badParam(name, "this token reads one patient's record at a time: name the patient.")
 	case typ == "Patient":
-		clients, err := h.clientsOf(ctx, c)
+		ids, err := h.clientsOf(ctx, c)
 		if err != nil {
 			return err
 		}
-		for _, cl := range clients {
-			p := fhir.PatientOf(cl)
-			all = append(all, fhir.Labelled(p, cl.ID))
+		for _, id := range ids {
+			cl, err := h.fhirStore().Client(ctx, id)
+			if err != nil {
+				return err
+			}
+			all = append(all, fhir.Labelled(fhir.PatientOf(cl), cl.ID))
 		}
 	default:
-		clients, err := h.clientsOf(ctx, c)
+		ids, err := h.clientsOf(ctx, c)
 		if err != nil {
 			return err
 		}
-		for _, cl := range clients {
-			rec, err := fhir.LoadRecord(ctx, h.fhirStore(), cl.ID, h.now(), center.Org.Location())
+		for _, id := range ids {
+			rec, err := fhir.LoadRecord(ctx, h.fhirStore(), id, h.now(), center.Org.Location())
 			if err != nil {
 				return err
 			}
@@ -569,13 +572,12 @@ func (h *Handler) auditEmpty(r *http.Request, c *fhirCaller) error {
 
 // clientsOf lists the clients the caller may see: a clinician only those of
 // their care team.
-func (h *Handler) clientsOf(ctx context.Context, c *fhirCaller) ([]model.Client, error) {
-	q := store.ClientQuery{Limit: 100000}
+func (h *Handler) clientsOf(ctx context.Context, c *fhirCaller) ([]string, error) {
+	var q store.ClientQuery
 	if auth.CareTeamLimited(c.user.Role) {
 		q.CareTeamOf, q.Now = c.user.ID, h.now()
 	}
-	list, _, err := h.fhirStore().SearchClients(ctx, q)
-	return list, err
+	return fhir.AllClientIDs(ctx, h.fhirStore(), q)
 }
 
 // fhirEverything answers Patient/{id}/$everything: the patient's whole
