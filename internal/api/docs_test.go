@@ -27,6 +27,7 @@ func TestAPIDocExamples(t *testing.T) {
 	}
 	f := newCalendarFixture(t, store.SQLite)
 	ts := f.ts
+	spec, _ := fetchOpenAPI(t, ts.URL)
 	marker := regexp.MustCompile(`<!-- example: (GET|POST) (\S+) (\d{3})(?: as ([a-z_]+))? -->`)
 	block := regexp.MustCompile("(?s)```json\n(.*?)\n```")
 	text := string(doc)
@@ -85,6 +86,12 @@ func TestAPIDocExamples(t *testing.T) {
 		var g, w any
 		if err := json.Unmarshal(got, &g); err != nil {
 			t.Fatalf("%s %s: response is not JSON: %s", method, path, got)
+		}
+		// The live answer must also be what openapi.json documents.
+		if schema, err := spec.responseSchema(method, path, resp.StatusCode, resp.Header.Get("Content-Type")); err != nil {
+			t.Error(err)
+		} else if p := spec.conform(schema, g, "$"); len(p) > 0 {
+			t.Errorf("%s %s %d departs from openapi.json:\n%s", method, path, resp.StatusCode, strings.Join(p, "\n"))
 		}
 		if err := json.Unmarshal([]byte(respBody), &w); err != nil {
 			t.Fatalf("%s %s: the doc's response is not JSON: %v", method, path, err)

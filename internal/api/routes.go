@@ -5,6 +5,9 @@ import "github.com/openiop/openiop/internal/auth"
 // routes is every API endpoint, its method and the permission it needs.
 func (h *Handler) routes() []route {
 	return []route{
+		// This API's OpenAPI 3.1 description.
+		{Method: "GET", Pattern: "/api/v1/openapi.json", Perm: auth.Public, Handle: h.openAPI},
+
 		// Instruments: definitions and scoring. Public: they read and store no client data.
 		{Method: "GET", Pattern: "/api/v1/instruments", Perm: auth.Public, Handle: h.instrumentList},
 		{Method: "GET", Pattern: "/api/v1/instruments/{code}", Perm: auth.Public, Handle: h.instrumentShow},

@@ -22,6 +22,7 @@ import (
 
 	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/demo"
+	"github.com/openiop/openiop/internal/platform/submission"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
 )
@@ -77,8 +78,11 @@ func startProcess(t *testing.T, bin string, args ...string) (*exec.Cmd, string) 
 // consents from several writers at once and is killed with SIGKILL at a
 // random moment; after a restart every consent it acknowledged (303) is
 // there exactly once, SQLite's integrity check is clean and the audit
-// chain verifies. IOP_CRASH_ROUNDS sets the rounds (3 by default; the bench
-// command runs 100).
+// chain verifies. Each form carries its submission key, and every
+// submission left without an answer by a kill is sent again, with the same
+// key, after the restart, as a browser retrying would: those must not save
+// twice. IOP_CRASH_ROUNDS sets the rounds (3 by default; the bench command
+// runs 100).
 func TestCrashConsistency(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the real server")
@@ -99,9 +103,22 @@ func TestCrashConsistency(t *testing.T) {
 			_ = seed.Process.Signal(syscall.SIGTERM)
 			_ = seed.Wait()
 			acked := map[string]bool{}
+			unanswered := map[string]string{} // recipient -> the key its submission was sent with
+			retried := 0
+			var mu sync.Mutex
+			retry := func(base string) {
+				c := signedIn(t, base)
+				for name, key := range unanswered {
+					retried++
+					if postConsent(context.Background(), c, base, clientID, name, key) {
+						acked[name] = true
+						delete(unanswered, name)
+					}
+				}
+			}
 			for round := range rounds {
 				cmd, base := startProcess(t, bin, args...)
-				var mu sync.Mutex
+				retry(base)
 				ctx, cancel := context.WithCancel(context.Background())
 				var wg sync.WaitGroup
 				browsers := make([]*http.Client, 4)
@@ -113,12 +130,15 @@ func TestCrashConsistency(t *testing.T) {
 					go func() {
 						defer wg.Done()
 						for n := 0; ctx.Err() == nil; n++ {
-							name := fmt.Sprintf("Crash %d-%d-%d", round, w, n)
-							if postConsent(ctx, c, base, clientID, name) {
-								mu.Lock()
+							name, key := fmt.Sprintf("Crash %d-%d-%d", round, w, n), submission.NewKey()
+							ok := postConsent(ctx, c, base, clientID, name, key)
+							mu.Lock()
+							if ok {
 								acked[name] = true
-								mu.Unlock()
+							} else {
+								unanswered[name] = key
 							}
+							mu.Unlock()
 						}
 					}()
 				}
@@ -128,8 +148,9 @@ func TestCrashConsistency(t *testing.T) {
 				cancel()
 				wg.Wait()
 			}
-			// Restart once more, as an operator would, and stop it cleanly.
-			cmd, _ := startProcess(t, bin, args...)
+			// Restart once more, as an operator would, send what is still unanswered, and stop it cleanly.
+			cmd, base := startProcess(t, bin, args...)
+			retry(base)
 			_ = cmd.Process.Signal(syscall.SIGTERM)
 			if err := cmd.Wait(); err != nil {
 				t.Fatalf("the restarted server did not stop cleanly: %v", err)
@@ -170,8 +191,8 @@ func TestCrashConsistency(t *testing.T) {
 			if verr != nil || !strings.Contains(out, "intact") {
 				chain = fmt.Sprintf("BROKEN: %v %s", verr, out)
 			}
-			t.Logf("crash-consistency: engine=%s rounds=%d acknowledged=%d lost=%d duplicates=%d integrity=%s audit_chain=%s",
-				e, rounds, len(acked), lost, dup, integrity, chain)
+			t.Logf("crash-consistency: engine=%s rounds=%d acknowledged=%d resent_with_key=%d lost=%d duplicates=%d integrity=%s audit_chain=%s",
+				e, rounds, len(acked), retried, lost, dup, integrity, chain)
 			if len(acked) == 0 || lost != 0 || dup != 0 || integrity != "ok" && integrity != "not-applicable" || chain != "valid" {
 				t.Fatalf("acknowledged=%d lost=%d duplicates=%d integrity=%s audit_chain=%s", len(acked), lost, dup, integrity, chain)
 			}
@@ -216,8 +237,8 @@ func signedIn(t *testing.T, base string) *http.Client {
 
 // postConsent records a consent and reports whether the server
 // acknowledged it.
-func postConsent(ctx context.Context, c *http.Client, base, clientID, recipient string) bool {
-	form := url.Values{"recipient_kind": {consent.RecipientOrganization}, "recipient_name": {recipient}, "purpose": {"treatment"},
+func postConsent(ctx context.Context, c *http.Client, base, clientID, recipient, key string) bool {
+	form := url.Values{submission.Field: {key}, "recipient_kind": {consent.RecipientOrganization}, "recipient_name": {recipient}, "purpose": {"treatment"},
 		"categories": {consent.CatEnrollment}, "expiry": {"end_of_treatment"}, "signer_name": {"Client"}, "signer_authority": {"client"},
 		"signed_on": {"2026-01-05"}, "statements_given": {"yes"}}
 	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/clients/"+clientID+"/consents", strings.NewReader(form.Encode()))

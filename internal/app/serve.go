@@ -15,6 +15,7 @@ import (
 	"github.com/openiop/openiop/internal/api"
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/auth/sso"
 	"github.com/openiop/openiop/internal/config"
 	"github.com/openiop/openiop/internal/demo"
 	"github.com/openiop/openiop/internal/jobs"
@@ -94,10 +95,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.BaseURL == config.DefaultBaseURL(cfg.Addr) { // derived, not given: use the real port (for --addr :0)
 		cfg.BaseURL = config.DefaultBaseURL(ln.Addr().String())
 	}
+	var singleSignOn *sso.Provider
+	if cfg.OIDC.Issuer != "" {
+		singleSignOn = sso.New(sso.Config{Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID, ClientSecret: cfg.OIDC.ClientSecret, Name: cfg.OIDC.Name})
+		log.Info("staff single sign-on", "issuer", cfg.OIDC.Issuer, "redirect_url", cfg.BaseURL+"/login/sso/callback")
+	}
 	srv, err := web.NewServer(web.Deps{
 		API: api.NewHandler(api.Deps{Log: log, SelfAssessments: db, Store: db, Audit: batcher, TrustProxy: cfg.TrustProxy,
 			Now: time.Now, BaseURL: cfg.BaseURL, Version: Version}),
-		Store: db, Audit: batcher, Hasher: hasher, Log: log, Metrics: reg, Now: time.Now,
+		Store: db, Audit: batcher, Hasher: hasher, SSO: singleSignOn, Log: log, Metrics: reg, Now: time.Now,
 		Options: web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), TrustProxy: cfg.TrustProxy, Version: Version, SMTP: cfg.SMTPURL != "",
 			Session: auth.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}},
 	})

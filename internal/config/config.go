@@ -38,7 +38,22 @@ type Config struct {
 	AuditKey            AuditKey      // signs anchors of the audit chain's head; none: no anchors
 	AuditAnchorLog      string        // file each anchor is also appended to, ideally on other (WORM) storage
 	AuditAnchorInterval time.Duration // how often to anchor the head while it moves
+
+	OIDC OIDC // single sign-on for staff; off when Issuer is empty
 }
+
+// OIDC is how OpenIOP is registered with the center's OpenID Connect
+// identity provider for staff single sign-on.
+type OIDC struct {
+	Issuer       string // --oidc-issuer, IOP_OIDC_ISSUER
+	ClientID     string // --oidc-client-id, IOP_OIDC_CLIENT_ID
+	ClientSecret string // IOP_OIDC_CLIENT_SECRET only: a command line is visible to every local user
+	Name         string // --oidc-name, IOP_OIDC_NAME: the sign-in button's label
+}
+
+// OIDCClientSecretEnv holds the client secret registered with the identity
+// provider. There is deliberately no flag.
+const OIDCClientSecretEnv = "IOP_OIDC_CLIENT_SECRET"
 
 // AuditKeyEnv holds the audit anchor signing key itself, for deployments that
 // hand secrets over in the environment. There is deliberately no flag: a
@@ -63,6 +78,7 @@ var Env = map[string]string{
 	"shutdown-timeout": "IOP_SHUTDOWN_TIMEOUT", "smtp-url": "IOP_SMTP_URL", "mail-from": "IOP_MAIL_FROM",
 	"audit-key-file": "IOP_AUDIT_KEY_FILE", "audit-anchor-log": "IOP_AUDIT_ANCHOR_LOG",
 	"audit-anchor-interval": "IOP_AUDIT_ANCHOR_INTERVAL", "audit-public-key": "IOP_AUDIT_PUBLIC_KEY",
+	"oidc-issuer": "IOP_OIDC_ISSUER", "oidc-client-id": "IOP_OIDC_CLIENT_ID", "oidc-name": "IOP_OIDC_NAME",
 }
 
 // Database holds the settings that choose the database, shared by every
@@ -238,6 +254,10 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (Confi
 	fs.AuditKey(&c.AuditKey)
 	fs.AuditAnchorLog(&c.AuditAnchorLog, "append every audit anchor to this file as well, fsynced (keep it on other storage than the database)")
 	fs.Duration(&c.AuditAnchorInterval, "audit-anchor-interval", 10*time.Minute, "how often to sign an anchor of the audit log while it grows (with a signing key)")
+	fs.String(&c.OIDC.Issuer, "oidc-issuer", "", "OpenID Connect issuer URL of the identity provider for staff single sign-on (the client secret goes in "+OIDCClientSecretEnv+")")
+	fs.String(&c.OIDC.ClientID, "oidc-client-id", "", "client id OpenIOP is registered with at the identity provider")
+	fs.String(&c.OIDC.Name, "oidc-name", "your organization's sign-in", "what the single sign-on button names the identity provider")
+	c.OIDC.ClientSecret = strings.TrimSpace(getenv(OIDCClientSecretEnv))
 	// Flag syntax errors stop here; problems with values, from variables
 	// or flags, are all collected and reported together.
 	if err := fs.FlagSet.Parse(args); err != nil {
@@ -292,10 +312,35 @@ func ParseServe(args []string, getenv func(string) string, out io.Writer) (Confi
 	if c.AuditAnchorLog != "" && !c.AuditKey.Set() {
 		problems = append(problems, "--audit-anchor-log needs a signing key: --audit-key-file (or IOP_AUDIT_KEY_FILE) or "+AuditKeyEnv)
 	}
+	problems = append(problems, c.OIDC.problems()...)
 	if len(problems) > 0 {
 		return c, errors.New(strings.Join(problems, "; "))
 	}
 	return c, nil
+}
+
+// problems checks the single sign-on settings: all or nothing, and an
+// issuer over HTTPS (plain HTTP only on this machine, for trying it out).
+func (o OIDC) problems() []string {
+	if o.Issuer == "" {
+		if o.ClientID != "" || o.ClientSecret != "" {
+			return []string{"--oidc-client-id and " + OIDCClientSecretEnv + " need --oidc-issuer (IOP_OIDC_ISSUER)"}
+		}
+		return nil
+	}
+	var out []string
+	u, err := url.Parse(o.Issuer)
+	local := err == nil && (u.Hostname() == "localhost" || u.Hostname() == "127.0.0.1" || u.Hostname() == "::1")
+	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && local)) || u.RawQuery != "" || u.Fragment != "" {
+		out = append(out, fmt.Sprintf("--oidc-issuer must be the identity provider's https URL, such as https://login.example.org/realms/center, not %q", o.Issuer))
+	}
+	if o.ClientID == "" {
+		out = append(out, "--oidc-client-id is required with --oidc-issuer")
+	}
+	if n := len([]rune(o.Name)); n == 0 || n > 60 {
+		out = append(out, "--oidc-name must be 1 to 60 characters")
+	}
+	return out
 }
 
 // DefaultBaseURL is the public URL when none is given: the listen address,

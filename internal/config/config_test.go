@@ -44,6 +44,7 @@ func TestParseServeDefaults(t *testing.T) {
 		ShutdownTimeout: 20 * time.Second,
 
 		AuditAnchorInterval: 10 * time.Minute,
+		OIDC:                config.OIDC{Name: "your organization's sign-in"},
 	}
 	if c != want {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
@@ -71,6 +72,11 @@ func TestParseServeEnv(t *testing.T) {
 		"IOP_AUDIT_KEY_FILE":        "/etc/iop/audit.key",
 		"IOP_AUDIT_ANCHOR_LOG":      "/mnt/worm/iop-anchors.jsonl",
 		"IOP_AUDIT_ANCHOR_INTERVAL": "1h",
+
+		"IOP_OIDC_ISSUER":        "https://login.example.org/realms/riverbend",
+		"IOP_OIDC_CLIENT_ID":     "openiop",
+		"IOP_OIDC_CLIENT_SECRET": " s3cret ",
+		"IOP_OIDC_NAME":          "Riverbend sign-in",
 	})
 	want := config.Config{
 		Database:        config.Database{DataDir: "/var/lib/iop", DatabaseURL: "postgres://iop@db:5432/iop"},
@@ -88,6 +94,8 @@ func TestParseServeEnv(t *testing.T) {
 		AuditKey:            config.AuditKey{File: "/etc/iop/audit.key"},
 		AuditAnchorLog:      "/mnt/worm/iop-anchors.jsonl",
 		AuditAnchorInterval: time.Hour,
+		OIDC: config.OIDC{Issuer: "https://login.example.org/realms/riverbend", ClientID: "openiop", ClientSecret: "s3cret",
+			Name: "Riverbend sign-in"},
 	}
 	if c != want {
 		t.Errorf("from env:\n got %+v\nwant %+v", c, want)
@@ -410,5 +418,36 @@ func TestAuditKeyFlags(t *testing.T) {
 	_, _, err = parseKey(nil, map[string]string{"IOP_AUDIT_KEY": "c2VlZA==", "IOP_AUDIT_KEY_FILE": "/etc/iop/audit.key"})
 	if err == nil || !strings.Contains(err.Error(), "not both") {
 		t.Errorf("key twice from env: %v", err)
+	}
+}
+
+// TestParseServeOIDCProblems: single sign-on is all or nothing, over HTTPS
+// (plain HTTP only for a provider on this machine), and each problem is named.
+func TestParseServeOIDCProblems(t *testing.T) {
+	for name, c := range map[string]struct {
+		vars map[string]string
+		want string
+	}{
+		"client id without issuer": {map[string]string{"IOP_OIDC_CLIENT_ID": "openiop"}, "need --oidc-issuer"},
+		"secret without issuer":    {map[string]string{"IOP_OIDC_CLIENT_SECRET": "x"}, "need --oidc-issuer"},
+		"issuer without client id": {map[string]string{"IOP_OIDC_ISSUER": "https://login.example.org"}, "--oidc-client-id is required"},
+		"plain http elsewhere":     {map[string]string{"IOP_OIDC_ISSUER": "http://login.example.org", "IOP_OIDC_CLIENT_ID": "a"}, "https URL"},
+		"not a URL":                {map[string]string{"IOP_OIDC_ISSUER": "login.example.org", "IOP_OIDC_CLIENT_ID": "a"}, "https URL"},
+		"empty name":               {map[string]string{"IOP_OIDC_ISSUER": "https://login.example.org", "IOP_OIDC_CLIENT_ID": "a", "IOP_OIDC_NAME": " "}, ""},
+	} {
+		_, err := config.ParseServe(nil, env(c.vars), io.Discard)
+		if c.want == "" { // an empty variable is unset: the default name applies
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err %v, want one mentioning %q", name, err, c.want)
+		}
+	}
+	c := parse(t, []string{"--oidc-issuer", "http://127.0.0.1:5556/dex", "--oidc-client-id", "openiop"}, nil)
+	if c.OIDC.Issuer != "http://127.0.0.1:5556/dex" {
+		t.Errorf("a provider on this machine over plain HTTP is refused: %+v", c.OIDC)
 	}
 }

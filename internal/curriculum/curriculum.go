@@ -45,3 +45,53 @@ func Planned(topics []Topic, start, date model.Date) (Topic, bool) {
 }
 
 func monday(d model.Date) model.Date { return d.AddDays(-((int(d.Weekday()) + 6) % 7)) }
+
+// Meeting is one group meeting of a client's track, as the chart sees it.
+type Meeting struct {
+	Date       model.Date
+	Planned    string // the curriculum's topic for that week, "" when none
+	Documented string // the topic the signed group note records, "" when there is none
+	Attended   bool   // present, late or left early; false when absent
+}
+
+// Progress is where a client stands on one topic of their track.
+type Progress struct {
+	Topic  Topic
+	Status string     // "attended", "missed" (planned at a meeting they missed and not attended since) or "ahead"
+	Date   model.Date // when attended, or the meeting missed
+}
+
+// ProgressOf says, for each topic of a track's curriculum, whether the
+// client has attended a meeting that covered it, missed the meeting that
+// planned it (so it is one to catch up), or not reached it yet. A meeting
+// covered what its signed note records when that matches a topic, else the
+// planned topic; titles compare without case or surrounding space.
+func ProgressOf(topics []Topic, meetings []Meeting) []Progress {
+	key := func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+	index := map[string]int{}
+	out := make([]Progress, len(topics))
+	for i, t := range topics {
+		out[i] = Progress{Topic: t, Status: "ahead"}
+		if _, dup := index[key(t.Title)]; !dup {
+			index[key(t.Title)] = i
+		}
+	}
+	covered := func(m Meeting) (int, bool) {
+		if i, ok := index[key(m.Documented)]; ok && m.Documented != "" {
+			return i, true
+		}
+		i, ok := index[key(m.Planned)]
+		return i, ok && m.Planned != ""
+	}
+	for _, m := range meetings {
+		if i, ok := covered(m); ok && m.Attended && (out[i].Status != "attended" || out[i].Date.Before(m.Date)) {
+			out[i].Status, out[i].Date = "attended", m.Date
+		}
+	}
+	for _, m := range meetings {
+		if i, ok := covered(m); ok && !m.Attended && out[i].Status != "attended" && (out[i].Status != "missed" || out[i].Date.Before(m.Date)) {
+			out[i].Status, out[i].Date = "missed", m.Date
+		}
+	}
+	return out
+}

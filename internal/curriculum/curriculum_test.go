@@ -30,3 +30,27 @@ func TestPlannedTopicGoesRoundTheListByWeek(t *testing.T) {
 		t.Error("a two-letter title is refused")
 	}
 }
+
+func TestProgressOfTellsAttendedMissedAndAhead(t *testing.T) {
+	topics := []Topic{{Title: "Triggers"}, {Title: "Coping with cravings"}, {Title: "Sleep"}, {Title: "Family roles"}}
+	d := func(day int) model.Date { return model.Date{Year: 2026, Month: 11, Day: day} }
+	got := ProgressOf(topics, []Meeting{
+		{Date: d(2), Planned: "Triggers", Attended: true},
+		{Date: d(9), Planned: "Coping with cravings", Attended: false},                       // missed ...
+		{Date: d(16), Planned: "Sleep", Documented: "coping with cravings ", Attended: true}, // ... and caught up: the note says so
+		{Date: d(23), Planned: "Sleep", Attended: false},                                     // planned again, missed again
+		{Date: d(24), Planned: "Triggers", Attended: false},                                  // missed later, attended before: still attended
+	})
+	want := []struct {
+		status string
+		date   model.Date
+	}{{"attended", d(2)}, {"attended", d(16)}, {"missed", d(23)}, {"ahead", model.Date{}}}
+	for i, w := range want {
+		if got[i].Status != w.status || got[i].Date != w.date {
+			t.Errorf("%s: %s %s, want %s %s", topics[i].Title, got[i].Status, got[i].Date, w.status, w.date)
+		}
+	}
+	if p := ProgressOf(nil, []Meeting{{Date: d(2), Planned: "Triggers", Attended: true}}); len(p) != 0 {
+		t.Errorf("no curriculum, no progress: %+v", p)
+	}
+}

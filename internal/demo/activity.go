@@ -137,6 +137,8 @@ func (g *gen) activity(ctx context.Context, db Store, series []schedule.Series, 
 		kind, family := schedule.AppointmentKind("individual"), ""
 		if k%4 == 0 || care.teen {
 			kind, family = "family", g.pick([]string{"Mother", "Father", "Partner", "Sister", "Grandmother"})
+		} else if k%5 == 0 {
+			kind = "vocational" // work and school goals, with the vocational note template
 		}
 		if _, ok := office[care.counselor]; !ok {
 			office[care.counselor] = len(office) + 1
@@ -241,6 +243,9 @@ func (g *gen) section() notes.Section {
 func (g *gen) sessionNote(ap schedule.Appointment) notes.SessionNote {
 	n := notes.SessionNote{ID: g.id(), ClientID: ap.ClientID, AppointmentID: ap.ID, Minutes: 50, ServiceType: string(ap.Kind),
 		Format: g.pick([]string{"DAP", "BIRP", "SOAP"})}
+	if ap.Kind == "vocational" {
+		n.Format = notes.DefaultFormat(string(ap.Kind))
+	}
 	text := map[string]string{
 		"data":         "Reports " + g.pick([]string{"two cravings", "a stressful week at work", "better sleep", "a family argument"}) + "; used coping skills.",
 		"assessment":   g.pick([]string{"Engaged and motivated; risk low.", "Ambivalent about one relationship; no safety concerns.", "Progressing toward plan goals."}),
@@ -250,6 +255,10 @@ func (g *gen) sessionNote(ap schedule.Appointment) notes.SessionNote {
 		"response":     g.pick([]string{"Identified one change to try this week.", "Agreed to call a peer before weekends.", "Both named one thing they would do differently."}),
 		"subjective":   "\"" + g.pick([]string{"This week was hard but I stayed sober.", "I am sleeping better.", "Work is the hardest part."}) + "\"",
 		"objective":    g.pick([]string{"Alert and oriented; mood euthymic.", "Affect constricted; speech normal.", "Calm, cooperative."}),
+		"status":       g.pick([]string{"Working 30 hours a week at a warehouse; shifts change weekly.", "Out of work since March; looking for day shifts.", "Enrolled in a community college course, two evenings a week."}),
+		"goal":         g.pick([]string{"\"A steady day job so I can keep coming to evening group.\"", "\"Finish my certificate by spring.\"", "\"Ask for a fixed schedule at work.\""}),
+		"barriers":     g.pick([]string{"Rotating shifts clash with two group evenings; no car.", "Gap in work history; unsure what to say about treatment.", "Childcare on class nights."}),
+		"activities":   g.pick([]string{"Updated the résumé; practised answering questions about the work gap.", "Drafted a request to the supervisor for a fixed schedule; reviewed rights to leave for treatment.", "Referred to state vocational rehabilitation; listed three openings to apply for."}),
 	}
 	n.Parts = map[string]string{}
 	for _, f := range notes.FieldsOf(n.Format) {

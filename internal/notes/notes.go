@@ -224,6 +224,32 @@ var Formats = []struct {
 		{"objective", "Objective", "What you observed and measured."},
 		{"assessment", "Assessment", "Your clinical reading: progress toward plan goals, risk, what changed."},
 		{"plan", "Plan", "Next steps, homework, referrals and the next session."}}},
+	// Vocational counseling's own template: work and school are part of the
+	// treatment plan, and what blocks them is what the session works on.
+	{"VOC", "Vocational (status, goal, barriers, activities, plan)", []Field{
+		{"status", "Work and school status", "Employment, school or training now, and what changed since the last session."},
+		{"goal", "Vocational goal", "The goal in the client's words, and the plan objective it serves."},
+		{"barriers", "Barriers", "What stands in the way: schedule conflicts with the program, transport, childcare, records, skills, what to say about treatment."},
+		{"activities", "Activities", "What you worked on: résumé, applications, interview practice, accommodations, referrals such as state vocational rehabilitation."},
+		{"plan", "Plan", "Next steps, who does what, and the next session."}}},
+}
+
+// DefaultFormat is the note format a session of this kind starts in:
+// vocational counseling has its own template, the rest start in DAP.
+func DefaultFormat(serviceType string) string {
+	if serviceType == "vocational" {
+		return "VOC"
+	}
+	return "DAP"
+}
+
+// FormatCodes are the formats' codes, in the order forms offer them.
+func FormatCodes() []string {
+	out := make([]string, len(Formats))
+	for i, f := range Formats {
+		out[i] = f.Code
+	}
+	return out
 }
 
 // Field is one part of a note format, with a line on what goes in it.
@@ -239,8 +265,8 @@ func FieldsOf(format string) []Field {
 	return nil
 }
 
-// SessionNote is the note of an individual, family, intake or medication
-// session.
+// SessionNote is the note of an individual, family, intake, medication or
+// vocational counseling session.
 type SessionNote struct {
 	ID            string
 	ClientID      string
@@ -258,7 +284,7 @@ func (n SessionNote) Problems(signing bool) map[string]string {
 	p := map[string]string{}
 	fields := FieldsOf(n.Format)
 	if fields == nil {
-		p["format"] = "Choose DAP, BIRP or SOAP."
+		p["format"] = "Choose a note format: " + strings.Join(FormatCodes(), ", ") + "."
 		return p
 	}
 	if n.Minutes < 1 || n.Minutes > 480 {

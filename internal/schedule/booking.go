@@ -19,6 +19,7 @@ var AppointmentKinds = []struct {
 	Label string
 }{
 	{"individual", "Individual counseling"}, {"family", "Family session"}, {"intake", "Intake assessment"}, {"medication", "Medication appointment"},
+	{"vocational", "Vocational counseling"},
 }
 
 // Label is the kind in words.
@@ -31,7 +32,8 @@ func (k AppointmentKind) Label() string {
 	return string(k)
 }
 
-// Appointment is a booked individual, family, intake or medication session.
+// Appointment is a booked individual, family, intake, medication or
+// vocational counseling session.
 type Appointment struct {
 	ID            string
 	ClientID      string

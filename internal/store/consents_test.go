@@ -2,12 +2,14 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/platform/submission"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
 )
@@ -260,4 +262,60 @@ func save(t *testing.T, db *store.DB, k consent.Consent, on model.Date, byID str
 		t.Fatal(err)
 	}
 	return k.ID
+}
+
+// TestAKeyedSubmissionSavesOnce: the same form key sent twice (a retry
+// after a lost answer) saves one consent; the second is ErrReplayed and
+// writes nothing, not even an audit record. Another person's identical key
+// and a new key each save.
+func TestAKeyedSubmissionSavesOnce(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		today := model.Date{Year: 2026, Month: 12, Day: 6}
+		_, _, u := fixture(t, db)
+		c := newClient("Ana", "Ruiz")
+		if err := db.CreateClient(ctx, c, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		send := func(scope, key string) error {
+			sub := &submission.Submission{Scope: scope}
+			sub.SetKey(key)
+			k := signedConsent(c.ID)
+			err := db.SaveConsent(submission.With(ctx, sub), &k, today, u.ID, rec(u.ID))
+			if err == nil && submission.Valid(key) && !sub.WasRecorded() {
+				t.Error("a saved keyed submission is not marked recorded")
+			}
+			return err
+		}
+		key := submission.NewKey()
+		if err := send(u.ID, key); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetSubmissionLocation(ctx, u.ID, key, "/clients/"+c.ID+"/consents?saved=1"); err != nil {
+			t.Fatal(err)
+		}
+		head, _ := db.AuditHead(ctx)
+		err := send(u.ID, key)
+		if !errors.Is(err, submission.ErrReplayed) || model.KindOf(err) != model.KindConflict {
+			t.Fatalf("the same key again: %v, want ErrReplayed", err)
+		}
+		if after, _ := db.AuditHead(ctx); after.Seq != head.Seq {
+			t.Error("a replayed submission wrote an audit record")
+		}
+		if loc, err := db.SubmissionLocation(ctx, u.ID, key); err != nil || loc != "/clients/"+c.ID+"/consents?saved=1" {
+			t.Errorf("the first answer: %q %v", loc, err)
+		}
+		if err := send("someone-else", key); err != nil {
+			t.Errorf("the same key from another person: %v", err)
+		}
+		if err := send(u.ID, submission.NewKey()); err != nil {
+			t.Errorf("a new key: %v", err)
+		}
+		if err := send(u.ID, "short"); err != nil {
+			t.Errorf("an invalid key is ignored, not refused: %v", err)
+		}
+		if list, _ := db.Consents(ctx, c.ID); len(list) != 4 {
+			t.Errorf("%d consents, want 4 (the replay saved nothing)", len(list))
+		}
+	})
 }

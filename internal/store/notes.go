@@ -242,7 +242,7 @@ type ClientNote struct {
 // ClientGroupNotes lists a client's copies of signed group notes, newest
 // first.
 func (db *DB) ClientGroupNotes(ctx context.Context, clientID string) ([]ClientNote, error) {
-	rows, err := db.query(ctx, `SELECT g.id, s.title, g.occurrence_date, g.topic, g.interventions, g.dynamics, g.signed_at, u.name,
+	rows, err := db.query(ctx, `SELECT g.id, g.series_id, s.title, g.occurrence_date, g.topic, g.interventions, g.dynamics, g.signed_at, u.name,
 			x.participation, x.response, x.progress, x.plan
 		FROM group_note_sections x JOIN group_notes g ON g.id = x.note_id JOIN group_series s ON s.id = g.series_id
 		LEFT JOIN users u ON u.id = g.signed_by
@@ -250,7 +250,7 @@ func (db *DB) ClientGroupNotes(ctx context.Context, clientID string) ([]ClientNo
 	out, err := collect(rows, err, func(s scanner) (ClientNote, error) {
 		var c ClientNote
 		var signed sql.NullTime
-		err := s.Scan(&c.Note.ID, &c.Title, &c.Date, &c.Note.Topic, &c.Note.Interventions, &c.Note.Dynamics, &signed,
+		err := s.Scan(&c.Note.ID, &c.Note.SeriesID, &c.Title, &c.Date, &c.Note.Topic, &c.Note.Interventions, &c.Note.Dynamics, &signed,
 			nullString{&c.Note.SignedByName}, &c.Section.Participation, &c.Section.Response, &c.Section.Progress, &c.Section.Plan)
 		c.Note.SignedAt = signed.Time
 		return c, err

@@ -216,3 +216,73 @@ func bookSession(t *testing.T, db *store.DB, clientID, clinicianID string, start
 	}
 	return ap
 }
+
+// TestVocationalSessionsKeepTheirNotesThroughTheMigration books a
+// vocational counseling session, documents it in the vocational template,
+// and then runs migration 0025 again on the full database: SQLite rebuilds
+// the appointments and session-note tables to change their CHECKs, and no
+// row, foreign key or check may be lost on the way.
+func TestVocationalSessionsKeepTheirNotesThroughTheMigration(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		prog, _, u := fixture(t, db)
+		a := newClient("Ana", "Ruiz")
+		if err := db.CreateClient(ctx, a, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Admit(ctx, a.ID, care.Admit{ProgramID: prog.ID, Level: model.IntensiveOutpatient, Date: model.DateOf(time.Now()).AddDays(-10),
+			CounselorID: u.ID}, u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		chicago, _ := time.LoadLocation("America/Chicago")
+		start := time.Now().Add(-3 * time.Hour).Truncate(time.Minute)
+		ap := schedule.Appointment{ClientID: a.ID, ClinicianID: u.ID, Kind: "vocational", Start: start, End: start.Add(50 * time.Minute), Room: "Office 1"}
+		if err := db.BookAppointment(ctx, &ap, chicago, true, rec(u.ID)); err != nil {
+			t.Fatalf("booking a vocational session: %v", err)
+		}
+		_, n, err := db.SessionNote(ctx, a.ID, ap.ID)
+		if err != nil || n.ServiceType != "vocational" {
+			t.Fatalf("a vocational session's note: %+v %v", n, err)
+		}
+		n.Format, n.Parts = notes.DefaultFormat(n.ServiceType), map[string]string{}
+		for _, f := range notes.FieldsOf(n.Format) {
+			n.Parts[f.Key] = "About " + f.Label
+		}
+		if n.Format != "VOC" || len(n.Parts) != 5 {
+			t.Fatalf("vocational sessions start in the vocational template: %s %v", n.Format, n.Parts)
+		}
+		if err := db.SaveSessionNote(ctx, &n, true, u.ID, rec(u.ID)); err != nil {
+			t.Fatalf("signing the vocational note: %v", err)
+		}
+		if err := db.AddSessionAddendum(ctx, a.ID, n.ID, "Called the employer with consent.", u.ID, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+
+		if err := db.ExecForTest(ctx, `DELETE FROM schema_migrations WHERE version = 25`); err != nil {
+			t.Fatal(err)
+		}
+		if applied, err := db.Migrate(ctx); err != nil || applied != 1 {
+			t.Fatalf("re-running 0025 on a database with data: applied %d, %v", applied, err)
+		}
+		got, after, err := db.SessionNote(ctx, a.ID, ap.ID)
+		if err != nil || got.Kind != "vocational" || after.ID != n.ID || after.Format != "VOC" || after.Parts["barriers"] != "About Barriers" ||
+			!after.Signed() || len(after.Addenda) != 1 {
+			t.Fatalf("after the migration: %+v %+v %v", got, after, err)
+		}
+		// The rebuilt tables still refuse what the old ones refused.
+		if err := db.ExecForTest(ctx, `UPDATE appointments SET kind = 'massage' WHERE id = '`+ap.ID+`'`); err == nil {
+			t.Error("an unknown appointment kind is accepted after the migration")
+		}
+		if err := db.ExecForTest(ctx, `UPDATE session_notes SET format = 'FREE' WHERE id = '`+n.ID+`'`); err == nil {
+			t.Error("an unknown note format is accepted after the migration")
+		}
+		if err := db.ExecForTest(ctx, `UPDATE session_notes SET appointment_id = 'no-such-appointment' WHERE id = '`+n.ID+`'`); err == nil {
+			t.Error("a note pointing at no appointment is accepted after the migration")
+		}
+		if db.Engine == store.SQLite {
+			if bad, err := db.StringForTest(ctx, `SELECT COUNT(*) FROM pragma_foreign_key_check`); err != nil || bad != "0" {
+				t.Errorf("foreign key check after the rebuild: %s %v", bad, err)
+			}
+		}
+	})
+}

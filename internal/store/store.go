@@ -17,6 +17,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/platform/submission"
 )
 
 // DB is the store. Reads go to a pool of connections; writes go to one
@@ -287,6 +288,13 @@ func (db *DB) write(ctx context.Context, op string, fn func(tx *sql.Tx) error, r
 		return model.Wrap(op, model.KindUnavailable, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	sub := submission.From(ctx)
+	key := sub.Take()
+	if key != "" {
+		if err := db.recordSubmission(ctx, tx, op, sub.Scope, key); err != nil {
+			return err
+		}
+	}
 	if err := fn(tx); err != nil {
 		return model.Wrap(op, model.KindInternal, err)
 	}
@@ -301,6 +309,9 @@ func (db *DB) write(ctx context.Context, op string, fn func(tx *sql.Tx) error, r
 	}
 	if err := tx.Commit(); err != nil {
 		return model.Wrap(op, model.KindInternal, err)
+	}
+	if key != "" {
+		sub.Recorded()
 	}
 	return nil
 }

@@ -515,3 +515,55 @@ func TestNoShowIsNeitherANoteToWriteNorAService(t *testing.T) {
 		t.Errorf("a no-show for a documented session: %d", r.StatusCode)
 	}
 }
+
+// TestVocationalCounselingIsBookedAndDocumentedInItsOwnTemplate: the front
+// desk books vocational counseling like any session; its note opens in the
+// vocational template (status, goal, barriers, activities, plan), refuses
+// to be signed with a part missing, and signs with every part written.
+func TestVocationalCounselingIsBookedAndDocumentedInItsOwnTemplate(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := t.Context()
+	clinician, _ := e.db.UserByEmail(ctx, "clinician@demo.openiop.org")
+	desk, c := e.signIn(model.RoleFrontDesk), e.signIn(model.RoleClinician)
+	base := "/clients/" + e.client.ID
+	if page := e.get(desk, base+"/schedule").Body; !strings.Contains(page, `<option value="vocational"`) {
+		t.Fatal("the booking form does not offer vocational counseling")
+	}
+	r := e.post(desk, base+"/appointments", url.Values{"kind": {"vocational"}, "clinician_id": {clinician.ID}, "date": {"2026-11-24"},
+		"start": {"13:00"}, "minutes": {"50"}, "room": {"Office 4"}, "confirm": {"1"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("booking vocational counseling: %d %s", r.StatusCode, r.Body)
+	}
+	aps, err := e.db.Appointments(ctx, store.AppointmentFilter{ClientID: e.client.ID, From: e.clock.Now(), To: e.clock.Now().AddDate(0, 0, 7)})
+	if err != nil || len(aps) != 1 || aps[0].Kind != "vocational" {
+		t.Fatalf("booked: %+v %v", aps, err)
+	}
+	if page := e.get(desk, base+"/schedule").Body; !strings.Contains(page, "Vocational counseling") {
+		t.Error("the schedule does not name the session")
+	}
+	e.clock.Set(aps[0].End.Add(time.Hour))
+	c = e.signIn(model.RoleClinician) // a day later: a new session
+	note := base + "/appointments/" + aps[0].ID + "/note"
+	page := e.get(c, note).Body
+	for _, part := range []string{"Vocational counseling note", `<option value="VOC" selected>`, "Work and school status", "Barriers", "Activities"} {
+		if !strings.Contains(page, html.EscapeString(part)) && !strings.Contains(page, part) {
+			t.Errorf("the note form lacks %q", part)
+		}
+	}
+	parts := url.Values{"format": {"VOC"}, "minutes": {"50"}, "status": {"Working nights at a warehouse."},
+		"goal": {"A day job so I can keep evening group."}, "barriers": {"No car."}, "activities": {"Résumé; two applications."}, "action": {"sign"}}
+	if r := e.post(c, note, parts); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Write the plan before signing.") {
+		t.Fatalf("signing without a plan: %d", r.StatusCode)
+	}
+	if _, n, _ := e.db.SessionNote(ctx, e.client.ID, aps[0].ID); n.ID != "" {
+		t.Fatal("a refused signature stored the note")
+	}
+	parts.Set("plan", "Apply to the hospital's day shift; next session in two weeks.")
+	if r := e.post(c, note, parts); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("signing: %d %s", r.StatusCode, r.Body)
+	}
+	_, n, err := e.db.SessionNote(ctx, e.client.ID, aps[0].ID)
+	if err != nil || !n.Signed() || n.Format != "VOC" || n.ServiceType != "vocational" || n.Parts["barriers"] != "No car." {
+		t.Fatalf("the signed note: %+v %v", n, err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/care"
+	"github.com/openiop/openiop/internal/curriculum"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/plan"
@@ -110,6 +111,7 @@ type clientShowData struct {
 	Screens     []intensity.Screen
 	ScreenTrend []intensity.Screen // the last 16, oldest first
 	GroupNotes  []store.ClientNote
+	Topics      []curriculum.Progress // the current track's curriculum: attended, missed, ahead
 	Sessions    []store.SessionNoteSummary
 	Substances  []struct{ Code, Label, LOINC string }
 	CanAdmit    bool
@@ -175,6 +177,9 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if d.Sessions, err = s.Store.ClientSessionNotes(r.Context(), c.ID); err != nil {
+			return err
+		}
+		if d.Topics, err = s.topicProgress(r, c, d.GroupNotes); err != nil {
 			return err
 		}
 		if d.Assessments, err = s.Store.Assessments(r.Context(), c.ID); err != nil {
@@ -362,4 +367,44 @@ func (s *Server) clientUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/clients/"+c.ID+"?updated=1", http.StatusSeeOther)
 	return nil
+}
+
+// topicProgress is where the client stands on their current track's
+// curriculum, from their attendance since admission and the topics the
+// signed notes of those meetings record. Nil without a track or curriculum.
+func (s *Server) topicProgress(r *http.Request, c model.Client, written []store.ClientNote) ([]curriculum.Progress, error) {
+	if c.Current == nil || c.Current.TrackID == "" {
+		return nil, nil
+	}
+	topics, err := s.Store.CurriculumTopics(r.Context(), c.Current.TrackID)
+	if err != nil || len(topics) == 0 {
+		return nil, err
+	}
+	series, err := s.Store.ListSeries(r.Context(), store.SeriesFilter{TrackID: c.Current.TrackID})
+	if err != nil {
+		return nil, err
+	}
+	began := map[string]model.Date{}
+	for _, sr := range series {
+		began[sr.ID] = sr.Recurrence.From
+	}
+	documented := map[string]string{}
+	for _, n := range written {
+		documented[n.Note.SeriesID+"|"+n.Date.String()] = n.Note.Topic
+	}
+	marks, err := s.Store.ClientMarks(r.Context(), c.ID, c.Current.AdmissionDate)
+	if err != nil {
+		return nil, err
+	}
+	var meetings []curriculum.Meeting
+	for _, m := range marks {
+		from, inTrack := began[m.SeriesID]
+		if !inTrack || m.Status == intensity.Cancelled {
+			continue
+		}
+		planned, _ := curriculum.Planned(topics, from, m.Date)
+		meetings = append(meetings, curriculum.Meeting{Date: m.Date, Planned: planned.Title,
+			Documented: documented[m.SeriesID+"|"+m.Date.String()], Attended: m.Status == intensity.Present || m.Status == intensity.Late || m.Status == intensity.LeftEarly})
+	}
+	return curriculum.ProgressOf(topics, meetings), nil
 }

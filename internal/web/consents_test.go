@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/consent"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/platform/submission"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
 )
@@ -232,4 +234,40 @@ func TestReleaseUnderTheTPOConsentNamesTheRecipient(t *testing.T) {
 			t.Fatal("the printed release lacks its sections or recipient")
 		}
 	})
+}
+
+// TestAConsentFormSentTwiceSavesOnce: the consent form carries a key; sent
+// twice (a double click, or a retry after the answer was lost) it saves one
+// consent, and the second answer goes where the first did.
+func TestAConsentFormSentTwiceSavesOnce(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	c := e.signIn(model.RoleAdmissions)
+	page := e.get(c, "/clients/"+e.client.ID+"/consents").Body
+	m := regexp.MustCompile(`name="idempotency_key" value="([A-Za-z0-9_-]{16,})"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("the consent form carries no submission key")
+	}
+	if again := e.get(c, "/clients/"+e.client.ID+"/consents").Body; strings.Contains(again, m[1]) {
+		t.Error("the form's key is the same on a second showing")
+	}
+	before, _ := e.db.Consents(t.Context(), e.client.ID)
+	form := url.Values{"recipient_kind": {"organization"}, "recipient_name": {"Riverside Clinic"}, "purpose": {"treatment"},
+		"categories": {consent.CatEnrollment}, "expiry": {"end_of_treatment"}, "signer_name": {e.client.FirstName + " " + e.client.LastName},
+		"signer_authority": {"client"}, "signed_on": {"2026-11-20"}, "statements_given": {"yes"}, "idempotency_key": {m[1]}}
+	first := e.post(c, "/clients/"+e.client.ID+"/consents", form)
+	second := e.post(c, "/clients/"+e.client.ID+"/consents", form)
+	if first.StatusCode != http.StatusSeeOther || second.StatusCode != http.StatusSeeOther || second.Header.Get("Location") != first.Header.Get("Location") {
+		t.Fatalf("first %d %s, second %d %s", first.StatusCode, first.Header.Get("Location"), second.StatusCode, second.Header.Get("Location"))
+	}
+	after, _ := e.db.Consents(t.Context(), e.client.ID)
+	if len(after) != len(before)+1 {
+		t.Fatalf("%d consents after sending the form twice, want %d", len(after), len(before)+1)
+	}
+	form.Set("idempotency_key", submission.NewKey())
+	if r := e.post(c, "/clients/"+e.client.ID+"/consents", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a new form: %d", r.StatusCode)
+	}
+	if list, _ := e.db.Consents(t.Context(), e.client.ID); len(list) != len(before)+2 {
+		t.Errorf("a new key saves again: %d consents", len(list))
+	}
 }

@@ -15,6 +15,7 @@ import (
 )
 
 type loginData struct {
+	SSO     string // the identity provider's name, when single sign-on is set up
 	Email   string
 	Next    string
 	Error   string
@@ -45,6 +46,9 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) error {
 	v := s.view(r, "Sign in", "")
+	if s.SSO != nil {
+		d.SSO = s.SSO.Name()
+	}
 	v.Data = d
 	return s.pages.Page(w, status, "login", &v)
 }
@@ -147,6 +151,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 // startSession signs user in: a new session replacing any the browser
 // held, then on to next.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, user model.User, next string) error {
+	return s.startSessionVia(w, r, user, next, "")
+}
+
+// startSessionVia is startSession with how the person signed in, for the
+// audit record ("" for a password).
+func (s *Server) startSessionVia(w http.ResponseWriter, r *http.Request, user model.User, next, how string) error {
 	now := s.Now()
 	var replaces string
 	if c, err := r.Cookie(s.cookieName()); err == nil && c.Value != "" {
@@ -156,7 +166,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, user model
 	sess := model.Session{TokenHash: tokenHash, UserID: user.ID, CreatedAt: now, LastSeenAt: now,
 		ExpiresAt: now.Add(s.Options.Session.Absolute), IP: s.record(r).IP, UserAgent: r.UserAgent()}
 	rec := s.record(r)
-	rec.ActorID, rec.ActorRole, rec.EntityID = user.ID, string(user.Role), user.ID
+	rec.ActorID, rec.ActorRole, rec.EntityID, rec.Detail = user.ID, string(user.Role), user.ID, how
 	if err := s.Store.CreateSession(r.Context(), sess, replaces, rec); err != nil {
 		return err
 	}

@@ -1,14 +1,18 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/curriculum"
+	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
 )
@@ -202,5 +206,74 @@ func TestCurriculumPlansTheGroupTopic(t *testing.T) {
 	if !strings.Contains(page, "Planned topic this week: <strong>"+want.Title+"</strong>") || !strings.Contains(page, `name="topic" value="`+want.Title+`"`) {
 		i := strings.Index(page, "topic")
 		t.Errorf("the group note lacks the planned topic %q: %s", want.Title, page[max(0, i-600):min(len(page), i+300)])
+	}
+}
+
+// TestChartShowsTopicsAttendedAndMissed: a client present at one week's
+// group and absent the next sees, on their chart, the first week's topic
+// attended and the second's to catch up; the rest of the curriculum is
+// ahead of them.
+func TestChartShowsTopicsAttendedAndMissed(t *testing.T) {
+	e := newEnv(t, store.SQLite) // Monday 23 Nov 2026
+	ctx := t.Context()
+	c, err := e.db.Client(ctx, e.client.ID)
+	if err != nil || c.Current == nil {
+		t.Fatalf("the demo client has no open episode: %v", err)
+	}
+	series, _ := e.db.ListSeries(ctx, store.SeriesFilter{TrackID: c.Current.TrackID})
+	enrolled, _ := e.db.Enrolments(ctx, c.ID)
+	var sr schedule.Series
+	for _, en := range enrolled {
+		for _, s := range series {
+			if en.Series.ID == s.ID {
+				sr = s
+			}
+		}
+	}
+	if sr.ID == "" {
+		t.Fatal("the client is in no group of their track")
+	}
+	// The group's last meeting before today, and its last meeting of the week before that.
+	latest := func(d model.Date) model.Date {
+		for !slices.Contains(sr.Recurrence.Days, d.Weekday()) {
+			d = d.AddDays(-1)
+		}
+		return d
+	}
+	newer := latest(model.Date{Year: 2026, Month: 11, Day: 22})
+	older := latest(newer.AddDays(-((int(newer.Weekday()) + 6) % 7) - 1)) // from the Sunday before newer's week
+	if older.Before(c.Current.AdmissionDate) {
+		t.Fatalf("the demo client was admitted %s, after the meeting of %s this test marks", c.Current.AdmissionDate, older)
+	}
+	clinician, _ := e.db.UserByEmail(ctx, "clinician@demo.openiop.org")
+	r := audit.Record{At: e.clock.Now(), ActorID: clinician.ID, ActorRole: "clinician"}
+	for d, status := range map[model.Date]intensity.Status{older: intensity.Present, newer: intensity.AbsentUnexcused} {
+		if err := e.db.SaveAttendance(ctx, sr.ID, d, []intensity.Mark{{ClientID: c.ID, Status: status}}, clinician.ID, r); err != nil {
+			t.Fatalf("attendance on %s: %v", d, err)
+		}
+	}
+	topics, _ := e.db.CurriculumTopics(ctx, sr.TrackID)
+	went, _ := curriculum.Planned(topics, sr.Recurrence.From, older)
+	missed, _ := curriculum.Planned(topics, sr.Recurrence.From, newer)
+	if went.Title == missed.Title || len(topics) < 3 {
+		t.Fatalf("the two weeks plan %q and %q of %d topics", went.Title, missed.Title, len(topics))
+	}
+	page := e.get(e.signIn(model.RoleClinician), "/clients/"+c.ID).Body
+	i := strings.Index(page, "Psychoeducation topics")
+	if i < 0 {
+		t.Fatal("the chart has no topics card")
+	}
+	card := page[i:]
+	card = card[:strings.Index(card, "</section>")]
+	for _, want := range []string{
+		html.EscapeString(went.Title) + `</span>` + "\n" + `<span class="badge badge-ok">attended ` + older.Format("Jan 2, 2006"),
+		html.EscapeString(missed.Title) + `</span>` + "\n" + `<span class="badge badge-warn">missed ` + newer.Format("Jan 2, 2006") + `: to catch up`,
+	} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the topics card lacks %q:\n%s", want, card)
+		}
+	}
+	if n := strings.Count(card, "not reached yet"); n != len(topics)-2 {
+		t.Errorf("%d topics ahead, want %d", n, len(topics)-2)
 	}
 }

@@ -12,6 +12,9 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/login", Perm: auth.Public, Handle: s.loginPage},
 		{Method: "POST", Pattern: "/login", Perm: auth.Public, Handle: s.login},
 		{Method: "GET", Pattern: "/login/code", Perm: auth.Public, Handle: s.loginCodePage},
+		// Single sign-on through the center's identity provider (OpenID Connect), when set up.
+		{Method: "GET", Pattern: "/login/sso", Perm: auth.Public, Handle: s.ssoStart},
+		{Method: "GET", Pattern: "/login/sso/callback", Perm: auth.Public, Handle: s.ssoCallback},
 		{Method: "POST", Pattern: "/login/code", Perm: auth.Public, Handle: s.loginCode},
 		{Method: "GET", Pattern: "/account/mfa", Perm: auth.SignedIn, Handle: s.mfaPage},
 		{Method: "POST", Pattern: "/account/mfa", Perm: auth.SignedIn, Handle: s.mfaEnable},

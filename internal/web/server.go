@@ -20,6 +20,7 @@ import (
 	"github.com/openiop/openiop/internal/admissions"
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
+	"github.com/openiop/openiop/internal/auth/sso"
 	"github.com/openiop/openiop/internal/billing"
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/consent"
@@ -33,6 +34,7 @@ import (
 	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/platform/httpx"
 	"github.com/openiop/openiop/internal/platform/metrics"
+	"github.com/openiop/openiop/internal/platform/submission"
 	"github.com/openiop/openiop/internal/portal"
 	"github.com/openiop/openiop/internal/relapse"
 	"github.com/openiop/openiop/internal/schedule"
@@ -76,6 +78,12 @@ type Store interface {
 	UnusedRecoveryCodes(ctx context.Context, userID string) (int, error)
 	ResetMFA(ctx context.Context, userID string, rec audit.Record) error
 	MFARequired(ctx context.Context) (bool, error)
+	SetSubmissionLocation(ctx context.Context, scope, key, location string) error
+	SubmissionLocation(ctx context.Context, scope, key string) (string, error)
+	CreateSSOLogin(ctx context.Context, stateHash string, l store.SSOLogin, expires time.Time) error
+	TakeSSOLogin(ctx context.Context, stateHash string, now time.Time) (store.SSOLogin, error)
+	SSOAccount(ctx context.Context, issuer, subject, email string) (model.User, bool, error)
+	LinkSSO(ctx context.Context, userID, issuer, subject string, rec audit.Record) error
 	SetMFARequired(ctx context.Context, on bool, rec audit.Record) error
 	EndSessions(ctx context.Context, userID, tokenHash, keep string, rec audit.Record) (int64, error)
 	LoginFailures(ctx context.Context, key string) (int, time.Time, error)
@@ -328,6 +336,7 @@ type Deps struct {
 	Store   Store
 	Audit   Auditor
 	Hasher  *auth.Hasher
+	SSO     *sso.Provider // single sign-on for staff; nil when not set up
 	Log     *slog.Logger
 	Metrics *metrics.Registry
 	Now     func() time.Time
@@ -514,8 +523,15 @@ func (s *Server) guard(rt route) http.Handler {
 				}
 			}
 		}
+		var sub *submission.Submission
+		if sess := sessionOf(r); sess != nil && r.Method == http.MethodPost {
+			sub = &submission.Submission{Scope: sess.UserID}
+			r = r.WithContext(submission.With(r.Context(), sub))
+		}
 		if err := rt.Handle(w, r); err != nil {
 			s.fail(w, r, err)
+		} else if sub.WasRecorded() {
+			s.rememberSubmission(w, r, sub)
 		}
 	})
 }
@@ -616,6 +632,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if sw, ok := w.(*startedWriter); ok && sw.started {
 		s.Log.Debug("response cut short", "error", err, "request_id", httpx.RequestID(r.Context()))
+		return
+	}
+	if errors.Is(err, submission.ErrReplayed) {
+		s.replayedSubmission(w, r)
 		return
 	}
 	kind := model.KindOf(err)

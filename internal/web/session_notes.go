@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/model"
@@ -47,7 +48,7 @@ func (s *Server) renderSessionNote(w http.ResponseWriter, r *http.Request, statu
 		n = *typed
 	}
 	if n.Format == "" {
-		n.Format = "DAP"
+		n.Format = notes.DefaultFormat(string(ap.Kind))
 		if f := r.URL.Query().Get("format"); notes.FieldsOf(f) != nil {
 			n.Format = f
 		}
@@ -55,9 +56,7 @@ func (s *Server) renderSessionNote(w http.ResponseWriter, r *http.Request, statu
 	v := s.view(r, "Session note: "+c.DisplayName(), "clients")
 	d := sessionNoteData{Client: c, Appointment: ap, Note: n, Fields: notes.FieldsOf(n.Format), Problems: problems,
 		Saved: r.URL.Query().Get("saved"), Started: !ap.Start.After(s.Now())}
-	for _, f := range notes.Formats {
-		d.Formats = append(d.Formats, f.Code)
-	}
+	d.Formats = notes.FormatCodes()
 	refs, err := s.Store.CurrentObjectives(r.Context(), c.ID)
 	if err != nil {
 		return err
@@ -79,7 +78,7 @@ func (s *Server) sessionNoteSave(w http.ResponseWriter, r *http.Request) error {
 		return model.Errorf("web.sessionNoteSave", model.KindInvalid, "The form could not be read: %v", err)
 	}
 	n := notes.SessionNote{ClientID: c.ID, AppointmentID: r.PathValue("apid"), Parts: map[string]string{},
-		Format: f.OneOf("format", []string{"DAP", "BIRP", "SOAP"}, false, "Choose DAP, BIRP or SOAP."), Minutes: f.Int("minutes", 0),
+		Format: f.OneOf("format", notes.FormatCodes(), false, "Choose a note format: "+strings.Join(notes.FormatCodes(), ", ")+"."), Minutes: f.Int("minutes", 0),
 		Objectives: f.Values("objective", plan.MaxProblems*plan.MaxObjectives, 40)}
 	for _, fd := range notes.FieldsOf(n.Format) {
 		n.Parts[fd.Key] = f.String(fd.Key, 4000)

@@ -17,6 +17,7 @@ import (
 	"github.com/openiop/openiop/internal/placement"
 	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/platform/httpx"
+	"github.com/openiop/openiop/internal/platform/submission"
 	"github.com/openiop/openiop/internal/portal"
 	"github.com/openiop/openiop/internal/store"
 )
@@ -126,6 +127,7 @@ func (s *Server) funcs() template.FuncMap {
 			return d.Format("Jan 2, 2006")
 		},
 		"isoDate":       func(d model.Date) string { return d.String() },
+		"submissionKey": submission.NewKey, // a form's key, so that submitting it twice saves once
 		"money":         cost.FormatUSD,
 		"categoryNames": consent.CategoryLabels,
 		"channelLabel":  consent.ChannelLabel,

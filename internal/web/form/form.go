@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/platform/submission"
 )
 
 // MaxBody is the largest form body accepted: far more than any of our forms
@@ -36,6 +37,8 @@ func Parse(w http.ResponseWriter, r *http.Request) (*Form, error) {
 		}
 		return nil, err
 	}
+	// A form that carries its submission key saves once however often it is sent.
+	submission.From(r.Context()).SetKey(r.PostForm.Get(submission.Field))
 	return &Form{r: r, Problems: map[string]string{}}, nil
 }
 
