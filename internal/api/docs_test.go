@@ -87,11 +87,14 @@ func TestAPIDocExamples(t *testing.T) {
 		if err := json.Unmarshal(got, &g); err != nil {
 			t.Fatalf("%s %s: response is not JSON: %s", method, path, got)
 		}
-		// The live answer must also be what openapi.json documents.
-		if schema, err := spec.responseSchema(method, path, resp.StatusCode, resp.Header.Get("Content-Type")); err != nil {
-			t.Error(err)
-		} else if p := spec.conform(schema, g, "$"); len(p) > 0 {
-			t.Errorf("%s %s %d departs from openapi.json:\n%s", method, path, resp.StatusCode, strings.Join(p, "\n"))
+		// The live answer must also be what openapi.json documents (the JSON
+		// API's; the FHIR API describes itself in its CapabilityStatement).
+		if !strings.HasPrefix(path, "/fhir/") {
+			if schema, err := spec.responseSchema(method, path, resp.StatusCode, resp.Header.Get("Content-Type")); err != nil {
+				t.Error(err)
+			} else if p := spec.conform(schema, g, "$"); len(p) > 0 {
+				t.Errorf("%s %s %d departs from openapi.json:\n%s", method, path, resp.StatusCode, strings.Join(p, "\n"))
+			}
 		}
 		if err := json.Unmarshal([]byte(respBody), &w); err != nil {
 			t.Fatalf("%s %s: the doc's response is not JSON: %v", method, path, err)
