@@ -23,6 +23,10 @@ import (
 // FHIRBase is where the FHIR R4 API is served.
 const FHIRBase = "/fhir/R4"
 
+// capabilityDate is when the CapabilityStatement last changed: bump it with
+// the types, parameters or rules it describes.
+const capabilityDate = "2026-12-07"
+
 // FHIRStore is what the FHIR API reads beyond Store: the token with its
 // scopes, every resource's source, the client list and disclosures.
 type FHIRStore interface {
@@ -201,7 +205,7 @@ func (h *Handler) fhirBaseURL(r *http.Request) string {
 }
 
 func (h *Handler) fhirMetadata(w http.ResponseWriter, r *http.Request, _ *fhirCaller) error {
-	writeFHIR(w, http.StatusOK, fhir.Capability(h.fhirBaseURL(r), h.Version, "2026-12-01"))
+	writeFHIR(w, http.StatusOK, fhir.Capability(h.fhirBaseURL(r), h.Version, capabilityDate))
 	return nil
 }
 
@@ -456,6 +460,13 @@ func parseSearch(typ string, q url.Values) (searchQuery, error) {
 			s.filters.Set(name, v)
 		}
 	}
+	// An id of a client-bound resource names its client: a search by _id
+	// reads that one client's record, as a read does.
+	if id := s.filters.Get("_id"); id != "" && s.patient == "" && fhir.ClientBound(typ) {
+		if c, ok := fhir.ClientOfID(typ, id); ok {
+			s.patient = c
+		}
+	}
 	return s, nil
 }
 
@@ -494,21 +505,24 @@ func (h *Handler) fhirSearch(w http.ResponseWriter, r *http.Request, c *fhirCall
 		}
 		return badParam(name, "this token reads one patient's record at a time: name the patient.")
 	case typ == "Patient":
-		clients, err := h.clientsOf(ctx, c)
+		ids, err := h.clientsOf(ctx, c)
 		if err != nil {
 			return err
 		}
-		for _, cl := range clients {
-			p := fhir.PatientOf(cl)
-			all = append(all, fhir.Labelled(p, cl.ID))
+		for _, id := range ids {
+			cl, err := h.fhirStore().Client(ctx, id)
+			if err != nil {
+				return err
+			}
+			all = append(all, fhir.Labelled(fhir.PatientOf(cl), cl.ID))
 		}
 	default:
-		clients, err := h.clientsOf(ctx, c)
+		ids, err := h.clientsOf(ctx, c)
 		if err != nil {
 			return err
 		}
-		for _, cl := range clients {
-			rec, err := fhir.LoadRecord(ctx, h.fhirStore(), cl.ID, h.now(), center.Org.Location())
+		for _, id := range ids {
+			rec, err := fhir.LoadRecord(ctx, h.fhirStore(), id, h.now(), center.Org.Location())
 			if err != nil {
 				return err
 			}
@@ -558,13 +572,12 @@ func (h *Handler) auditEmpty(r *http.Request, c *fhirCaller) error {
 
 // clientsOf lists the clients the caller may see: a clinician only those of
 // their care team.
-func (h *Handler) clientsOf(ctx context.Context, c *fhirCaller) ([]model.Client, error) {
-	q := store.ClientQuery{Limit: 100000}
+func (h *Handler) clientsOf(ctx context.Context, c *fhirCaller) ([]string, error) {
+	var q store.ClientQuery
 	if auth.CareTeamLimited(c.user.Role) {
 		q.CareTeamOf, q.Now = c.user.ID, h.now()
 	}
-	list, _, err := h.fhirStore().SearchClients(ctx, q)
-	return list, err
+	return fhir.AllClientIDs(ctx, h.fhirStore(), q)
 }
 
 // fhirEverything answers Patient/{id}/$everything: the patient's whole

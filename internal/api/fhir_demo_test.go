@@ -29,7 +29,7 @@ func TestFHIRDemoCenterValidates(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
 		today := model.DateOf(time.Now().In(demo.Organization.Location()))
-		if err := demo.Generate(ctx, db, demo.Options{Clients: 30, Seed: 7, Today: today, PasswordHash: "x", HistoryDays: 21}); err != nil {
+		if err := demo.Generate(ctx, db, demo.Options{Clients: 55, Seed: 7, Today: today, PasswordHash: "x", HistoryDays: 21}); err != nil {
 			t.Fatal(err)
 		}
 		batcher := audit.NewBatcher(db, 64)
@@ -102,6 +102,10 @@ func TestFHIRDemoCenterValidates(t *testing.T) {
 		raw("/fhir/R4/Observation/nothing")
 		n := fhirtest.RequireValid(t, docs)
 		t.Logf("validated %d documents: %v", n, counts)
+		// More clients than one page of the store's client list: every one is served.
+		if n, err := db.CountClients(ctx); err != nil || counts["Patient"] != n || n != 55 {
+			t.Errorf("%d Patients served, %d clients, %v", counts["Patient"], n, err)
+		}
 		if counts["Observation"] < 50 || counts["Encounter"] < 50 {
 			t.Errorf("too few resources to be a real check: %v", counts)
 		}

@@ -119,10 +119,13 @@ func TestFHIRScopesRolesAndCareTeam(t *testing.T) {
 		if code, _, b = fhirGet(t, f.ts.URL, obsOnly, "/fhir/R4/Observation"); code != 400 {
 			t.Errorf("a patient/ token searching every patient: %d %v", code, b)
 		}
-		// A read by id.
+		// A read by id, and a search by _id, which names the patient too.
 		code, _, got := fhirGet(t, f.ts.URL, obsOnly, "/fhir/R4/Observation/"+o["id"].(string))
 		if code != 200 || got["id"] != o["id"] {
 			t.Errorf("Observation read: %d %v", code, got)
+		}
+		if code, _, b := fhirGet(t, f.ts.URL, obsOnly, "/fhir/R4/Observation?_id="+o["id"].(string)); code != 200 || len(entries(b)) != 1 {
+			t.Errorf("Observation?_id: %d %v", code, b)
 		}
 		// The role's permission still applies: a biller's token with every scope cannot read Observation.
 		biller := scopedToken(t, f.db, f.users[model.RoleBiller], "billing", "user/*.read", false)
@@ -161,8 +164,8 @@ func TestFHIRScopesRolesAndCareTeam(t *testing.T) {
 				reads++
 			}
 		}
-		if reads != 3 {
-			t.Errorf("%d audited FHIR reads of the client, want 3", reads)
+		if reads != 4 { // the search, the read, the search by _id, the counselor's read
+			t.Errorf("%d audited FHIR reads of the client, want 4", reads)
 		}
 	})
 }

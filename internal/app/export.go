@@ -49,12 +49,8 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	defer db.Close()
 	var ids []string
 	if all {
-		clients, _, err := db.SearchClients(ctx, store.ClientQuery{Limit: 10_000_000})
-		if err != nil {
+		if ids, err = fhir.AllClientIDs(ctx, db, store.ClientQuery{}); err != nil {
 			return err
-		}
-		for _, c := range clients {
-			ids = append(ids, c.ID)
 		}
 	} else {
 		if _, err := db.Client(ctx, clientID); err != nil {

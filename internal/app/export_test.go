@@ -27,7 +27,7 @@ func TestExportRoundTrips(t *testing.T) {
 	for _, e := range testutil.Engines() {
 		t.Run(string(e), func(t *testing.T) {
 			args := dbArgs(t, e)
-			if _, _, err := iop(t, "", append([]string{"demo", "--clients", "12", "--seed", "3"}, args...)...); err != nil {
+			if _, _, err := iop(t, "", append([]string{"demo", "--clients", "230", "--seed", "3"}, args...)...); err != nil {
 				t.Fatal(err)
 			}
 			out := filepath.Join(t.TempDir(), "archive")
@@ -35,7 +35,7 @@ func TestExportRoundTrips(t *testing.T) {
 			if err != nil {
 				t.Fatalf("export: %v\n%s", err, stderr)
 			}
-			if !strings.Contains(stderr, "Exporting records") || !strings.Contains(stdout, "12 client records") {
+			if !strings.Contains(stderr, "Exporting records") || !strings.Contains(stdout, "230 client records") {
 				t.Errorf("stdout %q stderr %q", stdout, stderr)
 			}
 			ctx := context.Background()
@@ -52,9 +52,20 @@ func TestExportRoundTrips(t *testing.T) {
 			users, _ := db.Users(ctx)
 			sites, _ := db.Sites(ctx)
 			want["Practitioner"], want["Location"] = len(users), len(sites)
-			clients, total, err := db.SearchClients(ctx, store.ClientQuery{Limit: 1000})
-			if err != nil || total != 12 {
-				t.Fatalf("clients: %d %v", total, err)
+			// Every client, in the pages the store gives (more than one page).
+			var clients []model.Client
+			for off := 0; ; off += 200 {
+				page, _, err := db.SearchClients(ctx, store.ClientQuery{Limit: 200, Offset: off})
+				if err != nil {
+					t.Fatal(err)
+				}
+				clients = append(clients, page...)
+				if len(page) < 200 {
+					break
+				}
+			}
+			if n, err := db.CountClients(ctx); err != nil || n != 230 || len(clients) != 230 {
+				t.Fatalf("clients: %d listed, %d counted, %v", len(clients), n, err)
 			}
 			notes := 0
 			now := time.Now()
@@ -154,7 +165,7 @@ func TestExportRoundTrips(t *testing.T) {
 				Clients int
 			}
 			b, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
-			if err := json.Unmarshal(b, &m); err != nil || m.Clients != 12 || len(m.Output) != len(got) {
+			if err := json.Unmarshal(b, &m); err != nil || m.Clients != 230 || len(m.Output) != len(got) {
 				t.Errorf("manifest: %+v %v", m, err)
 			}
 			for _, o := range m.Output {
@@ -174,8 +185,8 @@ func TestExportRoundTrips(t *testing.T) {
 					exports++
 				}
 			}
-			if exports != 12 {
-				t.Errorf("%d audited exports, want 12", exports)
+			if exports != 230 {
+				t.Errorf("%d audited exports, want 230", exports)
 			}
 			// One client, and the mistakes.
 			one := filepath.Join(t.TempDir(), "one")

@@ -90,3 +90,28 @@ func LoadRecord(ctx context.Context, src Source, clientID string, now time.Time,
 	r.Care, err = src.ConsentCare(ctx, clientID)
 	return r, err
 }
+
+// ClientLister lists clients a page at a time (*store.DB).
+type ClientLister interface {
+	SearchClients(ctx context.Context, q store.ClientQuery) ([]model.Client, int, error)
+}
+
+// AllClientIDs is every client q matches, read in pages of the largest
+// size SearchClients gives.
+func AllClientIDs(ctx context.Context, db ClientLister, q store.ClientQuery) ([]string, error) {
+	const page = 200
+	var ids []string
+	for q.Offset = 0; ; q.Offset += page {
+		q.Limit = page
+		list, total, err := db.SearchClients(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range list {
+			ids = append(ids, c.ID)
+		}
+		if len(list) < page || len(ids) >= total {
+			return ids, nil
+		}
+	}
+}

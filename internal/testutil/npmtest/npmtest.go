@@ -96,6 +96,8 @@ func (tl *Tool) install() (string, error) {
 }
 
 func (tl *Tool) installOnce() (string, error) {
+	// One directory per package and version; a scoped package's name holds
+	// a slash and an @, which do not belong in a directory name.
 	name := strings.NewReplacer("@", "", "/", "-").Replace(tl.Package + "-" + tl.Version)
 	dir := filepath.Join(os.TempDir(), "openiop-npm-"+name)
 	if tl.has(dir) {
