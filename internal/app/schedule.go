@@ -56,7 +56,10 @@ func scheduleCmd(ctx context.Context, args []string, getenv func(string) string,
 	if siteID == "" {
 		return UsageError{fmt.Sprintf("--site: no site %q (the sites are: %s)", site, strings.Join(names, ", "))}
 	}
-	p, err := proposeWeek(ctx, db, siteID, monday, uint64(seed), cliRecord("iop schedule"))
+	if seed < 0 {
+		return UsageError{fmt.Sprintf("--seed must be 0 or more, not %d", seed)}
+	}
+	p, err := proposeWeek(ctx, db, siteID, monday, uint64(seed), cliRecord("iop schedule")) // #nosec G115 -- not negative, checked above
 	if err != nil {
 		return err
 	}

@@ -524,7 +524,7 @@ func TestVocationalCounselingIsBookedAndDocumentedInItsOwnTemplate(t *testing.T)
 	e := newEnv(t, store.SQLite)
 	ctx := t.Context()
 	clinician, _ := e.db.UserByEmail(ctx, "clinician@demo.openiop.org")
-	desk, c := e.signIn(model.RoleFrontDesk), e.signIn(model.RoleClinician)
+	desk := e.signIn(model.RoleFrontDesk)
 	base := "/clients/" + e.client.ID
 	if page := e.get(desk, base+"/schedule").Body; !strings.Contains(page, `<option value="vocational"`) {
 		t.Fatal("the booking form does not offer vocational counseling")
@@ -542,7 +542,7 @@ func TestVocationalCounselingIsBookedAndDocumentedInItsOwnTemplate(t *testing.T)
 		t.Error("the schedule does not name the session")
 	}
 	e.clock.Set(aps[0].End.Add(time.Hour))
-	c = e.signIn(model.RoleClinician) // a day later: a new session
+	c := e.signIn(model.RoleClinician) // a day later, signed in
 	note := base + "/appointments/" + aps[0].ID + "/note"
 	page := e.get(c, note).Body
 	for _, part := range []string{"Vocational counseling note", `<option value="VOC" selected>`, "Work and school status", "Barriers", "Activities"} {

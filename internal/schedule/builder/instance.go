@@ -42,7 +42,6 @@ func (s Span) String() string {
 }
 
 func (s Span) from() int { return int(s.Day)*1440 + s.Start }
-func (s Span) to() int   { return int(s.Day)*1440 + s.End }
 
 // Overlaps reports whether two spans share a minute.
 func (s Span) Overlaps(o Span) bool { return s.Day == o.Day && s.Start < o.End && o.Start < s.End }

@@ -24,6 +24,9 @@ type Graph struct {
 
 // NewGraph makes a network with n nodes, numbered 0..n-1.
 func NewGraph(n int) *Graph {
+	if n < 0 || n > math.MaxInt32 {
+		panic("flow: a graph of more nodes than int32 indexes")
+	}
 	g := &Graph{n: n, head: make([]int32, n)}
 	for i := range g.head {
 		g.head[i] = -1
@@ -50,12 +53,12 @@ func (g *Graph) AddArc(u, v int, capacity, cost int64) int {
 }
 
 func (g *Graph) add(u, v int, c, w int64) {
-	g.to = append(g.to, int32(v))
+	g.to = append(g.to, int32(v)) // #nosec G115 -- v < n, which NewGraph keeps within int32
 	g.cap = append(g.cap, c)
 	g.cost = append(g.cost, w)
 	g.flow0 = append(g.flow0, c)
 	g.next = append(g.next, g.head[u])
-	g.head[u] = int32(len(g.to) - 1)
+	g.head[u] = int32(len(g.to) - 1) // #nosec G115 -- edges of a schedule graph stay far below 2^31
 }
 
 // Flow is what the arc with this id carries after a solve.
@@ -195,7 +198,7 @@ func (g *Graph) dijkstra(s int, pot, dist []int64, prev []int32) bool {
 		prev[i] = -1
 	}
 	dist[s] = 0
-	q := &pq{{int32(s), 0}}
+	q := &pq{{int32(s), 0}} // #nosec G115 -- a node index, within int32 (NewGraph)
 	for q.Len() > 0 {
 		it := heap.Pop(q).(item)
 		u := int(it.node)
@@ -211,7 +214,7 @@ func (g *Graph) dijkstra(s int, pot, dist []int64, prev []int32) bool {
 			if nd < dist[v] {
 				dist[v] = nd
 				prev[v] = e
-				heap.Push(q, item{int32(v), nd})
+				heap.Push(q, item{int32(v), nd}) // #nosec G115 -- a node index, within int32 (NewGraph)
 			}
 		}
 	}
