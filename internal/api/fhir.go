@@ -233,6 +233,17 @@ func (h *Handler) checkType(r *http.Request, c *fhirCaller, typ string) (patient
 
 var errNoClient = &fhir.Outcome{Status: http.StatusNotFound, Code: "not-found", Text: "There is no such resource."}
 
+// clientRecord is one visible client's record with the center it sits in,
+// for a read or $everything.
+func (h *Handler) clientRecord(r *http.Request, c *fhirCaller, clientID string) (fhir.Center, fhir.Record, error) {
+	rec, err := h.visibleClient(r, c, clientID)
+	if err != nil {
+		return fhir.Center{}, rec, err
+	}
+	center, err := fhir.LoadCenter(r.Context(), h.fhirStore())
+	return center, rec, err
+}
+
 // visibleClient loads a client's record if the caller may see it: a
 // missing client and one outside a clinician's care team are the same 404,
 // and both are audited.
@@ -361,11 +372,7 @@ func (h *Handler) fhirRead(w http.ResponseWriter, r *http.Request, c *fhirCaller
 			}
 			return errNoClient
 		}
-		rec, err := h.visibleClient(r, c, clientID)
-		if err != nil {
-			return err
-		}
-		center, err := fhir.LoadCenter(r.Context(), h.fhirStore())
+		center, rec, err := h.clientRecord(r, c, clientID)
 		if err != nil {
 			return err
 		}
@@ -610,11 +617,7 @@ func (h *Handler) fhirEverything(w http.ResponseWriter, r *http.Request, c *fhir
 	if !model.ValidID(id) {
 		return errNoClient
 	}
-	rec, err := h.visibleClient(r, c, id)
-	if err != nil {
-		return err
-	}
-	center, err := fhir.LoadCenter(r.Context(), h.fhirStore())
+	center, rec, err := h.clientRecord(r, c, id)
 	if err != nil {
 		return err
 	}
