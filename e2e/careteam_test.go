@@ -2,11 +2,13 @@ package e2e
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/openiop/openiop/internal/demo"
+	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
 )
 
@@ -77,4 +79,66 @@ func TestEmergencyAccessReviewedByTheDirector(t *testing.T) {
 func jsJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestSubstituteFacilitatorTakesAttendance: the clinical director names the
+// demo clinician substitute for one meeting of a colleague's group on the
+// track page; the clinician then finds that meeting on their week view and
+// opens its attendance sheet, which the care-team rule otherwise keeps shut.
+func TestSubstituteFacilitatorTakesAttendance(t *testing.T) {
+	base := startServer(t, store.SQLite)
+	director := newBrowser(t)
+	signIn(t, director, base, "director@demo.openiop.org", demo.Password)
+	do(t, director, chromedp.Navigate(base+"/program"), chromedp.WaitVisible(chromedp.CSS(`a[href^="/program/tracks/"]`)))
+	tracks := run(t, director, chromedp.Evaluate[[]string](`[...new Set([...document.querySelectorAll('a[href^="/program/tracks/"]')].map(a => a.getAttribute('href')))]`))
+	const name = "Jordan Lee"
+	var meeting []string // group id, date
+	for _, tr := range tracks {
+		do(t, director, chromedp.Navigate(base+tr), chromedp.WaitVisible(chromedp.CSS("h1")))
+		meeting = run(t, director, chromedp.Evaluate[[]string](`(() => {
+			for (const f of document.querySelectorAll('.occurrences form:has(input[name=action][value=substitute])')) {
+				const opt = [...f.querySelectorAll('select[name=substitute] option')].find(o => o.textContent === `+jsString(name)+`);
+				if (!opt) continue;
+				f.closest('details').open = true;
+				f.id = 'chosen';
+				f.querySelector('select').value = opt.value;
+				return [f.getAttribute('action').split('/')[3], f.querySelector('input[name=date]').value];
+			}
+			return [];
+		})()`))
+		if len(meeting) == 2 {
+			break
+		}
+	}
+	if len(meeting) != 2 {
+		t.Fatal("no upcoming meeting of a group the demo clinician does not facilitate")
+	}
+	sheet := "/program/groups/" + meeting[0] + "/attendance?date=" + meeting[1]
+
+	clinician := newBrowser(t)
+	signIn(t, clinician, base, "clinician@demo.openiop.org", demo.Password)
+	status := func() int {
+		return run(t, clinician, chromedp.Evaluate[int](`fetch(`+jsString(sheet)+`).then(r => r.status)`, chromedp.EvalAwaitPromise))
+	}
+	if s := status(); s != 404 {
+		t.Fatalf("a colleague's group before the substitution: %d, want 404", s)
+	}
+
+	shot(t, director, "desktop-substitute-form")
+	typeInto(t, director, `#chosen input[name=reason]`, "Facilitator on leave")
+	submit(t, director, `#chosen button[type=submit]`)
+	mustContain(t, director, "The substitute was saved", "substitute: "+name)
+	noCSPViolations(t, director)
+
+	do(t, clinician, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Navigate(base+"/schedule?date="+meeting[1]), chromedp.WaitVisible(chromedp.CSS(".week")))
+	who := run(t, clinician, chromedp.Evaluate[string](`(() => { const a = document.querySelector('a[href="' + `+jsString(sheet)+` + '"]'); return a ? a.closest('li, .entry, div').textContent : ''; })()`))
+	if !strings.Contains(who, name+" (substitute for ") {
+		t.Fatalf("the week view does not offer the substitute's meeting: %q", who)
+	}
+	noHorizontalScroll(t, clinician)
+	shot(t, clinician, "phone-week-substitute")
+	do(t, clinician, chromedp.Navigate(base+sheet), chromedp.WaitVisible(chromedp.CSS(".roster")))
+	mustContain(t, clinician, "Attendance")
+	noCSPViolations(t, clinician)
 }

@@ -313,6 +313,9 @@ type Occurrence struct {
 	Moved     bool
 	Closed    string // the closure reason, when the center is closed that day
 	Reason    string // why it was cancelled or moved
+	// SubstituteID and SubstituteName name who facilitates this one meeting
+	// in place of the group's facilitators, when a director has named someone.
+	SubstituteID, SubstituteName string
 }
 
 // Occurrences expands a series between two dates in the site's time zone,

@@ -18,6 +18,7 @@ const (
 	AccessFacilitator = "facilitates a group of the client"
 	AccessAppointment = "has an appointment with the client"
 	AccessCareTeam    = "on the care team"
+	AccessSubstitute  = "substitute facilitator of a group of the client"
 	AccessEmergency   = "emergency access"
 	// AccessIntake: a client not yet admitted has no care team; the
 	// clinicians who assess and admit them are the intake team.
@@ -34,6 +35,8 @@ var careTeamRules = []struct{ why, cond string }{
 	{AccessCounselor, `EXISTS (SELECT 1 FROM episodes ce WHERE ce.client_id = {client} AND ce.primary_counselor_id = {user})`},
 	{AccessFacilitator, `EXISTS (SELECT 1 FROM series_enrolments cse JOIN group_series cgs ON cgs.id = cse.series_id
 		WHERE cse.client_id = {client} AND (cgs.facilitator_id = {user} OR cgs.co_facilitator_id = {user}))`},
+	{AccessSubstitute, `EXISTS (SELECT 1 FROM series_enrolments cse JOIN group_substitutes gsub ON gsub.series_id = cse.series_id
+		WHERE cse.client_id = {client} AND gsub.user_id = {user} AND gsub.access_until > {now})`},
 	{AccessAppointment, `EXISTS (SELECT 1 FROM appointments ca WHERE ca.client_id = {client} AND ca.clinician_id = {user})`},
 	{AccessCareTeam, `EXISTS (SELECT 1 FROM care_team ct WHERE ct.client_id = {client} AND ct.user_id = {user})`},
 	{AccessEmergency, `EXISTS (SELECT 1 FROM emergency_access ea WHERE ea.client_id = {client} AND ea.user_id = {user} AND ea.expires_at > {now})`},
@@ -62,6 +65,7 @@ func careTeamClientsSQL(userArg, nowArg string, intake bool) string {
 	q := `SELECT client_id FROM episodes WHERE primary_counselor_id = {user}
 		UNION SELECT cse.client_id FROM group_series cgs JOIN series_enrolments cse ON cse.series_id = cgs.id WHERE cgs.facilitator_id = {user}
 		UNION SELECT cse.client_id FROM group_series cgs JOIN series_enrolments cse ON cse.series_id = cgs.id WHERE cgs.co_facilitator_id = {user}
+		UNION SELECT cse.client_id FROM group_substitutes gsub JOIN series_enrolments cse ON cse.series_id = gsub.series_id WHERE gsub.user_id = {user} AND gsub.access_until > {now}
 		UNION SELECT client_id FROM appointments WHERE clinician_id = {user}
 		UNION SELECT client_id FROM care_team WHERE user_id = {user}
 		UNION SELECT client_id FROM emergency_access WHERE user_id = {user} AND expires_at > {now}`

@@ -662,8 +662,11 @@ func (db *DB) occurrencesIn(ctx context.Context, q querier, f SeriesFilter, from
 	var conds []string
 	var args []any
 	if f.FacilitatorID != "" {
+		// A substitute's meetings are theirs too; the other meetings of
+		// those groups are dropped below.
 		args = append(args, f.FacilitatorID)
-		conds = append(conds, fmt.Sprintf("(g.facilitator_id = $%[1]d OR g.co_facilitator_id = $%[1]d)", len(args)))
+		conds = append(conds, fmt.Sprintf(`(g.facilitator_id = $%[1]d OR g.co_facilitator_id = $%[1]d
+			OR g.id IN (SELECT series_id FROM group_substitutes WHERE user_id = $%[1]d))`, len(args)))
 	}
 	if f.Room != "" {
 		args = append(args, f.Room)
@@ -705,9 +708,22 @@ func (db *DB) occurrencesIn(ctx context.Context, q querier, f SeriesFilter, from
 	if err != nil {
 		return nil, err
 	}
+	subs, err := substitutesIn(ctx, q, from.AddDays(-14), to.AddDays(14))
+	if err != nil {
+		return nil, err
+	}
 	var out []schedule.Occurrence
 	for i := range list {
-		out = append(out, list[i].Occurrences(from, to, loc, ex, closures)...)
+		for _, o := range list[i].Occurrences(from, to, loc, ex, closures) {
+			if sub, ok := subs[o.Series.ID+"/"+o.Date.String()]; ok {
+				o.SubstituteID, o.SubstituteName = sub.UserID, sub.UserName
+			}
+			if f.FacilitatorID != "" && o.SubstituteID != f.FacilitatorID &&
+				o.Series.FacilitatorID != f.FacilitatorID && o.Series.CoFacilitatorID != f.FacilitatorID {
+				continue
+			}
+			out = append(out, o)
+		}
 	}
 	return out, nil
 }

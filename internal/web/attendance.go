@@ -62,6 +62,9 @@ func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status
 	if d, err := model.ParseDate(r.URL.Query().Get("date")); err == nil {
 		date = d
 	}
+	if err := s.openGroup(r, sr, date); err != nil {
+		return err
+	}
 	occ, err := s.meeting(r, sr, date)
 	if err != nil {
 		return err
@@ -132,6 +135,9 @@ func (s *Server) attendanceSave(w http.ResponseWriter, r *http.Request) error {
 	date, err := model.ParseDate(r.URL.Query().Get("date"))
 	if err != nil {
 		return model.Invalid("web.attendanceSave", map[string]string{"date": "Give the meeting's date."})
+	}
+	if err := s.openGroup(r, sr, date); err != nil {
+		return err
 	}
 	occ, err := s.meeting(r, sr, date)
 	if err != nil {

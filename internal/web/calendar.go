@@ -178,7 +178,11 @@ func (s *Server) occurrenceChange(w http.ResponseWriter, r *http.Request) error 
 		return model.Errorf("web.occurrenceChange", model.KindInvalid, "The form could not be read: %v", err)
 	}
 	e := schedule.Exception{SeriesID: sr.ID, Date: f.Date("date"), Reason: f.String("reason", 300)}
-	switch f.String("action", 10) {
+	action := f.String("action", 10)
+	if action == "substitute" {
+		return s.substituteName(w, r, sr, f, e)
+	}
+	switch action {
 	case "cancel":
 		e.Cancelled = true
 	case "move":
@@ -189,7 +193,7 @@ func (s *Server) occurrenceChange(w http.ResponseWriter, r *http.Request) error 
 		}
 		e.NewStart = c
 	default:
-		f.Problems["action"] = "Choose cancel or move."
+		f.Problems["action"] = "Choose cancel, move or substitute."
 	}
 	if len(sr.Recurrence.Dates(e.Date, e.Date)) == 0 {
 		f.Problems["date"] = "The group does not meet on that date."
@@ -204,6 +208,23 @@ func (s *Server) occurrenceChange(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	http.Redirect(w, r, "/program/tracks/"+sr.TrackID+"?saved=occurrence", http.StatusSeeOther)
+	return nil
+}
+
+// substituteName names (or, with no one chosen, withdraws) the substitute
+// facilitator for one meeting.
+func (s *Server) substituteName(w http.ResponseWriter, r *http.Request, sr schedule.Series, f *form.Form, e schedule.Exception) error {
+	if len(sr.Recurrence.Dates(e.Date, e.Date)) == 0 {
+		f.Problems["date"] = "The group does not meet on that date."
+	}
+	if !f.OK() {
+		return model.Invalid("web.substituteName", f.Problems)
+	}
+	who := f.String("substitute", 40)
+	if err := s.Store.NameSubstitute(r.Context(), sr.ID, e.Date, who, e.Reason, sessionOf(r).User.ID, s.record(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/program/tracks/"+sr.TrackID+"?saved=substitute", http.StatusSeeOther)
 	return nil
 }
 

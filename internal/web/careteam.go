@@ -8,6 +8,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/web/form"
 )
@@ -205,4 +206,44 @@ func careTeamOnly[T any](s *Server, r *http.Request, rows []T, clientID func(T) 
 		}
 	}
 	return out, nil
+}
+
+// openGroup lets a clinician limited by the care-team rule take attendance
+// and write notes only for groups they facilitate or meetings they
+// substitute for. Any other group reads as missing, the same 404 as a
+// record outside the care team, and the refusal is audited.
+func (s *Server) openGroup(r *http.Request, sr schedule.Series, date model.Date) error {
+	sess := sessionOf(r)
+	if sess == nil || !auth.CareTeamLimited(sess.User.Role) {
+		return nil
+	}
+	why, err := s.Store.GroupAccess(r.Context(), sr.ID, sess.User.ID, date)
+	if err != nil || why != "" {
+		return err
+	}
+	rec := s.record(r)
+	rec.Action, rec.Category, rec.EntityID, rec.Outcome, rec.Detail = audit.ActionRead, "program.group_meeting", sr.ID, audit.OutcomeDenied,
+		"not a facilitator of the meeting on "+date.String()
+	if err := s.Audit.Record(r.Context(), rec); err != nil {
+		return err
+	}
+	return model.NotFound("web.openGroup", "group")
+}
+
+// groupOpener tells which meetings the viewer may take attendance for, by
+// the same rule as openGroup, so that pages link only to sheets that open.
+func (s *Server) groupOpener(r *http.Request) (func(schedule.Occurrence) bool, error) {
+	sess := sessionOf(r)
+	all := func(schedule.Occurrence) bool { return true }
+	if sess == nil || !auth.CareTeamLimited(sess.User.Role) {
+		return all, nil
+	}
+	on, err := s.Store.CareTeamRule(r.Context())
+	if err != nil || !on {
+		return all, err
+	}
+	me := sess.User.ID
+	return func(o schedule.Occurrence) bool {
+		return o.Series.FacilitatorID == me || o.Series.CoFacilitatorID == me || o.SubstituteID == me
+	}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
 )
@@ -253,6 +254,172 @@ func TestPrivacyReportShowsDisclosuresEmergencyAccessRefusalsAndOutsideReads(t *
 		}
 		if r := e.get(c, "/admin/privacy"); r.StatusCode != http.StatusForbidden {
 			t.Fatalf("a clinician reading the privacy report: %d", r.StatusCode)
+		}
+	})
+}
+
+// TestGroupPagesFollowTheCareTeamRuleAndSubstitutes: a clinician opens the
+// attendance sheet and note only of groups they facilitate; a director names
+// them substitute for one meeting, which opens that meeting (and its
+// members' records) and no other, until the substitute is withdrawn.
+func TestGroupPagesFollowTheCareTeamRuleAndSubstitutes(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db.Engine)
+		ctx := t.Context()
+		clinician, err := e.db.UserByEmail(ctx, "clinician@demo.openiop.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := e.db.ListSeries(ctx, store.SeriesFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		today := model.DateOf(e.clock.Now())
+		var group schedule.Series
+		var meetings []model.Date
+		for _, sr := range all {
+			if sr.FacilitatorID == clinician.ID || sr.CoFacilitatorID == clinician.ID || sr.Enrolled == 0 {
+				continue
+			}
+			if m := sr.Recurrence.Dates(today.AddDays(-14), today.AddDays(-1)); len(m) >= 2 {
+				group, meetings = sr, m
+				break
+			}
+		}
+		if group.ID == "" {
+			t.Fatal("no demo group with members that the demo clinician does not facilitate")
+		}
+		date, other := meetings[len(meetings)-1], meetings[0]
+		sheet := func(d model.Date) string { return "/program/groups/" + group.ID + "/attendance?date=" + d.String() }
+		note := func(d model.Date) string { return "/program/groups/" + group.ID + "/note?date=" + d.String() }
+		roster, err := e.db.GroupRoster(ctx, group.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var member string
+		for _, m := range roster {
+			if why, _ := e.db.CareTeamAccess(ctx, m.ClientID, clinician.ID, e.clock.Now()); why == "" {
+				member = m.ClientID
+				break
+			}
+		}
+		if member == "" {
+			t.Fatal("every member of the group is already on the clinician's care team")
+		}
+
+		c := e.signIn(model.RoleClinician)
+		head := e.auditHead()
+		for _, r := range []response{e.get(c, sheet(date)), e.get(c, note(date)),
+			e.post(c, sheet(date), url.Values{"client": {member}, "status_" + member: {"present"}})} {
+			if r.StatusCode != http.StatusNotFound {
+				t.Fatalf("another clinician's group: %d, want 404", r.StatusCode)
+			}
+		}
+		if marks, _ := e.db.Attendance(ctx, group.ID, date); len(marks) != 0 && marks[member].Status == "present" {
+			t.Fatal("a refused attendance sheet was saved")
+		}
+		denied := 0
+		for _, a := range e.auditSince(head) {
+			if a.EntityID == group.ID && a.Outcome == audit.OutcomeDenied {
+				denied++
+			}
+		}
+		if denied != 3 {
+			t.Errorf("%d refusals audited, want 3", denied)
+		}
+		// A colleague's appointment with the member shows as busy time,
+		// without the member's name, which the director's view gives and audits.
+		chicago, _ := time.LoadLocation("America/Chicago")
+		start := today.AddDays(1).In(chicago).Add(7 * time.Hour)
+		ap := schedule.Appointment{ClientID: member, ClinicianID: group.FacilitatorID, Kind: "individual", Start: start, End: start.Add(50 * time.Minute), Room: "Office 9"}
+		if err := e.db.BookAppointment(ctx, &ap, chicago, true, audit.Record{At: e.clock.Now(), ActorID: group.FacilitatorID, ActorRole: "clinician"}); err != nil {
+			t.Fatal(err)
+		}
+		memberName := ""
+		for _, m := range roster {
+			if m.ClientID == member {
+				memberName = m.Name
+			}
+		}
+		week := "/schedule?date=" + date.String()
+		r := e.get(c, week)
+		if strings.Contains(r.Body, "/program/groups/"+group.ID+"/attendance") {
+			t.Error("the week view links to a sheet the clinician cannot open")
+		}
+		busy := "/schedule?view=day&date=" + today.AddDays(1).String()
+		if r := e.get(c, busy); strings.Contains(r.Body, "/clients/"+member+"/schedule") || strings.Contains(r.Body, memberName) || !strings.Contains(r.Body, "Office 9") {
+			t.Error("the day view names a client outside the clinician's care team, or hides the colleague's appointment")
+		}
+		head = e.auditHead()
+		if r := e.get(e.signIn(model.RoleClinicalDirector), busy); !strings.Contains(r.Body, "/clients/"+member+"/schedule") {
+			t.Error("the director's week view does not name the client of an appointment")
+		}
+		logged := false
+		for _, a := range e.auditSince(head) {
+			logged = logged || a.Category == "client.schedule" && strings.Contains(a.Detail, member)
+		}
+		if !logged {
+			t.Error("the names on the week view were not audited")
+		}
+
+		// The director names the clinician substitute; a reason is required.
+		d := e.signIn(model.RoleClinicalDirector)
+		name := func(who, reason string) response {
+			return e.post(d, "/program/groups/"+group.ID+"/occurrences", url.Values{"action": {"substitute"}, "date": {date.String()},
+				"substitute": {who}, "reason": {reason}})
+		}
+		if r := name(clinician.ID, " "); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Give the reason") {
+			t.Fatalf("a substitute without a reason: %d", r.StatusCode)
+		}
+		if r := name(group.FacilitatorID, "cover"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "already facilitate") {
+			t.Fatalf("the facilitator as their own substitute: %d", r.StatusCode)
+		}
+		if r := e.get(c, sheet(date)); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("a refused substitute opened the sheet: %d", r.StatusCode)
+		}
+		if r := name(clinician.ID, "Facilitator on leave"); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("naming a substitute: %d %s", r.StatusCode, r.Body)
+		}
+		if r := e.get(c, sheet(date)); r.StatusCode != http.StatusOK {
+			t.Fatalf("the substitute's sheet: %d", r.StatusCode)
+		}
+		if r := e.get(c, note(date)); r.StatusCode != http.StatusOK {
+			t.Fatalf("the substitute's note: %d", r.StatusCode)
+		}
+		if r := e.get(c, sheet(other)); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("another meeting of the group: %d, want 404", r.StatusCode)
+		}
+		if r := e.post(c, sheet(date), url.Values{"client": {member}, "status_" + member: {"present"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("the substitute takes attendance: %d %s", r.StatusCode, r.Body)
+		}
+		if why, _ := e.db.CareTeamAccess(ctx, member, clinician.ID, e.clock.Now()); why != store.AccessSubstitute {
+			t.Errorf("a member's record for the substitute: %q", why)
+		}
+		if r := e.get(c, "/clients/"+member); r.StatusCode != http.StatusOK {
+			t.Errorf("a member's chart for the substitute: %d", r.StatusCode)
+		}
+		r = e.get(c, week)
+		if !strings.Contains(r.Body, sheet(date)) || !strings.Contains(r.Body, "(substitute for ") {
+			t.Error("the week view does not show the substitute's meeting")
+		}
+		if strings.Contains(r.Body, sheet(other)) {
+			t.Error("the week view links the group's other meeting")
+		}
+
+		// Withdrawn, the meeting closes again.
+		if r := name("", "Facilitator is back"); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("withdrawing the substitute: %d", r.StatusCode)
+		}
+		if r := e.get(c, sheet(date)); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("after withdrawal: %d, want 404", r.StatusCode)
+		}
+
+		// With the center's rule off, every clinician opens every group.
+		if err := e.db.SetCareTeamRule(ctx, false, audit.Record{ActorID: "system:test"}); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.get(c, sheet(other)); r.StatusCode != http.StatusOK {
+			t.Fatalf("with the rule off: %d", r.StatusCode)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/intensity"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/schedule"
@@ -135,6 +136,8 @@ type deskMeeting struct {
 	Code      string
 	Rows      []deskRow
 	CheckedIn int
+	// MayTake: the viewer may take this meeting's attendance.
+	MayTake bool
 }
 
 type deskRow struct {
@@ -153,13 +156,17 @@ func (s *Server) checkInDesk(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slices.SortFunc(occ, func(a, b schedule.Occurrence) int { return a.Start.Compare(b.Start) })
+	mayOpen, err := s.groupOpener(r)
+	if err != nil {
+		return err
+	}
 	var meetings []deskMeeting
 	var shown []string
 	for _, o := range occ {
 		if o.Cancelled {
 			continue
 		}
-		m := deskMeeting{Occurrence: o}
+		m := deskMeeting{Occurrence: o, MayTake: v.Can(string(auth.RecordAttendance)) && mayOpen(o)}
 		if m.Code, err = s.Store.MeetingCode(ctx, o.Series.ID, o.Date); err != nil {
 			return err
 		}

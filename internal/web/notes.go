@@ -68,6 +68,9 @@ func (s *Server) loadNoteMeeting(r *http.Request) (schedule.Series, model.Date, 
 	if err != nil || len(sr.Recurrence.Dates(date, date)) == 0 {
 		return sr, date, nil, nil, model.Errorf("web.groupNote", model.KindNotFound, "%s does not meet on that date.", sr.Title)
 	}
+	if err := s.openGroup(r, sr, date); err != nil {
+		return sr, date, nil, nil, err
+	}
 	roster, err := s.Store.GroupRoster(r.Context(), sr.ID)
 	if err != nil {
 		return sr, date, nil, nil, err

@@ -160,6 +160,8 @@ type Store interface {
 	DisclosuresBetween(ctx context.Context, from, to time.Time) ([]store.DisclosureRow, error)
 	OutcomeRows(ctx context.Context, f store.OutcomeFilter) (outc.Input, error)
 	CareTeamAccess(ctx context.Context, clientID, userID string, now time.Time) (string, error)
+	GroupAccess(ctx context.Context, seriesID, userID string, date model.Date) (string, error)
+	NameSubstitute(ctx context.Context, seriesID string, date model.Date, userID, reason, byID string, rec audit.Record) error
 	CareTeamRule(ctx context.Context) (bool, error)
 	CareTeamClients(ctx context.Context, userID string, now time.Time, clientIDs []string) (map[string]bool, error)
 	SetCareTeamRule(ctx context.Context, on bool, rec audit.Record) error

@@ -4,10 +4,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/web/form"
 )
@@ -147,6 +150,22 @@ func (s *Server) renderWeek(w http.ResponseWriter, r *http.Request, roomFeed str
 	if err != nil {
 		return err
 	}
+	mayOpen, err := s.groupOpener(r)
+	if err != nil {
+		return err
+	}
+	// Under the care-team rule a clinician sees colleagues' appointments as
+	// busy time, without the names of clients they do not care for.
+	named := map[string]bool{}
+	if d.ShowNames && d.Track == "" && d.Site == "" {
+		visible, err := careTeamOnly(s, r, appts, func(a schedule.Appointment) string { return a.ClientID })
+		if err != nil {
+			return err
+		}
+		for _, a := range visible {
+			named[a.ClientID] = true
+		}
+	}
 	for i := range days {
 		date := monday.AddDays(i)
 		wd := weekDay{Date: date, Today: date == v.Today}
@@ -157,7 +176,10 @@ func (s *Server) renderWeek(w http.ResponseWriter, r *http.Request, roomFeed str
 			e := weekEntry{Start: o.Start, End: o.End, Title: o.Series.Title, Detail: o.Series.TrackName + " · " + o.Series.Type.Label(),
 				Room: o.Series.Room, Who: o.Series.FacilitatorName, Enrolled: o.Series.Enrolled, Capacity: o.Series.MaxCapacity,
 				Group: true, Cancelled: o.Cancelled, Link: "/program/tracks/" + o.Series.TrackID}
-			if v.Can(string(auth.RecordAttendance)) && !o.Cancelled {
+			if o.SubstituteName != "" {
+				e.Who = o.SubstituteName + " (substitute for " + o.Series.FacilitatorName + ")"
+			}
+			if v.Can(string(auth.RecordAttendance)) && !o.Cancelled && mayOpen(o) {
 				e.Link = "/program/groups/" + o.Series.ID + "/attendance?date=" + o.Date.String()
 			}
 			switch {
@@ -176,7 +198,7 @@ func (s *Server) renderWeek(w http.ResponseWriter, r *http.Request, roomFeed str
 					continue
 				}
 				e := weekEntry{Start: a.Start, End: a.End, Title: a.Kind.Label(), Room: a.Room, Who: a.ClinicianName}
-				if d.ShowNames {
+				if named[a.ClientID] {
 					e.Detail, e.Link = a.ClientName, "/clients/"+a.ClientID+"/schedule"
 				}
 				wd.Entries = append(wd.Entries, e)
@@ -184,6 +206,16 @@ func (s *Server) renderWeek(w http.ResponseWriter, r *http.Request, roomFeed str
 		}
 		slices.SortFunc(wd.Entries, func(a, b weekEntry) int { return a.Start.Compare(b.Start) })
 		d.Days = append(d.Days, wd)
+	}
+	if len(named) > 0 {
+		ids := make([]string, 0, len(named))
+		for id := range named {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		if err := s.auditRead(r, audit.ActionQuery, "client.schedule", "", "week view "+monday.String()+"; shown="+strings.Join(ids, ",")); err != nil {
+			return err
+		}
 	}
 	v.Data = d
 	return s.pages.Page(w, http.StatusOK, "week", &v)
