@@ -615,6 +615,9 @@ func (h *Handler) fhirEverything(w http.ResponseWriter, r *http.Request, c *fhir
 	}
 	id := r.PathValue("id")
 	if !model.ValidID(id) {
+		if err := h.fhirDenied(r, c, "", "not found (malformed id)"); err != nil {
+			return err
+		}
 		return errNoClient
 	}
 	center, rec, err := h.clientRecord(r, c, id)

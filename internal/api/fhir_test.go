@@ -238,6 +238,20 @@ func TestFHIRPagingAndBadParameters(t *testing.T) {
 	if code != 200 || types["Patient"] != 1 || types["Condition"] != 1 || types["CarePlan"] != 1 || types["QuestionnaireResponse"] != 1 || types["Practitioner"] != 1 {
 		t.Errorf("$everything: %d %v", code, types)
 	}
+	// A malformed id answers as a missing patient, and the refusal is audited like any other.
+	if code, _, b := fhirGet(t, f.ts.URL, tok, "/fhir/R4/Patient/not-an-id/$everything"); code != 404 || b["resourceType"] != "OperationOutcome" {
+		t.Errorf("$everything of a malformed id: %d %v", code, b)
+	}
+	audited := false
+	for r, err := range f.db.AuditRecords(t.Context()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		audited = audited || r.Outcome == audit.OutcomeDenied && strings.Contains(r.Detail, "not-an-id/$everything")
+	}
+	if !audited {
+		t.Error("$everything of a malformed id was not audited")
+	}
 }
 
 // TestFHIROutsideSystemNeedsAConsent: an outside system's token reads a
