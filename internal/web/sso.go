@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -27,6 +28,9 @@ func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) error {
 		return model.NotFound("web.ssoStart", "page")
 	}
 	next := safeNext(r.URL.Query().Get("next"))
+	if throttled, err := s.ssoThrottled(w, r); throttled || err != nil {
+		return err
+	}
 	a := sso.NewAttempt()
 	to, err := s.SSO.AuthURL(r.Context(), a, s.ssoCallbackURL(r))
 	if err != nil {
@@ -55,13 +59,19 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 	ctx, q := r.Context(), r.URL.Query()
 	s.setCookie(w, "iop_sso", "", -1)
 	w.Header().Set("Cache-Control", "no-store")
+	if throttled, err := s.ssoThrottled(w, r); throttled || err != nil {
+		return err
+	}
+	// Refusals count against the address like wrong passwords, so that
+	// callbacks cannot be tried without limit.
 	refuse := func(status int, userID, why, message string) error {
 		rec := s.record(r)
-		rec.Action, rec.Category, rec.Outcome, rec.Detail = audit.ActionLoginFailed, "session", audit.OutcomeDenied, "single sign-on: "+why
+		rec.Detail = "single sign-on: " + why
 		if userID != "" {
 			rec.EntityID = userID
 		}
-		if err := s.Audit.Record(ctx, rec); err != nil {
+		keys := []store.ThrottleKey{{Key: "ip:" + rec.IP, Delay: s.Options.AddressLimit.Delay}}
+		if err := s.Store.RecordLoginFailure(ctx, keys, s.Now(), s.Options.AddressLimit.Window, rec); err != nil {
 			return err
 		}
 		return s.renderLogin(w, r, status, loginData{Error: message})
@@ -122,6 +132,22 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 		return s.startMFAChallenge(w, r, user, l.Next)
 	}
 	return s.startSessionVia(w, r, user, l.Next, "single sign-on "+id.Issuer)
+}
+
+// ssoThrottled answers 429 when the browser's address has failed to sign in
+// too often (by password or single sign-on), as the password form does.
+func (s *Server) ssoThrottled(w http.ResponseWriter, r *http.Request) (bool, error) {
+	rec := s.record(r)
+	_, until, err := s.Store.LoginFailures(r.Context(), "ip:"+rec.IP)
+	if err != nil || !s.Now().Before(until) {
+		return false, err
+	}
+	rec.Action, rec.Category, rec.Outcome, rec.Detail = audit.ActionLoginFailed, "session", audit.OutcomeDenied, "single sign-on: throttled"
+	if err := s.Audit.Record(r.Context(), rec); err != nil {
+		return true, err
+	}
+	msg := fmt.Sprintf("Too many unsuccessful sign-in attempts from this connection. Wait %s and try again.", humanDuration(until.Sub(s.Now())))
+	return true, s.renderLogin(w, r, http.StatusTooManyRequests, loginData{Error: msg})
 }
 
 // truncateRunes keeps at most n characters of text a provider sent.

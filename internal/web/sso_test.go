@@ -5,9 +5,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/auth"
 	"github.com/openiop/openiop/internal/auth/sso"
+	"github.com/openiop/openiop/internal/demo"
 	"github.com/openiop/openiop/internal/store"
 	"github.com/openiop/openiop/internal/testutil"
 	"github.com/openiop/openiop/internal/testutil/idp"
@@ -201,4 +204,40 @@ func stateOf(t *testing.T, callback string) string {
 		t.Fatal(err)
 	}
 	return u.Query().Get("state")
+}
+
+// TestSingleSignOnRefusalsAreThrottled: refused callbacks count against the
+// address like wrong passwords; past the limit both single sign-on and the
+// password form answer 429 from that address, and the refusal is audited.
+func TestSingleSignOnRefusalsAreThrottled(t *testing.T) {
+	op := idp.Start(t)
+	e := newEnv(t, store.SQLite, withSSO(op), func(d *web.Deps) {
+		d.Options.AddressLimit = auth.Throttle{FreeAttempts: 3, Base: time.Minute, Max: time.Hour, Window: time.Hour}
+	})
+	b := e.browser()
+	for i := range 3 {
+		if r := e.get(b, "/login/sso/callback?error=access_denied&state=x"); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("refusal %d: %d", i+1, r.StatusCode)
+		}
+	}
+	head := e.auditHead()
+	r := e.get(b, "/login/sso")
+	if r.StatusCode != http.StatusTooManyRequests || !strings.Contains(r.Body, "Too many unsuccessful sign-in attempts") {
+		t.Fatalf("starting single sign-on past the limit: %d", r.StatusCode)
+	}
+	if r := e.get(b, "/login/sso/callback?error=access_denied&state=x"); r.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("a callback past the limit: %d", r.StatusCode)
+	}
+	throttled := 0
+	for _, a := range e.auditSince(head) {
+		if a.Detail == "single sign-on: throttled" && a.Outcome == audit.OutcomeDenied {
+			throttled++
+		}
+	}
+	if throttled != 2 {
+		t.Errorf("%d throttled attempts audited, want 2", throttled)
+	}
+	if r := e.post(b, "/login", url.Values{"email": {"clinician@demo.openiop.org"}, "password": {demo.Password}}); r.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the password form from the same address: %d, want 429", r.StatusCode)
+	}
 }
