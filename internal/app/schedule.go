@@ -118,6 +118,7 @@ func printProposal(w io.Writer, site string, p *proposal) {
 	fmt.Fprintf(w, "Week %s at %s: %d clients, %d groups.\n", p.Week, site, o.Clients, len(p.Instance.Groups))
 	fmt.Fprintf(w, "Meeting their weekly minimum: %d of %d.\n", o.Met, o.Clients)
 	fmt.Fprintf(w, "Kept in their process group: %d of %d who still fit it.\n", o.Kept, o.KeepPossible)
+	fmt.Fprintf(w, "Current enrolments kept: %d of %d.\n", o.EnrolmentsKept, o.Enrolments)
 	fmt.Fprintf(w, "Objective (lexicographic): met %d, continuity %d, preference %d, balance %d.\n", o.Met, o.Continuity, o.Preference, o.Balance)
 	if len(p.Moves) == 0 {
 		fmt.Fprintln(w, "\nNo changes to enrolments.")
@@ -129,7 +130,7 @@ func printProposal(w io.Writer, site string, p *proposal) {
 				fmt.Fprintf(w, "    + joins %s\n", p.group(g))
 			}
 			for _, g := range m.Leave {
-				fmt.Fprintf(w, "    - leaves %s\n", p.group(g))
+				fmt.Fprintf(w, "    - leaves %s, because %s\n", p.group(g), m.Why[g])
 			}
 		}
 	}

@@ -59,7 +59,7 @@ func TestScheduleCommandProposesAndApplies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, want := range []string{"Week 2026-W49 at " + sites[0].Name, "Meeting their weekly minimum:", who.Name, "Short of their weekly minimum", "why: ", "Nothing was changed"} {
+			for _, want := range []string{"Week 2026-W49 at " + sites[0].Name, "Meeting their weekly minimum:", "Current enrolments kept:", "- leaves ", ", because it meets (", who.Name, "Short of their weekly minimum", "why: ", "Nothing was changed"} {
 				if !strings.Contains(out, want) {
 					t.Errorf("output lacks %q:\n%s", want, out)
 				}

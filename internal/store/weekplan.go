@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
@@ -132,9 +133,10 @@ func WeekCalendarAudit(cal builder.Calendar, rec audit.Record) []audit.Record {
 }
 
 // ApplyWeekPlan makes a proposal's changes to enrolments in one
-// transaction, one audit record a change. It refuses, changing nothing,
-// when the enrolments are no longer those the proposal was made from, or
-// when a group would go over its capacity.
+// transaction, one audit record a change. It refuses, changing nothing, a
+// move that leaves a group without saying why, and when the enrolments are
+// no longer those the proposal was made from, or when a group would go over
+// its capacity.
 func (db *DB) ApplyWeekPlan(ctx context.Context, moves []builder.Move, rec audit.Record) error {
 	const op = "store.ApplyWeekPlan"
 	var recs []*audit.Record
@@ -142,8 +144,14 @@ func (db *DB) ApplyWeekPlan(ctx context.Context, moves []builder.Move, rec audit
 	var locks []string
 	for _, m := range moves {
 		for _, g := range m.Leave {
+			// Continuity: an enrolment is never removed without its reason,
+			// which the director saw and the audit keeps.
+			why := strings.TrimSpace(m.Why[g])
+			if why == "" {
+				return model.Errorf(op, model.KindInvalid, "the proposal takes client %s out of group %s without a reason; nothing was changed", m.Client, g)
+			}
 			r := rec
-			r.Category, r.Action, r.ClientID, r.EntityID, r.Detail = "client.schedule", audit.ActionDelete, m.Client, g, "left the group (schedule builder)"
+			r.Category, r.Action, r.ClientID, r.EntityID, r.Detail = "client.schedule", audit.ActionDelete, m.Client, g, "left the group (schedule builder): "+why
 			recs = append(recs, &r)
 			touched[g] = true
 		}

@@ -37,8 +37,15 @@ type weekBuildData struct {
 }
 
 type weekMove struct {
-	Name        string
-	Join, Leave []string
+	Name  string
+	Join  []string
+	Leave []weekLeave
+}
+
+// weekLeave is a current group the proposal takes a client out of, with
+// the reason shown beside it.
+type weekLeave struct {
+	Group, Why string
 }
 
 type weekShort struct {
@@ -148,7 +155,7 @@ func (s *Server) renderWeekBuild(w http.ResponseWriter, r *http.Request, status 
 			wm.Join = append(wm.Join, groups[g])
 		}
 		for _, g := range m.Leave {
-			wm.Leave = append(wm.Leave, groups[g])
+			wm.Leave = append(wm.Leave, weekLeave{Group: groups[g], Why: m.Why[g]})
 		}
 		d.Moves = append(d.Moves, wm)
 	}

@@ -59,7 +59,7 @@ func weekBuilderOn(t *testing.T, engine store.Engine) {
 		if page.StatusCode != 200 {
 			t.Fatalf("status %d: %s", page.StatusCode, page.Body)
 		}
-		for _, want := range []string{"Build the week of Nov 30", "Week 2026-W49", who.Name, "Left short of their weekly minimum", "Why: ", "Apply the changes for"} {
+		for _, want := range []string{"Build the week of Nov 30", "Week 2026-W49", who.Name, "Left short of their weekly minimum", "Why: ", "Apply the changes for", "outside their availability", "current enrolments kept"} {
 			if !strings.Contains(page.Body, want) {
 				t.Errorf("page lacks %q", want)
 			}

@@ -165,8 +165,9 @@ func available(monday model.Date, av schedule.Availability) []Span {
 // Move is one client's change against their current enrolments.
 type Move struct {
 	Client string
-	Join   []string // group ids
-	Leave  []string
+	Join   []string          // group ids
+	Leave  []string          // group ids
+	Why    map[string]string // for each group left, why
 }
 
 // Diff is the proposal as changes against the current enrolments, for the
@@ -188,6 +189,15 @@ func Diff(in *Instance, r *Result) []Move {
 		for _, g := range c.Current {
 			if !slices.Contains(planned, g) {
 				m.Leave = append(m.Leave, g)
+				if m.Why == nil {
+					m.Why = map[string]string{}
+				}
+				m.Why[g] = "the schedule builder's week leaves it out"
+				for _, l := range a.Left {
+					if l.Group == g {
+						m.Why[g] = l.Reason
+					}
+				}
 			}
 		}
 		slices.Sort(m.Join)

@@ -18,6 +18,8 @@ func assemble(in *Instance, states []*state, figures []SiteFigure) *Result {
 		r.Objective.Balance += o.Balance
 		r.Objective.Kept += o.Kept
 		r.Objective.KeepPossible += o.KeepPossible
+		r.Objective.Enrolments += o.Enrolments
+		r.Objective.EnrolmentsKept += o.EnrolmentsKept
 		for ci, c := range s.clients {
 			p, v := st.plans[ci], st.vals[ci]
 			a := Assignment{Client: in.Clients[c.id].ID, Minutes: v.minutes, Days: v.days, Met: v.met}
@@ -31,6 +33,7 @@ func assemble(in *Instance, states []*state, figures []SiteFigure) *Result {
 			for _, sl := range p.slots {
 				a.Sessions = append(a.Sessions, Session{in.Counselors[s.counselors[s.slots[sl].counselor].id].ID, s.slots[sl].span})
 			}
+			a.Left = st.leaving(ci)
 			r.Assignments[c.id] = a
 		}
 		for ci := range s.clients {

@@ -44,6 +44,7 @@ func (s *site) repair(ctx context.Context, previous map[string]Assignment, rng *
 	}
 	iters := st.search(ctx, rng, budget, opt.TimeBox, true)
 	st.fill(changed)
+	st.keepCurrent()
 	return st, iters
 }
 

@@ -43,6 +43,10 @@ type Objective struct {
 	// KeepPossible who have one that still fits their availability.
 	Kept         int `json:"kept"`
 	KeepPossible int `json:"keep_possible"`
+	// EnrolmentsKept counts current enrolments (process and other groups)
+	// the week keeps, of Enrolments.
+	Enrolments     int `json:"enrolments"`
+	EnrolmentsKept int `json:"enrolments_kept"`
 }
 
 // Weighted is levels 1 to 3 as one number, as in the benchmark's ILP.
@@ -65,6 +69,15 @@ type Assignment struct {
 	Minutes  int       `json:"minutes"`
 	Days     int       `json:"days"`
 	Met      bool      `json:"met"`
+	// Left lists the current groups the week takes the client out of, each
+	// with its reason.
+	Left []Left `json:"left,omitempty"`
+}
+
+// Left is a current group a client leaves, and why.
+type Left struct {
+	Group  string `json:"group"`
+	Reason string `json:"reason"`
 }
 
 // Short explains a client left short of the minimum.
@@ -159,10 +172,23 @@ func (st *state) objective() Objective {
 	o := Objective{Clients: len(st.s.clients), Met: st.score.Met, Continuity: st.score.Continuity,
 		Preference: st.score.Preference, Balance: st.score.Balance}
 	for ci, c := range st.s.clients {
+		p := st.plans[ci]
 		if c.cur >= 0 && contains(c.process, c.cur) {
 			o.KeepPossible++
-			if st.plans[ci].process == c.cur {
+			if p.process == c.cur {
 				o.Kept++
+			}
+		}
+		if c.cur >= 0 {
+			o.Enrolments++
+			if p.process == c.cur {
+				o.EnrolmentsKept++
+			}
+		}
+		for _, w := range c.curWorks {
+			o.Enrolments++
+			if contains(p.works, w) {
+				o.EnrolmentsKept++
 			}
 		}
 	}
@@ -196,6 +222,7 @@ func (s *site) solve(ctx context.Context, rng *rand.Rand, opt Options) (*state, 
 	iters := st.search(ctx, rng, s.budget(opt), opt.TimeBox, false)
 	st.rematchSlots()
 	st.fill(nil)
+	st.keepCurrent()
 	return st, iters
 }
 
