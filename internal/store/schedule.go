@@ -235,14 +235,7 @@ func (db *DB) SetException(ctx context.Context, e schedule.Exception, byID strin
 		if e.Reason != "" {
 			text += ": " + e.Reason
 		}
-		for _, u := range []string{lead, co.String} {
-			if u != "" {
-				if err := notify(ctx, tx, db.Now(), u, text, "/program/tracks/"+track); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return notifyAll(ctx, tx, db.Now(), []string{lead, co.String}, text, "/program/tracks/"+track)
 	}, &rec)
 }
 
@@ -848,14 +841,7 @@ func (db *DB) EndSeries(ctx context.Context, id string, last model.Date, reason,
 		if reason != "" {
 			text += ": " + reason
 		}
-		for _, u := range []string{lead, co.String} {
-			if u != "" {
-				if err := notify(ctx, tx, db.Now(), u, text, "/program/tracks/"+track); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return notifyAll(ctx, tx, db.Now(), []string{lead, co.String}, text, "/program/tracks/"+track)
 	}, &rec)
 }
 

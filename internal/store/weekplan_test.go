@@ -36,20 +36,10 @@ func TestWeekPlanReadSolveApply(t *testing.T) {
 				series[tr.Name+" "+string(kind)] = s
 			}
 		}
-		var ids []string
-		for _, n := range []string{"Ana", "Ben", "Cy"} {
-			c := newClient(n, "Test")
-			if err := db.CreateClient(ctx, c, rec(u.ID)); err != nil {
-				t.Fatal(err)
-			}
-			ep := model.Episode{ClientID: c.ID, ProgramID: prog.ID, TrackID: evening.ID, LevelOfCare: model.IntensiveOutpatient,
-				AdmissionDate: model.Date{Year: 2026, Month: 11, Day: 2}, Status: model.EpisodeActive, PrimaryCounselorID: u.ID}
-			if err := db.CreateEpisode(ctx, &ep, rec(u.ID)); err != nil {
-				t.Fatal(err)
-			}
-			ids = append(ids, c.ID)
+		ids := admitEvening(t, db, prog, evening, u, "Test")
+		for _, id := range ids {
 			for _, k := range []string{"Evening process", "Evening skills", "Evening relapse_prevention"} {
-				if _, err := db.Enrol(ctx, series[k].ID, c.ID, rec(u.ID)); err != nil {
+				if _, err := db.Enrol(ctx, series[k].ID, id, rec(u.ID)); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -133,25 +123,16 @@ func TestWeekPlanKeepsEnrolmentsThatStillFit(t *testing.T) {
 		if err := db.CreateSeries(ctx, &saturday, rec(u.ID)); err != nil {
 			t.Fatal(err)
 		}
-		var ids []string
-		for _, n := range []string{"Ana", "Ben", "Cy"} {
-			c := newClient(n, "Keep")
-			if err := db.CreateClient(ctx, c, rec(u.ID)); err != nil {
-				t.Fatal(err)
-			}
-			ep := model.Episode{ClientID: c.ID, ProgramID: prog.ID, TrackID: evening.ID, LevelOfCare: model.IntensiveOutpatient,
-				AdmissionDate: model.Date{Year: 2026, Month: 11, Day: 2}, Status: model.EpisodeActive, PrimaryCounselorID: u.ID}
-			if err := db.CreateEpisode(ctx, &ep, rec(u.ID)); err != nil {
-				t.Fatal(err)
-			}
-			ids = append(ids, c.ID)
+		ids := admitEvening(t, db, prog, evening, u, "Keep")
+		for j, id := range ids {
+			n := []string{"Ana", "Ben", "Cy"}[j]
 			// Ana and Ben: 15 hours a week, 6 beyond the 9-hour minimum;
 			// Cy: the process group and Tuesday's group, 6 hours.
 			for i, s := range series {
 				if n == "Cy" && i != 0 && i != 3 {
 					continue
 				}
-				if _, err := db.Enrol(ctx, s.ID, c.ID, rec(u.ID)); err != nil {
+				if _, err := db.Enrol(ctx, s.ID, id, rec(u.ID)); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -238,4 +219,24 @@ func enrolledIn(t *testing.T, db *store.DB, client string) []string {
 		}
 	}
 	return out
+}
+
+// admitEvening admits Ana, Ben and Cy (with the last name given) to the
+// evening track and returns their ids in that order.
+func admitEvening(t *testing.T, db *store.DB, prog model.Program, evening model.Track, u model.User, last string) []string {
+	t.Helper()
+	var ids []string
+	for _, n := range []string{"Ana", "Ben", "Cy"} {
+		c := newClient(n, last)
+		if err := db.CreateClient(t.Context(), c, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		ep := model.Episode{ClientID: c.ID, ProgramID: prog.ID, TrackID: evening.ID, LevelOfCare: model.IntensiveOutpatient,
+			AdmissionDate: model.Date{Year: 2026, Month: 11, Day: 2}, Status: model.EpisodeActive, PrimaryCounselorID: u.ID}
+		if err := db.CreateEpisode(t.Context(), &ep, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	return ids
 }
