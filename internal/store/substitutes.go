@@ -62,7 +62,8 @@ func (db *DB) NameSubstitute(ctx context.Context, seriesID string, date model.Da
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
-				return model.Invalid(op, map[string]string{"substitute": "No substitute is named for that meeting."})
+				// Nothing to withdraw: the director left the list at its first entry.
+				return model.Invalid(op, map[string]string{"substitute": "Choose who facilitates this meeting."})
 			}
 			rec.Detail = "substitute withdrawn for " + date.String()
 			return notifyAll(ctx, tx, db.Now(), []string{lead, co.String}, "The substitute for "+when+" is withdrawn", link)

@@ -368,6 +368,9 @@ func TestGroupPagesFollowTheCareTeamRuleAndSubstitutes(t *testing.T) {
 			return e.post(d, "/program/groups/"+group.ID+"/occurrences", url.Values{"action": {"substitute"}, "date": {date.String()},
 				"substitute": {who}, "reason": {reason}})
 		}
+		if r := name("", "cover"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Choose who facilitates") {
+			t.Fatalf("a substitute form with no one chosen: %d", r.StatusCode)
+		}
 		if r := name(clinician.ID, " "); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Give the reason") {
 			t.Fatalf("a substitute without a reason: %d", r.StatusCode)
 		}
