@@ -249,10 +249,27 @@ func TestScoreChangesReadFirstAndLatestOfTheCurrentEpisode(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		got, err := db.ScoreChanges(ctx, []string{c.ID}, []string{"phq-9", "gad-7"})
+		// A second client measured once: their first is their latest.
+		once := newClient("Ben", "Ortiz")
+		if err := db.CreateClient(ctx, once, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		ep2, err := db.Admit(ctx, once.ID, care.Admit{ProgramID: prog.ID, Level: model.IntensiveOutpatient, Date: day, CounselorID: u.ID}, u.ID, rec(u.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		single := phq9(t, once.ID, u.ID, day.AddDays(2), 2, 0)
+		single.EpisodeID = ep2.ID
+		if err := db.CreateMeasure(ctx, single, rec(u.ID)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.ScoreChanges(ctx, []string{c.ID, once.ID}, []string{"phq-9", "gad-7"})
 		// In date order: day+1 (16), day+5 (24), day+9 (8).
 		if err != nil || len(got[c.ID]) != 1 || got[c.ID][0] != (store.ScoreChange{Instrument: "phq-9", First: 16, Latest: 8, Count: 3}) {
 			t.Fatalf("score changes %+v, %v", got, err)
+		}
+		if len(got[once.ID]) != 1 || got[once.ID][0] != (store.ScoreChange{Instrument: "phq-9", First: 16, Latest: 16, Count: 1}) {
+			t.Fatalf("score changes of a client measured once %+v", got[once.ID])
 		}
 	})
 }
