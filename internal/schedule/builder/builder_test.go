@@ -214,8 +214,8 @@ func TestValidateNamesTheItem(t *testing.T) {
 		"negative capacity": {func(in *Instance) { in.Groups[0].Capacity = -1 }, `group "g1": capacity -1 is negative`},
 		"unknown group":     {func(in *Instance) { in.Clients[0].Current = []string{"nope"} }, `client "c1": is enrolled in group "nope"`},
 		"odd windows": {func(in *Instance) { in.Clients[0].Available = []Span{sp(0, 9, 12), sp(0, 11, 14)} },
-			`client "c1": availability windows Mon 09:00-12:00 and Mon 11:00-14:00 overlap`},
-		"backwards span":    {func(in *Instance) { in.Groups[0].Meetings = []Span{sp(0, 12, 9)} }, `group "g1": Mon 12:00-09:00 is not a time span`},
+			`client "c1": availability windows Mon 9:00 am-12:00 pm and Mon 11:00 am-2:00 pm overlap`},
+		"backwards span":    {func(in *Instance) { in.Groups[0].Meetings = []Span{sp(0, 12, 9)} }, `group "g1": Mon 12:00 pm-9:00 am is not a time span`},
 		"double client":     {func(in *Instance) { in.Clients = append(in.Clients, in.Clients[0]) }, `client #2`},
 		"unknown counselor": {func(in *Instance) { in.Clients[0].Counselor = "k9" }, `client "c1": primary counselor "k9" is not in the week`},
 		"double-booked facilitator": {func(in *Instance) {
@@ -466,5 +466,17 @@ func TestClosedCohortOverFull(t *testing.T) {
 	r := solveT(t, in)
 	if r.Objective.Met != 1 || assignmentOf(r, "a").Process != "closed" || assignmentOf(r, "b").Process != "" {
 		t.Fatalf("%+v", r.Assignments)
+	}
+}
+
+func TestSpansReadAsThePagesShowTimes(t *testing.T) {
+	for span, want := range map[Span]string{
+		{Day: 1, Start: 18 * 60, End: 21 * 60}:    "Tue 6:00 pm-9:00 pm",
+		{Day: 0, Start: 0, End: 12*60 + 30}:       "Mon 12:00 am-12:30 pm",
+		{Day: 5, Start: 23*60 + 15, End: 24 * 60}: "Sat 11:15 pm-12:00 am",
+	} {
+		if got := span.String(); got != want {
+			t.Errorf("%#v reads %q, want %q", span, got, want)
+		}
 	}
 }

@@ -61,8 +61,8 @@ func TestFromCalendarAndDiff(t *testing.T) {
 	}
 	moves := Diff(in, r)
 	want := []Move{{Client: "day-job", Join: []string{"pm-process", "pm-rp", "pm-skills"}, Leave: []string{"am-process", "am-rp", "am-skills"},
-		Why: map[string]string{"am-process": "it meets (Mon 09:00-12:00) outside their availability", "am-skills": "it meets (Wed 09:00-12:00) outside their availability",
-			"am-rp": "it meets (Thu 09:00-12:00) outside their availability"}}}
+		Why: map[string]string{"am-process": "it meets (Mon 9:00 am-12:00 pm) outside their availability", "am-skills": "it meets (Wed 9:00 am-12:00 pm) outside their availability",
+			"am-rp": "it meets (Thu 9:00 am-12:00 pm) outside their availability"}}}
 	if !reflect.DeepEqual(moves, want) {
 		t.Errorf("diff %+v", moves)
 	}
