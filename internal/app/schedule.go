@@ -17,7 +17,7 @@ import (
 // scheduleCmd proposes a site's week with the schedule builder and, with
 // --apply, makes the proposal's enrolment changes.
 func scheduleCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var site, week string
+	var site, week, widen string
 	var apply bool
 	var seed int
 	d, err := parseCommand("schedule", args, getenv, stderr, func(fs *config.FlagSet) {
@@ -25,6 +25,7 @@ func scheduleCmd(ctx context.Context, args []string, getenv func(string) string,
 		fs.String(&week, "week", "", "the ISO week to plan, e.g. 2026-W49")
 		fs.Bool(&apply, "apply", false, "make the proposed enrolment changes (without it nothing changes)")
 		fs.Int(&seed, "seed", 1, "search seed: the same data and seed give the same proposal")
+		fs.String(&widen, "what-if-widen", "", `show what would change if a client were free at more times, e.g. "Ana Ruiz: Tue 18:00-21:00; Thu 18:00-21:00" (changes nothing)`)
 	})
 	if err != nil {
 		return err
@@ -59,11 +60,17 @@ func scheduleCmd(ctx context.Context, args []string, getenv func(string) string,
 	if seed < 0 {
 		return UsageError{fmt.Sprintf("--seed must be 0 or more, not %d", seed)}
 	}
+	if widen != "" && apply {
+		return UsageError{"--what-if-widen only shows what a change would do; run --apply without it"}
+	}
 	p, err := proposeWeek(ctx, db, siteID, monday, uint64(seed), cliRecord("iop schedule")) // #nosec G115 -- not negative, checked above
 	if err != nil {
 		return err
 	}
 	printProposal(stdout, siteName, p)
+	if widen != "" {
+		return printWhatIfWiden(ctx, stdout, p, widen, uint64(seed)) // #nosec G115 -- not negative, checked above
+	}
 	if !apply {
 		fmt.Fprintln(stdout, "\nNothing was changed. Run again with --apply to make these changes.")
 		return nil
@@ -155,4 +162,56 @@ func hoursOf(m int) string {
 		return fmt.Sprintf("%d h", m/60)
 	}
 	return fmt.Sprintf("%.1f h", float64(m)/60)
+}
+
+// printWhatIfWiden solves the week again with one client's availability
+// widened, as "NAME OR ID: Tue 18:00-21:00; Thu 18:00-21:00", and says how
+// many more clients would meet their minimum. Nothing is stored.
+func printWhatIfWiden(ctx context.Context, w io.Writer, p *proposal, spec string, seed uint64) error {
+	who, windows, ok := strings.Cut(spec, ":")
+	who = strings.TrimSpace(who)
+	if !ok || who == "" || strings.TrimSpace(windows) == "" {
+		return UsageError{`--what-if-widen: give a client and windows, e.g. "Ana Ruiz: Tue 18:00-21:00"`}
+	}
+	clientID := ""
+	for _, c := range p.Instance.Clients {
+		if c.ID == who || strings.EqualFold(c.Name, who) {
+			clientID = c.ID
+			break
+		}
+	}
+	if clientID == "" {
+		return UsageError{fmt.Sprintf("--what-if-widen: no client %q is planned this week", who)}
+	}
+	changed := p.Instance
+	var labels []string
+	for _, part := range strings.Split(windows, ";") {
+		span, err := builder.ParseSpan(part)
+		if err != nil {
+			return UsageError{"--what-if-widen: " + err.Error()}
+		}
+		if changed, err = (builder.Change{Widen: &builder.Widen{Client: clientID, Span: span}}).Apply(changed); err != nil {
+			return UsageError{"--what-if-widen: " + err.Error()}
+		}
+		labels = append(labels, span.String())
+	}
+	r, err := builder.Solve(ctx, changed, builder.Options{Seed: seed, TimeBox: 5 * time.Second})
+	if err != nil {
+		return err
+	}
+	base, more := p.Result.Objective, r.Objective.Met-p.Result.Objective.Met
+	fmt.Fprintf(w, "\nWhat if %s were also free %s:\n", p.names[clientID], strings.Join(labels, ", "))
+	fmt.Fprintf(w, "  meeting their weekly minimum: %d of %d (now %d, %+d).\n", r.Objective.Met, r.Objective.Clients, base.Met, more)
+	short := false
+	for _, s := range r.Short {
+		if s.Client == clientID {
+			short = true
+			fmt.Fprintf(w, "  %s would still be short: %s of %s.\n", p.names[clientID], hoursOf(s.Minutes), hoursOf(s.Need))
+		}
+	}
+	if !short {
+		fmt.Fprintf(w, "  %s would meet their weekly minimum.\n", p.names[clientID])
+	}
+	fmt.Fprintln(w, "Nothing was changed: this only shows the effect.")
+	return nil
 }

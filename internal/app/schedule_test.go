@@ -67,6 +67,36 @@ func TestScheduleCommandProposesAndApplies(t *testing.T) {
 			if after, _ := db.Enrolments(ctx, who.ID); len(after) != len(before) {
 				t.Fatalf("without --apply the enrolments changed")
 			}
+			// What if they were free again at those times: shown, not stored.
+			var windows []string
+			for _, d := range []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"} {
+				windows = append(windows, d+" 17:00-22:00", d+" 7:00 am-1:00 pm")
+			}
+			widen := who.Name + ": " + strings.Join(windows, "; ")
+			whatIf, _, err := iop(t, "", append([]string{"schedule", "--site", sites[0].Name, "--week", "2026-W49", "--what-if-widen", widen}, args...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"What if " + who.Name + " were also free Mon 5:00 pm-10:00 pm, Mon 7:00 am-1:00 pm", "meeting their weekly minimum:", who.Name + " would meet their weekly minimum.", "Nothing was changed: this only shows the effect."} {
+				if !strings.Contains(whatIf, want) {
+					t.Errorf("what-if output lacks %q:\n%s", want, whatIf)
+				}
+			}
+			if after, _ := db.Enrolments(ctx, who.ID); len(after) != len(before) {
+				t.Fatalf("a what-if changed the enrolments")
+			}
+			for bad, want := range map[string]string{"Nobody Here: Tue 18:00-21:00": `no client "Nobody Here"`, who.Name + ": Tue 21:00-18:00": "ends before it starts",
+				who.Name: "give a client and windows", who.Name + ": Tuesday evening": "is not a window"} {
+				if _, stderr, err := iop(t, "", append([]string{"schedule", "--site", sites[0].Name, "--week", "2026-W49", "--what-if-widen", bad}, args...)...); err == nil || !strings.Contains(stderr+err.Error(), want) {
+					t.Errorf("--what-if-widen %q: %v %s, want %q", bad, err, stderr, want)
+				}
+			}
+			if _, _, err := iop(t, "", append([]string{"schedule", "--site", sites[0].Name, "--week", "2026-W49", "--apply", "--what-if-widen", widen}, args...)...); err == nil || !strings.Contains(err.Error(), "run --apply without it") {
+				t.Errorf("--apply with a what-if: %v", err)
+			}
+			if after, _ := db.Enrolments(ctx, who.ID); len(after) != len(before) {
+				t.Fatalf("a refused what-if changed the enrolments")
+			}
 			again, _, _ := iop(t, "", append([]string{"schedule", "--site", sites[0].Name, "--week", "2026-W49"}, args...)...)
 			if again != out {
 				t.Errorf("two runs differ:\n%s\n---\n%s", out, again)

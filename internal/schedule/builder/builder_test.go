@@ -480,3 +480,18 @@ func TestSpansReadAsThePagesShowTimes(t *testing.T) {
 		}
 	}
 }
+
+func TestParseSpanReadsWindowsAsPeopleTypeThem(t *testing.T) {
+	evening := Span{Day: 1, Start: 18 * 60, End: 21 * 60}
+	for in, want := range map[string]Span{"Tue 18:00-21:00": evening, "tue 6:00 pm-9:00 pm": evening, " TUE 6pm-9pm ": evening,
+		"Sun 20:00-00:00": {Day: 6, Start: 20 * 60, End: 24 * 60}} {
+		if got, err := ParseSpan(in); err != nil || got != want {
+			t.Errorf("ParseSpan(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "Tue", "Tues 18:00-21:00", "Tue 21:00-18:00", "Tue 18:00", "Tue 25:00-26:00", "Tue six-nine"} {
+		if got, err := ParseSpan(in); err == nil {
+			t.Errorf("ParseSpan(%q) = %v, want an error", in, got)
+		}
+	}
+}

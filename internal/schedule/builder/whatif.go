@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 )
 
 // Change is a what-if: a group added to the master schedule, or one
@@ -65,4 +67,41 @@ func mergeSpans(spans []Span) []Span {
 		out = append(out, s)
 	}
 	return out
+}
+
+// ParseSpan reads a window as people type it: "Tue 18:00-21:00" or
+// "Tue 6:00 pm-9:00 pm". Day names are the first three letters, any case.
+func ParseSpan(s string) (Span, error) {
+	bad := fmt.Errorf("%q is not a window like \"Tue 18:00-21:00\"", s)
+	day, times, ok := strings.Cut(strings.TrimSpace(s), " ")
+	if !ok {
+		return Span{}, bad
+	}
+	d := slices.IndexFunc(dayNames, func(n string) bool { return strings.EqualFold(n, day) })
+	from, to, ok := strings.Cut(times, "-")
+	if d < 0 || !ok {
+		return Span{}, bad
+	}
+	start, err1 := parseClock(from)
+	end, err2 := parseClock(to)
+	if err1 != nil || err2 != nil {
+		return Span{}, bad
+	}
+	if end == 0 {
+		end = 24 * 60 // "-00:00" or "-12:00 am" is the end of the day
+	}
+	if end <= start {
+		return Span{}, fmt.Errorf("%q ends before it starts", s)
+	}
+	return Span{Day: Day(d), Start: start, End: end}, nil
+}
+
+func parseClock(s string) (int, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, layout := range []string{"15:04", "3:04 pm", "3:04pm", "3 pm", "3pm"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Hour()*60 + t.Minute(), nil
+		}
+	}
+	return 0, fmt.Errorf("%q is not a time of day", s)
 }
