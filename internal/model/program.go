@@ -176,7 +176,7 @@ func (c ClockTime) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, 
 func (c ClockTime) Label() string {
 	h, m := int(c)/60, int(c)%60
 	suffix := "am"
-	if h >= 12 {
+	if h >= 12 && h < 24 { // 24:00, the end of a day, is midnight again
 		suffix = "pm"
 	}
 	h12 := h % 12

@@ -75,6 +75,10 @@ func TestClockTimeFormat(t *testing.T) {
 			t.Errorf("ParseClock(%q) = %d, %v; want %d", tt.c.String(), back, err, tt.c)
 		}
 	}
+	// The end of a block that runs to midnight is 24:00, midnight again.
+	if got := model.ClockTime(1440).Label(); got != "12:00 am" {
+		t.Errorf("ClockTime(1440).Label() = %q, want 12:00 am", got)
+	}
 }
 
 func eveningTrack() model.Track {

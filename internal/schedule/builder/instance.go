@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/openiop/openiop/internal/model"
 )
 
 // Day is a weekday of the planned week, Monday = 0 ... Sunday = 6.
@@ -40,22 +42,7 @@ type Span struct {
 // String reads as the pages do, e.g. "Tue 6:00 pm-9:00 pm", since reasons
 // built from it are shown to directors beside the week's times.
 func (s Span) String() string {
-	return fmt.Sprintf("%s %s-%s", s.Day, clockLabel(s.Start), clockLabel(s.End))
-}
-
-// clockLabel formats minutes after midnight like model.ClockTime.Label; the
-// engine keeps to plain ints and the standard library.
-func clockLabel(minutes int) string {
-	h, m := minutes/60, minutes%60
-	suffix := "am"
-	if h >= 12 && h < 24 {
-		suffix = "pm"
-	}
-	h12 := h % 12
-	if h12 == 0 {
-		h12 = 12
-	}
-	return fmt.Sprintf("%d:%02d %s", h12, m, suffix)
+	return fmt.Sprintf("%s %s-%s", s.Day, model.ClockTime(s.Start).Label(), model.ClockTime(s.End).Label())
 }
 
 func (s Span) from() int { return int(s.Day)*1440 + s.Start }
