@@ -173,12 +173,18 @@ func printWhatIfWiden(ctx context.Context, w io.Writer, p *proposal, spec string
 	if !ok || who == "" || strings.TrimSpace(windows) == "" {
 		return UsageError{`--what-if-widen: give a client and windows, e.g. "Ana Ruiz: Tue 18:00-21:00"`}
 	}
-	clientID := ""
+	clientID, named := "", 0
 	for _, c := range p.Instance.Clients {
-		if c.ID == who || strings.EqualFold(c.Name, who) {
-			clientID = c.ID
+		if c.ID == who {
+			clientID, named = c.ID, 1
 			break
 		}
+		if strings.EqualFold(c.Name, who) {
+			clientID, named = c.ID, named+1
+		}
+	}
+	if named > 1 {
+		return UsageError{fmt.Sprintf("--what-if-widen: %d clients this week are named %q; give the client's id instead", named, who)}
 	}
 	if clientID == "" {
 		return UsageError{fmt.Sprintf("--what-if-widen: no client %q is planned this week", who)}

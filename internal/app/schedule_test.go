@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/care"
+	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/schedule/builder"
 	"github.com/openiop/openiop/internal/store"
@@ -107,6 +109,22 @@ func TestScheduleCommandProposesAndApplies(t *testing.T) {
 			}
 			if after, _ := db.Enrolments(ctx, who.ID); len(after) == len(before) {
 				t.Errorf("--apply left %s's %d enrolments as they were", who.Name, len(after))
+			}
+			// A second client with the same name: the name no longer says who.
+			first, last, _ := strings.Cut(who.Name, " ")
+			twin := &model.Client{FirstName: first, LastName: last, DateOfBirth: model.Date{Year: 1990, Month: 2, Day: 3}}
+			sys := audit.Record{At: time.Now(), ActorID: "system:test", ActorRole: "system"}
+			if err := db.CreateClient(ctx, twin, sys); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Admit(ctx, twin.ID, care.Admit{ProgramID: who.ProgramID, Level: model.IntensiveOutpatient, Date: model.Date{Year: 2026, Month: 11, Day: 23}, CounselorID: who.CounselorID}, who.CounselorID, sys); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := iop(t, "", append([]string{"schedule", "--site", sites[0].Name, "--week", "2026-W49", "--what-if-widen", widen}, args...)...); err == nil || !strings.Contains(err.Error(), "2 clients this week are named") {
+				t.Errorf("a what-if naming two clients: %v", err)
+			}
+			if _, _, err := iop(t, "", append([]string{"schedule", "--site", sites[0].Name, "--week", "2026-W49", "--what-if-widen", who.ID + ": Mon 17:00-22:00"}, args...)...); err != nil {
+				t.Errorf("a what-if by id: %v", err)
 			}
 			for _, bad := range [][]string{{"--site", "Nowhere", "--week", "2026-W49"}, {"--site", sites[0].Name, "--week", "49"}, {"--week", "2026-W49"}} {
 				if _, _, err := iop(t, "", append(append([]string{"schedule"}, bad...), args...)...); err == nil {
