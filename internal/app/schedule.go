@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/config"
@@ -101,7 +100,7 @@ func proposeWeek(ctx context.Context, db *store.DB, siteID string, monday model.
 		return nil, err
 	}
 	in := builder.FromCalendar(cal)
-	r, err := builder.Solve(ctx, in, builder.Options{Seed: seed, TimeBox: 5 * time.Second})
+	r, err := builder.Solve(ctx, in, builder.WeekOptions(seed))
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +200,7 @@ func printWhatIfWiden(ctx context.Context, w io.Writer, p *proposal, spec string
 		}
 		labels = append(labels, span.String())
 	}
-	r, err := builder.Solve(ctx, changed, builder.Options{Seed: seed, TimeBox: 5 * time.Second})
+	r, err := builder.Solve(ctx, changed, builder.WeekOptions(seed))
 	if err != nil {
 		return err
 	}

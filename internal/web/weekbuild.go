@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/model"
@@ -70,7 +69,7 @@ func (s *Server) weekProposal(r *http.Request, siteID string, monday model.Date)
 		}
 	}
 	in := builder.FromCalendar(cal)
-	res, err := builder.Solve(r.Context(), in, builder.Options{Seed: 1, TimeBox: 5 * time.Second})
+	res, err := builder.Solve(r.Context(), in, builder.WeekOptions(1))
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -11,6 +11,11 @@ import (
 	"github.com/openiop/openiop/internal/schedule/flow"
 )
 
+// WeekOptions are the settings the director's page and `iop schedule` plan
+// a real week with, the same in both so that their proposals and what-ifs
+// agree: the time box only guards a slow machine.
+func WeekOptions(seed uint64) Options { return Options{Seed: seed, TimeBox: 5 * time.Second} }
+
 // Options steer a solve. The result depends only on the instance, Seed and
 // Iterations; TimeBox only cuts a run short on a slow or busy machine (then
 // the result is still valid, but may differ from an uncut run).

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/openiop/openiop/internal/model"
 )
 
 // Change is a what-if: a group added to the master schedule, or one
@@ -96,9 +98,14 @@ func ParseSpan(s string) (Span, error) {
 	return Span{Day: Day(d), Start: start, End: end}, nil
 }
 
+// parseClock takes model.ParseClock's 24-hour form, and the 12-hour forms
+// the pages show, which the model's form fields do not accept.
 func parseClock(s string) (int, error) {
+	if c, err := model.ParseClock(s); err == nil {
+		return int(c), nil
+	}
 	s = strings.ToLower(strings.TrimSpace(s))
-	for _, layout := range []string{"15:04", "3:04 pm", "3:04pm", "3 pm", "3pm"} {
+	for _, layout := range []string{"3:04 pm", "3:04pm", "3 pm", "3pm"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.Hour()*60 + t.Minute(), nil
 		}
