@@ -106,13 +106,18 @@ type Accountability struct {
 	CoSignRequired bool // notes need a supervisor's co-signature
 	// An authorization alerts when this few units or days are left.
 	AuthAlertUnits, AuthAlertDays int
+	// IndividualSessions is how many individual counseling sessions a
+	// client has each week (0: none required); the schedule builder plans
+	// them in the counselors' counseling hours.
+	IndividualSessions int
 }
 
 // DefaultAccountability is what a new program starts with: an alert after 2
 // unexcused absences in a row or 7 days without attending, and a billable
 // day at 3 hours of services (a common per-diem rule; payers differ), and
-// an authorization alert at 3 units or 5 days left.
-var DefaultAccountability = Accountability{AbsenceAlerts: 2, IdleAlertDays: 7, PerDiemMinutes: 180, AuthAlertUnits: 3, AuthAlertDays: 5}
+// an authorization alert at 3 units or 5 days left, and one individual
+// session a week.
+var DefaultAccountability = Accountability{AbsenceAlerts: 2, IdleAlertDays: 7, PerDiemMinutes: 180, AuthAlertUnits: 3, AuthAlertDays: 5, IndividualSessions: 1}
 
 // AccountabilityProblems checks a program's weekly minimum and its
 // accountability settings.
@@ -135,6 +140,9 @@ func (p Program) AccountabilityProblems() map[string]string {
 	}
 	if p.AuthAlertDays < 0 || p.AuthAlertDays > 60 {
 		out["auth_alert_days"] = "Enter a number of days from 0 to 60."
+	}
+	if p.IndividualSessions < 0 || p.IndividualSessions > 7 {
+		out["individual_sessions"] = "Enter the individual sessions a week, from 0 (none) to 7."
 	}
 	return out
 }

@@ -85,11 +85,11 @@ func (db *DB) CreateProgram(ctx context.Context, p *model.Program, rec audit.Rec
 	return db.write(ctx, "store.CreateProgram", func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO programs (id, site_id, name, population, level_of_care, min_weekly_minutes, description,
 				review_interval_days, absence_alert_count, idle_alert_days, per_diem_minutes, cosign_required, created_at,
-				plan_initial_days, plan_review_days, auth_alert_units, auth_alert_days)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+				plan_initial_days, plan_review_days, auth_alert_units, auth_alert_days, individual_sessions)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 			p.ID, p.SiteID, p.Name, string(p.Population), string(p.LevelOfCare), p.MinWeeklyMinutes, p.Description,
 			p.ReviewIntervalDays, p.AbsenceAlerts, p.IdleAlertDays, p.PerDiemMinutes, p.CoSignRequired, db.Now(),
-			p.PlanInitialDays, p.PlanReviewDays, p.AuthAlertUnits, p.AuthAlertDays)
+			p.PlanInitialDays, p.PlanReviewDays, p.AuthAlertUnits, p.AuthAlertDays, p.IndividualSessions)
 		return err
 	}, &rec)
 }
@@ -169,12 +169,12 @@ func (db *DB) Tracks(ctx context.Context) ([]TrackWithCount, error) {
 }
 
 const programColumns = `id, site_id, name, population, level_of_care, min_weekly_minutes, description, review_interval_days,
-	absence_alert_count, idle_alert_days, per_diem_minutes, cosign_required, plan_initial_days, plan_review_days, auth_alert_units, auth_alert_days`
+	absence_alert_count, idle_alert_days, per_diem_minutes, cosign_required, plan_initial_days, plan_review_days, auth_alert_units, auth_alert_days, individual_sessions`
 
 // programFields are the scan targets of programColumns.
 func programFields(p *model.Program, pop, loc *string) []any {
 	return []any{&p.ID, &p.SiteID, &p.Name, pop, loc, &p.MinWeeklyMinutes, &p.Description, &p.ReviewIntervalDays,
-		&p.AbsenceAlerts, &p.IdleAlertDays, &p.PerDiemMinutes, &p.CoSignRequired, &p.PlanInitialDays, &p.PlanReviewDays, &p.AuthAlertUnits, &p.AuthAlertDays}
+		&p.AbsenceAlerts, &p.IdleAlertDays, &p.PerDiemMinutes, &p.CoSignRequired, &p.PlanInitialDays, &p.PlanReviewDays, &p.AuthAlertUnits, &p.AuthAlertDays, &p.IndividualSessions}
 }
 
 // SetAccountability changes a program's weekly minimum and what it counts
@@ -186,11 +186,11 @@ func (db *DB) SetAccountability(ctx context.Context, programID string, minWeekly
 		return err
 	}
 	rec.Category, rec.Action, rec.EntityID = "program.program", audit.ActionUpdate, programID
-	rec.Detail = fmt.Sprintf("weekly minimum %d min; alerts after %d absences or %d idle days; billable day %d min; co-signature %t; authorization alert at %d units or %d days",
-		minWeekly, a.AbsenceAlerts, a.IdleAlertDays, a.PerDiemMinutes, a.CoSignRequired, a.AuthAlertUnits, a.AuthAlertDays)
+	rec.Detail = fmt.Sprintf("weekly minimum %d min; alerts after %d absences or %d idle days; billable day %d min; co-signature %t; authorization alert at %d units or %d days; %d individual sessions a week",
+		minWeekly, a.AbsenceAlerts, a.IdleAlertDays, a.PerDiemMinutes, a.CoSignRequired, a.AuthAlertUnits, a.AuthAlertDays, a.IndividualSessions)
 	return db.updateProgram(ctx, op, rec, `UPDATE programs SET min_weekly_minutes = $1, absence_alert_count = $2, idle_alert_days = $3,
-			per_diem_minutes = $4, cosign_required = $5, auth_alert_units = $6, auth_alert_days = $7 WHERE id = $8`,
-		minWeekly, a.AbsenceAlerts, a.IdleAlertDays, a.PerDiemMinutes, a.CoSignRequired, a.AuthAlertUnits, a.AuthAlertDays, programID)
+			per_diem_minutes = $4, cosign_required = $5, auth_alert_units = $6, auth_alert_days = $7, individual_sessions = $8 WHERE id = $9`,
+		minWeekly, a.AbsenceAlerts, a.IdleAlertDays, a.PerDiemMinutes, a.CoSignRequired, a.AuthAlertUnits, a.AuthAlertDays, a.IndividualSessions, programID)
 }
 
 // updateProgram runs one UPDATE of a program's settings with its audit

@@ -1,6 +1,8 @@
 package builder
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
@@ -24,6 +26,21 @@ type Calendar struct {
 	Exceptions []schedule.Exception
 	Closures   []schedule.Closure
 	Clients    []CalendarClient
+	// Counselors are the staff with counseling hours at the site, and the
+	// clients' primary counselors (who may have none).
+	Counselors []CalendarCounselor
+}
+
+// CalendarCounselor is a clinician's weekly counseling hours at the site
+// and what already fills that time this week.
+type CalendarCounselor struct {
+	ID       string
+	Name     string
+	Caseload int                         // the most clients they see individually in a week
+	Hours    []schedule.CounselingWindow // at this site, in its local time
+	// Busy is what already holds them this week: the groups they facilitate
+	// (at any site) and their appointments.
+	Busy []schedule.Block
 }
 
 // CalendarClient is a client in treatment at the site.
@@ -35,6 +52,9 @@ type CalendarClient struct {
 	CounselorID  string
 	Availability schedule.Availability
 	Enrolled     []string // series ids
+	// Booked is how many individual counseling appointments the client
+	// already has this week; they count toward the program's sessions.
+	Booked int
 }
 
 // Day window in which the program calendar offers groups; availability is
@@ -69,9 +89,9 @@ func dayOf(d model.Date) Day { return Day((int(d.Weekday()) + 6) % 7) }
 // FromCalendar builds the week's instance: every group series that meets in
 // the week is a group (its occurrences are its meetings; process groups are
 // the cohorts), every client in treatment a client with their program's
-// minimum and the time outside their busy windows and blackout dates.
-// Individual counseling is not planned here: counselors' free slots are
-// not recorded in the calendar.
+// minimum and the time outside their busy windows and blackout dates, and
+// the program's individual sessions not yet booked with their primary
+// counselor, in that counselor's free counseling hours cut into sessions.
 func FromCalendar(cal Calendar) *Instance {
 	in := &Instance{Week: WeekOf(cal.Week)}
 	loc := cal.Location
@@ -105,10 +125,34 @@ func FromCalendar(cal Calendar) *Instance {
 			Type: string(s.Type), Process: s.Type == "process", Meetings: meets, Capacity: s.MaxCapacity, Closed: closed,
 			Facilitator: s.FacilitatorID, Room: s.Room, Telehealth: s.TelehealthURL != ""})
 	}
+	counselors := map[string]bool{}
+	for _, k := range cal.Counselors {
+		if counselors[k.ID] {
+			continue
+		}
+		counselors[k.ID] = true
+		// The week's groups they facilitate are out too, even a meeting a
+		// substitute takes (the master schedule still names them).
+		var leads []Span
+		for _, g := range in.Groups {
+			if g.Facilitator == k.ID {
+				leads = append(leads, g.Meetings...)
+			}
+		}
+		in.Counselors = append(in.Counselors, Counselor{ID: k.ID, Name: k.Name, Site: cal.Site, Caseload: k.Caseload,
+			Slots: sessionSlots(cal.Week, loc, k, leads, cal.Closures)})
+	}
 	for _, c := range cal.Clients {
 		p := cal.Programs[c.ProgramID]
 		cl := Client{ID: c.ID, Name: c.Name, Site: cal.Site, Program: string(p.Population), MinMinutes: p.MinWeeklyMinutes,
-			PreferTrack: c.TrackID, Available: available(cal.Week, c.Availability)}
+			PreferTrack: c.TrackID, Available: available(cal.Week, c.Availability), Counselor: c.CounselorID,
+			Sessions: max(0, p.IndividualSessions-c.Booked)}
+		if c.CounselorID != "" && !counselors[c.CounselorID] {
+			// A primary counselor with no counseling hours here: listed with
+			// no slots, so the client's missing session is explained.
+			counselors[c.CounselorID] = true
+			in.Counselors = append(in.Counselors, Counselor{ID: c.CounselorID, Site: cal.Site})
+		}
 		process := false
 		for _, id := range c.Enrolled {
 			if !inWeek[id] {
@@ -128,6 +172,70 @@ func FromCalendar(cal Calendar) *Instance {
 	return in
 }
 
+// sessionSlots cuts a counselor's counseling hours this week into
+// sessions of schedule.SessionMinutes, leaving out closed days and the time
+// they are already busy (a group they facilitate, an appointment).
+func sessionSlots(monday model.Date, loc *time.Location, k CalendarCounselor, leads []Span, closures []schedule.Closure) []Span {
+	var out []Span
+	for i := 0; i < 7; i++ {
+		d := monday.AddDays(i)
+		if slices.ContainsFunc(closures, func(c schedule.Closure) bool { return c.Date == d }) {
+			continue
+		}
+		var free []Span
+		for _, w := range k.Hours {
+			if w.Day == d.Weekday() {
+				free = append(free, Span{Day: Day(i), Start: int(w.From), End: int(w.To)})
+			}
+		}
+		for _, b := range k.Busy {
+			from, to := b.Start.In(loc), b.End.In(loc)
+			dayStart := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+			if !from.Before(dayStart.AddDate(0, 0, 1)) || !to.After(dayStart) {
+				continue
+			}
+			start, end := 0, 1440
+			if from.After(dayStart) {
+				start = from.Hour()*60 + from.Minute()
+			}
+			if to.Before(dayStart.AddDate(0, 0, 1)) {
+				end = to.Hour()*60 + to.Minute()
+			}
+			free = cut(free, start, end)
+		}
+		for _, g := range leads {
+			if g.Day == Day(i) {
+				free = cut(free, g.Start, g.End)
+			}
+		}
+		for _, f := range free {
+			for t := f.Start; t+schedule.SessionMinutes <= f.End; t += schedule.SessionMinutes {
+				out = append(out, Span{Day: Day(i), Start: t, End: t + schedule.SessionMinutes})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Span) int { return a.from() - b.from() })
+	return out
+}
+
+// cut takes the minutes [start, end) out of a day's spans.
+func cut(spans []Span, start, end int) []Span {
+	var next []Span
+	for _, f := range spans {
+		if end <= f.Start || start >= f.End {
+			next = append(next, f)
+			continue
+		}
+		if start > f.Start {
+			next = append(next, Span{Day: f.Day, Start: f.Start, End: start})
+		}
+		if end < f.End {
+			next = append(next, Span{Day: f.Day, Start: end, End: f.End})
+		}
+	}
+	return next
+}
+
 // available is the week's time from 07:00 to 22:00 outside the busy
 // windows, with blackout dates taken out whole.
 func available(monday model.Date, av schedule.Availability) []Span {
@@ -139,48 +247,64 @@ func available(monday model.Date, av schedule.Availability) []Span {
 		}
 		free := []Span{{Day: Day(i), Start: dayFrom, End: dayTo}}
 		for _, b := range av.Busy {
-			if b.Day != d.Weekday() {
-				continue
+			if b.Day == d.Weekday() {
+				free = cut(free, int(b.From), int(b.To))
 			}
-			var next []Span
-			for _, f := range free {
-				if int(b.To) <= f.Start || int(b.From) >= f.End {
-					next = append(next, f)
-					continue
-				}
-				if int(b.From) > f.Start {
-					next = append(next, Span{Day: f.Day, Start: f.Start, End: int(b.From)})
-				}
-				if int(b.To) < f.End {
-					next = append(next, Span{Day: f.Day, Start: int(b.To), End: f.End})
-				}
-			}
-			free = next
 		}
 		out = append(out, free...)
 	}
 	return out
 }
 
-// Move is one client's change against their current enrolments.
+// Move is one client's change against their current enrolments, and the
+// individual sessions the week books for them.
 type Move struct {
-	Client string
-	Join   []string          // group ids
-	Leave  []string          // group ids
-	Why    map[string]string // for each group left, why
+	Client   string
+	Join     []string          // group ids
+	Leave    []string          // group ids
+	Why      map[string]string // for each group left, why
+	Site     string            // the client's site, whose time zone the sessions are in
+	Sessions []Booking         // individual sessions to book, in the week's order
 }
 
-// Diff is the proposal as changes against the current enrolments, for the
-// clients whose week changes, in the instance's order.
+// Booking is one planned individual counseling session: with whom, on
+// which date and at what time of that day (the site's local time).
+type Booking struct {
+	Counselor string
+	Date      model.Date
+	Span      Span
+}
+
+// Fingerprint names a list of moves, sessions included, so that an apply
+// can check it makes exactly the proposal that was shown.
+func Fingerprint(moves []Move) string {
+	h := sha256.New()
+	for _, m := range moves {
+		fmt.Fprintf(h, "%s+%s-%s", m.Client, strings.Join(m.Join, ","), strings.Join(m.Leave, ","))
+		for _, b := range m.Sessions {
+			fmt.Fprintf(h, "*%s@%s/%d-%d", b.Counselor, b.Date, b.Span.Start, b.Span.End)
+		}
+		fmt.Fprint(h, ";")
+	}
+	return hex.EncodeToString(h.Sum(nil))[:24]
+}
+
+// Diff is the proposal as changes against the current enrolments and the
+// individual sessions to book, for the clients whose week changes or who
+// have sessions planned, in the instance's order.
 func Diff(in *Instance, r *Result) []Move {
 	var out []Move
+	monday, _ := ParseWeek(in.Week) // an instance from FromCalendar always names its week
 	for i, c := range in.Clients {
 		a := r.Assignments[i]
 		planned := append([]string(nil), a.Groups...)
 		if a.Process != "" {
 			planned = append(planned, a.Process)
 		}
-		m := Move{Client: c.ID}
+		m := Move{Client: c.ID, Site: c.Site}
+		for _, s := range a.Sessions {
+			m.Sessions = append(m.Sessions, Booking{Counselor: s.Counselor, Date: monday.AddDays(int(s.Span.Day)), Span: s.Span})
+		}
 		for _, g := range planned {
 			if !slices.Contains(c.Current, g) {
 				m.Join = append(m.Join, g)
@@ -202,7 +326,7 @@ func Diff(in *Instance, r *Result) []Move {
 		}
 		slices.Sort(m.Join)
 		slices.Sort(m.Leave)
-		if len(m.Join)+len(m.Leave) > 0 {
+		if len(m.Join)+len(m.Leave)+len(m.Sessions) > 0 {
 			out = append(out, m)
 		}
 	}

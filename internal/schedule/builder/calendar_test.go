@@ -3,6 +3,7 @@ package builder
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -60,7 +61,7 @@ func TestFromCalendarAndDiff(t *testing.T) {
 		t.Fatalf("%+v %v", r, err)
 	}
 	moves := Diff(in, r)
-	want := []Move{{Client: "day-job", Join: []string{"pm-process", "pm-rp", "pm-skills"}, Leave: []string{"am-process", "am-rp", "am-skills"},
+	want := []Move{{Client: "day-job", Site: "site", Join: []string{"pm-process", "pm-rp", "pm-skills"}, Leave: []string{"am-process", "am-rp", "am-skills"},
 		Why: map[string]string{"am-process": "it meets (Mon 9:00 am-12:00 pm) outside their availability", "am-skills": "it meets (Wed 9:00 am-12:00 pm) outside their availability",
 			"am-rp": "it meets (Thu 9:00 am-12:00 pm) outside their availability"}}}
 	if !reflect.DeepEqual(moves, want) {
@@ -70,5 +71,77 @@ func TestFromCalendarAndDiff(t *testing.T) {
 	cal.Clients[0].Availability.Blackouts = []schedule.Blackout{{Date: monday, Reason: "court"}}
 	if av := FromCalendar(cal).Clients[0].Available; av[0].Day != 1 {
 		t.Errorf("blackout: %v", av)
+	}
+}
+
+// TestFromCalendarPlansSessions: a counselor's counseling hours become
+// one-hour slots, less closed days, their appointments and the groups they
+// facilitate; a client's sessions are the program's less those booked.
+func TestFromCalendarPlansSessions(t *testing.T) {
+	monday := model.Date{Year: 2026, Month: 11, Day: 30}
+	loc, _ := time.LoadLocation("America/Chicago")
+	at := func(day, hour, minute int) time.Time { return time.Date(2026, 11, 30+day, hour, minute, 0, 0, loc) }
+	process := schedule.Series{ID: "pm-process", TrackID: "pm", Title: "Evening process", Type: "process", Start: 18 * 60, Minutes: 180, MaxCapacity: 8, OpenCohort: true,
+		Recurrence: schedule.Recurrence{Days: []time.Weekday{time.Monday, time.Wednesday, time.Thursday}, From: monday.AddDays(-21)}, FacilitatorID: "dana", Room: "B"}
+	cal := Calendar{Site: "site", Week: monday, Location: loc,
+		Programs: map[string]model.Program{"adult": {ID: "adult", Population: model.Adults, MinWeeklyMinutes: 540, Accountability: model.Accountability{IndividualSessions: 1}}},
+		Tracks:   map[string]model.Track{"pm": {ID: "pm", ProgramID: "adult"}},
+		Series:   []schedule.Series{process},
+		Closures: []schedule.Closure{{Date: monday.AddDays(1), Reason: "staff training"}},
+		Counselors: []CalendarCounselor{{ID: "dana", Name: "Dana Reyes", Caseload: 10,
+			Hours: []schedule.CounselingWindow{
+				{SiteID: "site", Day: time.Monday, From: 9 * 60, To: 12*60 + 30, Room: "Office 1"},
+				{SiteID: "site", Day: time.Monday, From: 17 * 60, To: 19 * 60, Room: "Office 1"},
+				{SiteID: "site", Day: time.Tuesday, From: 9 * 60, To: 12 * 60, Room: "Office 1"},
+				{SiteID: "site", Day: time.Friday, From: 13 * 60, To: 15 * 60, Room: "Office 1"},
+			},
+			Busy: []schedule.Block{{Start: at(0, 10, 0), End: at(0, 10, 30), What: "an appointment"}, {Start: at(4, 14, 0), End: at(4, 15, 0), What: "an appointment"}},
+		}},
+		Clients: []CalendarClient{
+			{ID: "ana", Name: "Ana Ruiz", ProgramID: "adult", TrackID: "pm", CounselorID: "dana", Enrolled: []string{"pm-process"}},
+			{ID: "bo", Name: "Bo Lee", ProgramID: "adult", TrackID: "pm", CounselorID: "dana", Enrolled: []string{"pm-process"}, Booked: 1},
+			{ID: "cy", Name: "Cy Park", ProgramID: "adult", TrackID: "pm", CounselorID: "sam", Enrolled: []string{"pm-process"}},
+		},
+	}
+	in := FromCalendar(cal)
+	if len(in.Counselors) != 2 || in.Counselors[1].ID != "sam" || len(in.Counselors[1].Slots) != 0 || in.Counselors[0].Caseload != 10 {
+		t.Fatalf("counselors %+v", in.Counselors)
+	}
+	// Mon 9-12:30 less 10:00-10:30 gives 9-10, 10:30-11:30 and 11:30-12:30; Mon 17-19 less
+	// the group from 18:00 gives 17-18; Tuesday is closed; Fri 13-15 less 14-15.
+	want := []Span{{0, 540, 600}, {0, 630, 690}, {0, 690, 750}, {0, 1020, 1080}, {4, 780, 840}}
+	if !reflect.DeepEqual(in.Counselors[0].Slots, want) {
+		t.Errorf("slots %v, want %v", in.Counselors[0].Slots, want)
+	}
+	if c := in.Clients; c[0].Sessions != 1 || c[1].Sessions != 0 || c[0].Counselor != "dana" || c[2].Counselor != "sam" {
+		t.Errorf("clients %+v", c)
+	}
+	if err := in.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Solve(context.Background(), in, Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Assignments[0].Sessions; len(got) != 1 || got[0].Counselor != "dana" {
+		t.Errorf("Ana's sessions %+v", got)
+	}
+	moves := Diff(in, r)
+	if len(moves) != 1 || moves[0].Client != "ana" || len(moves[0].Sessions) != 1 || moves[0].Site != "site" {
+		t.Fatalf("moves %+v", moves)
+	}
+	b := moves[0].Sessions[0]
+	if b.Date != monday.AddDays(int(b.Span.Day)) || !slices.Contains(want, b.Span) {
+		t.Errorf("booking %+v", b)
+	}
+	// Cy's counselor has no counseling hours: short, and the reason says so.
+	if len(r.Short) != 1 || r.Short[0].Client != "cy" {
+		t.Errorf("short %+v", r.Short)
+	}
+	// The fingerprint covers the sessions.
+	other := slices.Clone(moves)
+	other[0].Sessions = []Booking{{Counselor: "dana", Date: monday.AddDays(4), Span: Span{4, 780, 840}}}
+	if b.Span == other[0].Sessions[0].Span || Fingerprint(moves) == Fingerprint(other) {
+		t.Errorf("the fingerprint does not tell the sessions apart")
 	}
 }
