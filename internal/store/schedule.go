@@ -555,68 +555,83 @@ func (db *DB) BookAppointment(ctx context.Context, a *schedule.Appointment, loc 
 		if err := lockResources(ctx, tx, "user:"+a.ClinicianID, roomLock(a.Room), "client:"+a.ClientID); err != nil {
 			return err
 		}
-		day := model.DateOf(a.Start.In(loc))
-		dayStart := time.Date(day.Year, day.Month, day.Day, 0, 0, 0, 0, loc)
-		window := AppointmentFilter{From: dayStart, To: dayStart.Add(48 * time.Hour)}
-		blocks := func(f AppointmentFilter, series SeriesFilter) ([]schedule.Block, error) {
-			var out []schedule.Block
-			where, args := appointmentWhere(f)
-			appts, err := loadAppointments(ctx, tx, where, args...)
-			if err != nil {
-				return nil, err
-			}
-			for _, x := range appts {
-				out = append(out, schedule.Block{Start: x.Start, End: x.End, What: x.Describe(loc)})
-			}
-			occ, err := db.occurrencesIn(ctx, tx, series, day, day, loc)
-			if err != nil {
-				return nil, err
-			}
-			for _, o := range occ {
-				if !o.Cancelled {
-					out = append(out, schedule.Block{Start: o.Start, End: o.End, What: o.Describe(loc)})
-				}
-			}
-			return out, nil
-		}
-		f := window
-		f.ClinicianID = a.ClinicianID
-		clinician, err := blocks(f, SeriesFilter{FacilitatorID: a.ClinicianID})
+		conflicts, err := db.appointmentConflicts(ctx, tx, a, loc)
 		if err != nil {
 			return err
 		}
-		var room []schedule.Block
-		if a.Room != "" {
-			f = window
-			f.Room = a.Room
-			if room, err = blocks(f, SeriesFilter{Room: a.Room}); err != nil {
-				return err
-			}
-		}
-		f = window
-		f.ClientID = a.ClientID
-		client, err := blocks(f, SeriesFilter{ClientID: a.ClientID})
-		if err != nil {
-			return err
-		}
-		closures, err := closuresIn(ctx, tx)
-		if err != nil {
-			return err
-		}
-		av, err := availabilityIn(ctx, tx, a.ClientID)
-		if err != nil {
-			return err
-		}
-		conflicts := schedule.Check(*a, loc, clinician, room, client, closures, av)
 		if conflicts.Hard() || (len(conflicts) > 0 && !override) {
 			return &ErrConflicts{conflicts}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO appointments (id, client_id, clinician_id, kind, starts_at, ends_at, room, telehealth_url,
-				family, note, version, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12)`,
-			a.ID, a.ClientID, a.ClinicianID, string(a.Kind), a.Start, a.End, a.Room, a.TelehealthURL, a.Family, a.Note, rec.ActorID, db.Now())
-		return err
+		return insertAppointment(ctx, tx, a, rec.ActorID, db.Now())
 	}, &rec)
+}
+
+// appointmentConflicts finds what an appointment would clash with, inside
+// the caller's transaction (which holds the locks of the clinician, the
+// room and the client).
+func (db *DB) appointmentConflicts(ctx context.Context, tx *sql.Tx, a *schedule.Appointment, loc *time.Location) (schedule.Conflicts, error) {
+	day := model.DateOf(a.Start.In(loc))
+	dayStart := time.Date(day.Year, day.Month, day.Day, 0, 0, 0, 0, loc)
+	window := AppointmentFilter{From: dayStart, To: dayStart.Add(48 * time.Hour)}
+	blocks := func(f AppointmentFilter, series SeriesFilter) ([]schedule.Block, error) {
+		var out []schedule.Block
+		where, args := appointmentWhere(f)
+		appts, err := loadAppointments(ctx, tx, where, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range appts {
+			out = append(out, schedule.Block{Start: x.Start, End: x.End, What: x.Describe(loc)})
+		}
+		occ, err := db.occurrencesIn(ctx, tx, series, day, day, loc)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range occ {
+			if !o.Cancelled {
+				out = append(out, schedule.Block{Start: o.Start, End: o.End, What: o.Describe(loc)})
+			}
+		}
+		return out, nil
+	}
+	f := window
+	f.ClinicianID = a.ClinicianID
+	clinician, err := blocks(f, SeriesFilter{FacilitatorID: a.ClinicianID})
+	if err != nil {
+		return nil, err
+	}
+	var room []schedule.Block
+	if a.Room != "" {
+		f = window
+		f.Room = a.Room
+		if room, err = blocks(f, SeriesFilter{Room: a.Room}); err != nil {
+			return nil, err
+		}
+	}
+	f = window
+	f.ClientID = a.ClientID
+	client, err := blocks(f, SeriesFilter{ClientID: a.ClientID})
+	if err != nil {
+		return nil, err
+	}
+	closures, err := closuresIn(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	av, err := availabilityIn(ctx, tx, a.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	return schedule.Check(*a, loc, clinician, room, client, closures, av), nil
+}
+
+// insertAppointment writes a checked appointment.
+func insertAppointment(ctx context.Context, tx *sql.Tx, a *schedule.Appointment, actorID string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO appointments (id, client_id, clinician_id, kind, starts_at, ends_at, room, telehealth_url,
+			family, note, version, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12)`,
+		a.ID, a.ClientID, a.ClinicianID, string(a.Kind), a.Start, a.End, a.Room, a.TelehealthURL, a.Family, a.Note, actorID, now)
+	return err
 }
 
 // CancelAppointment cancels a client's appointment (it stays, marked, so

@@ -10,13 +10,17 @@ import (
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/schedule/builder"
 )
 
 // WeekCalendar reads what the schedule builder needs for one site-week: the
 // site's programs, tracks and group series with their exceptions and the
 // closures, and every client in treatment there with their track, primary
-// counselor, enrolments and availability. Reading it reads client data:
+// counselor, enrolments, availability and individual sessions already booked
+// that week, and the counselors with counseling hours at the site (and the
+// clients' primary counselors) with what already fills their week: the
+// groups they facilitate and their appointments. Reading it reads client data:
 // the caller audits it (one record a client, see WeekCalendarAudit).
 func (db *DB) WeekCalendar(ctx context.Context, siteID string, monday model.Date) (builder.Calendar, error) {
 	const op = "store.WeekCalendar"
@@ -114,7 +118,81 @@ func (db *DB) WeekCalendar(ctx context.Context, siteID string, monday model.Date
 			return cal, err
 		}
 	}
+	if err := db.weekCounseling(ctx, &cal); err != nil {
+		return cal, model.Wrap(op, model.KindInternal, err)
+	}
 	return cal, nil
+}
+
+// weekCounseling fills a week calendar's counselors and each client's
+// individual sessions already booked that week.
+func (db *DB) weekCounseling(ctx context.Context, cal *builder.Calendar) error {
+	from := time.Date(cal.Week.Year, cal.Week.Month, cal.Week.Day, 0, 0, 0, 0, cal.Location)
+	to := from.AddDate(0, 0, 7)
+	index := map[string]int{}
+	for i, c := range cal.Clients {
+		index[c.ID] = i
+	}
+	rows, err := db.query(ctx, `SELECT client_id, COUNT(*) FROM appointments
+		WHERE kind = 'individual' AND cancelled_at IS NULL AND no_show_at IS NULL AND starts_at >= $1 AND starts_at < $2 GROUP BY client_id`,
+		from.UTC(), to.UTC())
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var client string
+		var n int
+		if err := rows.Scan(&client, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		if i, ok := index[client]; ok {
+			cal.Clients[i].Booked = n
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	staff, err := siteCounselorsIn(ctx, db.r, cal.Site)
+	if err != nil {
+		return err
+	}
+	listed := map[string]bool{}
+	for _, k := range staff {
+		listed[k.id] = true
+		c := builder.CalendarCounselor{ID: k.id, Name: k.name, Caseload: k.caseload, Hours: k.windows}
+		appts, err := db.Appointments(ctx, AppointmentFilter{From: from, To: to, ClinicianID: k.id})
+		if err != nil {
+			return err
+		}
+		for _, a := range appts {
+			c.Busy = append(c.Busy, schedule.Block{Start: a.Start, End: a.End, What: a.Describe(cal.Location)})
+		}
+		// Their groups at every site (and meetings they substitute at).
+		occ, err := db.Occurrences(ctx, SeriesFilter{FacilitatorID: k.id}, cal.Week, cal.Week.AddDays(6), cal.Location)
+		if err != nil {
+			return err
+		}
+		for _, o := range occ {
+			if !o.Cancelled {
+				c.Busy = append(c.Busy, schedule.Block{Start: o.Start, End: o.End, What: o.Describe(cal.Location)})
+			}
+		}
+		cal.Counselors = append(cal.Counselors, c)
+	}
+	for _, cl := range cal.Clients {
+		if cl.CounselorID == "" || listed[cl.CounselorID] {
+			continue
+		}
+		listed[cl.CounselorID] = true
+		u, err := db.User(ctx, cl.CounselorID)
+		if err != nil {
+			return err
+		}
+		cal.Counselors = append(cal.Counselors, builder.CalendarCounselor{ID: u.ID, Name: u.Name})
+	}
+	return nil
 }
 
 // WeekCalendarAudit is the read records of a WeekCalendar: one a client.
@@ -132,16 +210,24 @@ func WeekCalendarAudit(cal builder.Calendar, rec audit.Record) []audit.Record {
 	return out
 }
 
-// ApplyWeekPlan makes a proposal's changes to enrolments in one
-// transaction, one audit record a change. It refuses, changing nothing, a
-// move that leaves a group without saying why, and when the enrolments are
-// no longer those the proposal was made from, or when a group would go over
-// its capacity.
+// ApplyWeekPlan makes a proposal's changes to enrolments and books its
+// individual sessions (as individual appointments in the counselor's
+// counseling room, on their dates in the site's time zone) in one
+// transaction, one audit record a change and one a client whose sessions
+// are booked. It refuses, changing nothing, a move that leaves a group
+// without saying why, and when the enrolments are no longer those the
+// proposal was made from, when a group would go over its capacity, or when
+// a session's time is no longer free (the counselor, the room or the client
+// was booked since, or it is no longer in the counselor's hours).
 func (db *DB) ApplyWeekPlan(ctx context.Context, moves []builder.Move, rec audit.Record) error {
 	const op = "store.ApplyWeekPlan"
 	var recs []*audit.Record
 	touched := map[string]bool{}
 	var locks []string
+	sessions, err := db.plannedAppointments(ctx, moves)
+	if err != nil {
+		return err
+	}
 	for _, m := range moves {
 		for _, g := range m.Leave {
 			// Continuity: an enrolment is never removed without its reason,
@@ -161,6 +247,17 @@ func (db *DB) ApplyWeekPlan(ctx context.Context, moves []builder.Move, rec audit
 			recs = append(recs, &r)
 			touched[g] = true
 		}
+		if appts := sessions[m.Client]; len(appts) > 0 {
+			var when []string
+			for _, a := range appts {
+				when = append(when, a.Start.In(a.loc).Format("Mon Jan 2 3:04 pm")+" with "+a.ClinicianID)
+				locks = append(locks, "user:"+a.ClinicianID, roomLock(a.Room), "client:"+a.ClientID)
+			}
+			r := rec
+			r.Category, r.Action, r.ClientID, r.EntityID = "client.schedule", audit.ActionCreate, m.Client, appts[0].ID
+			r.Detail = fmt.Sprintf("%d individual counseling session(s) booked (schedule builder): %s", len(appts), strings.Join(when, "; "))
+			recs = append(recs, &r)
+		}
 	}
 	if len(recs) == 0 {
 		return nil
@@ -168,6 +265,7 @@ func (db *DB) ApplyWeekPlan(ctx context.Context, moves []builder.Move, rec audit
 	for g := range touched {
 		locks = append(locks, "series:"+g)
 	}
+	taken := fmt.Errorf("a planned individual session's time is no longer free; build the week again")
 	changed := fmt.Errorf("the enrolments changed since the proposal was made; build the week again")
 	return db.write(ctx, op, func(tx *sql.Tx) error {
 		if err := lockResources(ctx, tx, locks...); err != nil {
@@ -213,6 +311,92 @@ func (db *DB) ApplyWeekPlan(ctx context.Context, moves []builder.Move, rec audit
 				return model.Wrap(op, model.KindConflict, fmt.Errorf("a group would have %d clients for %d seats; build the week again", enrolled, capacity))
 			}
 		}
+		// The sessions, checked against the week as it now is (the client's
+		// new groups included) and against each other.
+		var actorIsStaff int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE id = $1`, rec.ActorID).Scan(&actorIsStaff); err != nil {
+			return err
+		}
+		for _, m := range moves {
+			for _, a := range sessions[m.Client] {
+				conflicts, err := db.appointmentConflicts(ctx, tx, &a.Appointment, a.loc)
+				if err != nil {
+					return err
+				}
+				if len(conflicts) > 0 {
+					return model.Wrap(op, model.KindConflict, fmt.Errorf("%w (%s)", taken, strings.Join(conflicts.Messages(), " ")))
+				}
+				// A command-line apply has no staff member to name: the
+				// appointment is then the counselor's own; the audit says who.
+				by := rec.ActorID
+				if actorIsStaff == 0 {
+					by = a.ClinicianID
+				}
+				if err := insertAppointment(ctx, tx, &a.Appointment, by, now); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	}, recs...)
+}
+
+// plannedAppointment is a planned session as the appointment to book.
+type plannedAppointment struct {
+	schedule.Appointment
+	loc *time.Location
+}
+
+// plannedAppointments turns the moves' sessions into appointments: on the
+// planned date at the planned time in the site's time zone, in the room of
+// the counselor's counseling hours that hold it. A session outside the
+// counselor's hours is refused as stale.
+func (db *DB) plannedAppointments(ctx context.Context, moves []builder.Move) (map[string][]plannedAppointment, error) {
+	const op = "store.ApplyWeekPlan"
+	out := map[string][]plannedAppointment{}
+	var sites []model.Site
+	hours := map[string]schedule.CounselingHours{}
+	for _, m := range moves {
+		if len(m.Sessions) == 0 {
+			continue
+		}
+		if sites == nil {
+			var err error
+			if sites, err = db.Sites(ctx); err != nil {
+				return nil, err
+			}
+		}
+		i := slices.IndexFunc(sites, func(s model.Site) bool { return s.ID == m.Site })
+		if i < 0 {
+			return nil, model.NotFound(op, "site")
+		}
+		loc, err := time.LoadLocation(sites[i].TimeZone)
+		if err != nil {
+			loc = time.UTC
+		}
+		for _, b := range m.Sessions {
+			h, ok := hours[b.Counselor]
+			if !ok {
+				if h, err = db.CounselingHours(ctx, b.Counselor); err != nil {
+					return nil, err
+				}
+				hours[b.Counselor] = h
+			}
+			room := ""
+			for _, w := range h.Windows {
+				if w.SiteID == m.Site && w.Day == b.Date.Weekday() && int(w.From) <= b.Span.Start && b.Span.End <= int(w.To) {
+					room = w.Room
+				}
+			}
+			if room == "" || b.Span.Start < 0 || b.Span.End > 24*60 || b.Span.End <= b.Span.Start {
+				return nil, model.Wrap(op, model.KindConflict, fmt.Errorf("a planned session (%s on %s) is no longer in the counselor's counseling hours; build the week again", b.Span, b.Date))
+			}
+			a := schedule.Appointment{ID: model.NewID(), ClientID: m.Client, ClinicianID: b.Counselor, Kind: "individual",
+				Start: time.Date(b.Date.Year, b.Date.Month, b.Date.Day, b.Span.Start/60, b.Span.Start%60, 0, 0, loc).UTC(),
+				Room:  room, Note: "Planned by the schedule builder", Version: 1}
+			a.End = a.Start.Add(time.Duration(b.Span.End-b.Span.Start) * time.Minute)
+			out[m.Client] = append(out[m.Client], plannedAppointment{a, loc})
+		}
+	}
+	return out, nil
 }

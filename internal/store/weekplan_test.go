@@ -19,6 +19,7 @@ func TestWeekPlanReadSolveApply(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		prog, evening, u := fixture(t, db)
+		noSessions(t, db, prog)
 		morning := model.Track{ProgramID: prog.ID, Name: "Morning", Kind: model.Morning,
 			Days: []time.Weekday{time.Monday, time.Wednesday, time.Thursday}, Start: 9 * 60, End: 12 * 60, Capacity: 12}
 		if err := db.CreateTrack(ctx, &morning, rec(u.ID)); err != nil {
@@ -107,6 +108,7 @@ func TestWeekPlanKeepsEnrolmentsThatStillFit(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		prog, evening, u := fixture(t, db)
+		noSessions(t, db, prog)
 		var series []schedule.Series
 		for i, day := range []time.Weekday{time.Monday, time.Wednesday, time.Thursday, time.Tuesday, time.Friday} {
 			s := groupOn(evening.ID, u.ID, day, evening.Start, "Evening "+day.String(), "Room "+day.String())
@@ -239,4 +241,15 @@ func admitEvening(t *testing.T, db *store.DB, prog model.Program, evening model.
 		ids = append(ids, c.ID)
 	}
 	return ids
+}
+
+// noSessions sets the program to require no individual sessions, for tests
+// of group enrolments alone.
+func noSessions(t *testing.T, db *store.DB, prog model.Program) {
+	t.Helper()
+	a := prog.Accountability
+	a.IndividualSessions = 0
+	if err := db.SetAccountability(t.Context(), prog.ID, prog.MinWeeklyMinutes, a, rec("system:test")); err != nil {
+		t.Fatal(err)
+	}
 }
