@@ -56,10 +56,10 @@ func TestCounselingHoursRoundTripAndBadInput(t *testing.T) {
 			"end before start": {schedule.CounselingHours{Caseload: 8, Windows: []schedule.CounselingWindow{{SiteID: prog.SiteID, Day: time.Monday, From: 12 * 60, To: 9 * 60, Room: "Office 4"}}}, "window_1", "end time must be after"},
 			"overlapping": {schedule.CounselingHours{Caseload: 8, Windows: []schedule.CounselingWindow{{SiteID: prog.SiteID, Day: time.Monday, From: 9 * 60, To: 12 * 60, Room: "Office 4"},
 				{SiteID: prog.SiteID, Day: time.Monday, From: 11 * 60, To: 13 * 60, Room: "Office 5"}}}, "window_2", "overlaps Mon 9:00 am-12:00 pm"},
-			"too short":     {schedule.CounselingHours{Caseload: 8, Windows: []schedule.CounselingWindow{{SiteID: prog.SiteID, Day: time.Monday, From: 9 * 60, To: 9*60 + 30, Room: "Office 4"}}}, "window_1", "shorter than one"},
-			"no room":       {schedule.CounselingHours{Caseload: 8, Windows: []schedule.CounselingWindow{{SiteID: prog.SiteID, Day: time.Monday, From: 9 * 60, To: 12 * 60}}}, "window_1", "where the sessions are"},
-			"unknown site":  {schedule.CounselingHours{Caseload: 8, Windows: []schedule.CounselingWindow{{SiteID: "nowhere", Day: time.Monday, From: 9 * 60, To: 12 * 60, Room: "Office 4"}}}, "window_1", "choose one of the sites"},
-			"caseload":      {schedule.CounselingHours{Caseload: -1}, "caseload", "from 0 to"},
+			"too short":    {schedule.CounselingHours{Caseload: 8, Windows: []schedule.CounselingWindow{{SiteID: prog.SiteID, Day: time.Monday, From: 9 * 60, To: 9*60 + 30, Room: "Office 4"}}}, "window_1", "shorter than one"},
+			"no room":      {schedule.CounselingHours{Caseload: 8, Windows: []schedule.CounselingWindow{{SiteID: prog.SiteID, Day: time.Monday, From: 9 * 60, To: 12 * 60}}}, "window_1", "where the sessions are"},
+			"unknown site": {schedule.CounselingHours{Caseload: 8, Windows: []schedule.CounselingWindow{{SiteID: "nowhere", Day: time.Monday, From: 9 * 60, To: 12 * 60, Room: "Office 4"}}}, "window_1", "choose one of the sites"},
+			"caseload":     {schedule.CounselingHours{Caseload: -1}, "caseload", "from 0 to"},
 		}
 		for name, c := range bad {
 			err := db.SetCounselingHours(ctx, u.ID, c.h, rec(u.ID))
