@@ -77,7 +77,14 @@ func scheduleCmd(ctx context.Context, args []string, getenv func(string) string,
 	if err := db.ApplyWeekPlan(ctx, p.Moves, cliRecord("iop schedule --apply")); err != nil {
 		return fmt.Errorf("applying the proposal: %s", model.UserMessage(err))
 	}
-	fmt.Fprintf(stdout, "\nApplied: %d clients' enrolments changed.\n", len(p.Moves))
+	changed, sessions := 0, 0
+	for _, m := range p.Moves {
+		if len(m.Join)+len(m.Leave) > 0 {
+			changed++
+		}
+		sessions += len(m.Sessions)
+	}
+	fmt.Fprintf(stdout, "\nApplied: %d clients' enrolments changed, %d individual sessions booked.\n", changed, sessions)
 	return nil
 }
 
@@ -87,7 +94,7 @@ type proposal struct {
 	Instance *builder.Instance
 	Result   *builder.Result
 	Moves    []builder.Move
-	names    map[string]string
+	names    map[string]string // clients and counselors, by id
 	groups   map[string]builder.Group
 }
 
@@ -108,6 +115,9 @@ func proposeWeek(ctx context.Context, db *store.DB, siteID string, monday model.
 	for _, c := range in.Clients {
 		p.names[c.ID] = c.Name
 	}
+	for _, k := range in.Counselors {
+		p.names[k.ID] = k.Name
+	}
 	for _, g := range in.Groups {
 		p.groups[g.ID] = g
 	}
@@ -127,9 +137,9 @@ func printProposal(w io.Writer, site string, p *proposal) {
 	fmt.Fprintf(w, "Current enrolments kept: %d of %d.\n", o.EnrolmentsKept, o.Enrolments)
 	fmt.Fprintf(w, "Objective (lexicographic): met %d, continuity %d, preference %d, balance %d.\n", o.Met, o.Continuity, o.Preference, o.Balance)
 	if len(p.Moves) == 0 {
-		fmt.Fprintln(w, "\nNo changes to enrolments.")
+		fmt.Fprintln(w, "\nNo changes to enrolments and no individual sessions to book.")
 	} else {
-		fmt.Fprintf(w, "\nChanges to enrolments (%d clients):\n", len(p.Moves))
+		fmt.Fprintf(w, "\nChanges to enrolments and individual sessions to book (%d clients):\n", len(p.Moves))
 		for _, m := range p.Moves {
 			fmt.Fprintf(w, "  %s\n", p.names[m.Client])
 			for _, g := range m.Join {
@@ -137,6 +147,9 @@ func printProposal(w io.Writer, site string, p *proposal) {
 			}
 			for _, g := range m.Leave {
 				fmt.Fprintf(w, "    - leaves %s, because %s\n", p.group(g), m.Why[g])
+			}
+			for _, b := range m.Sessions {
+				fmt.Fprintf(w, "    * individual session with %s: %s (%s)\n", p.names[b.Counselor], b.Span, b.Date.Format("Jan 2"))
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -61,13 +62,33 @@ func TestScheduleCommandProposesAndApplies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, want := range []string{"Week 2026-W49 at " + sites[0].Name, "Meeting their weekly minimum:", "Current enrolments kept:", "- leaves ", ", because it meets (", who.Name, "Short of their weekly minimum", "why: ", "Nothing was changed"} {
+			for _, want := range []string{"Week 2026-W49 at " + sites[0].Name, "Meeting their weekly minimum:", "Current enrolments kept:", "- leaves ", ", because it meets (", who.Name, "Short of their weekly minimum", "why: ", "Nothing was changed",
+				"* individual session with "} {
 				if !strings.Contains(out, want) {
 					t.Errorf("output lacks %q:\n%s", want, out)
 				}
 			}
 			if after, _ := db.Enrolments(ctx, who.ID); len(after) != len(before) {
 				t.Fatalf("without --apply the enrolments changed")
+			}
+			loc, _ := time.LoadLocation(sites[0].TimeZone)
+			week := store.AppointmentFilter{From: time.Date(2026, 11, 30, 0, 0, 0, 0, loc), To: time.Date(2026, 12, 7, 0, 0, 0, 0, loc)}
+			individual := func() map[string]string {
+				list, err := db.Appointments(ctx, week)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out := map[string]string{}
+				for _, a := range list {
+					if a.Kind == "individual" && a.Note == "Planned by the schedule builder" {
+						st := a.Start.In(loc)
+						out[a.ClientName] = a.ClinicianName + ": " + builder.Span{Day: builder.Day((int(st.Weekday()) + 6) % 7), Start: st.Hour()*60 + st.Minute(), End: st.Hour()*60 + st.Minute() + 60}.String()
+					}
+				}
+				return out
+			}
+			if n := len(individual()); n != 0 {
+				t.Fatalf("without --apply %d sessions were booked", n)
 			}
 			// What if they were free again at those times: shown, not stored.
 			var windows []string
@@ -106,6 +127,25 @@ func TestScheduleCommandProposesAndApplies(t *testing.T) {
 			out, _, err = iop(t, "", append([]string{"schedule", "--site", sites[0].ID, "--week", "2026-W49", "--apply"}, args...)...)
 			if err != nil || !strings.Contains(out, "Applied:") {
 				t.Fatalf("%v\n%s", err, out)
+			}
+			// Every session printed is booked, as printed.
+			booked := individual()
+			printed := 0
+			var client string
+			for _, line := range strings.Split(out, "\n") {
+				if strings.HasPrefix(line, "  ") && !strings.HasPrefix(line, "    ") {
+					client = strings.TrimSpace(line)
+				}
+				if counselor, when, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "* individual session with "), ": "); ok && strings.HasPrefix(strings.TrimSpace(line), "* individual session with ") {
+					printed++
+					when, _, _ = strings.Cut(when, " (")
+					if got := booked[client]; got != counselor+": "+when {
+						t.Errorf("%s: booked %q, printed %q", client, got, counselor+": "+when)
+					}
+				}
+			}
+			if printed == 0 || len(booked) != printed || !strings.Contains(out, fmt.Sprintf("%d individual sessions booked", printed)) {
+				t.Errorf("printed %d sessions, booked %d:\n%s", printed, len(booked), out)
 			}
 			if after, _ := db.Enrolments(ctx, who.ID); len(after) == len(before) {
 				t.Errorf("--apply left %s's %d enrolments as they were", who.Name, len(after))

@@ -17,6 +17,7 @@ import (
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/curriculum"
 	"github.com/openiop/openiop/internal/model"
+	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/plan"
 	"github.com/openiop/openiop/internal/store"
 )
@@ -76,6 +77,7 @@ type Store interface {
 	ImportRelapsePlans(ctx context.Context, plans []store.RelapseImport, rec audit.Record) error
 	ImportConsents(ctx context.Context, consents []store.ConsentImport, rec audit.Record) error
 	SetMFAExempt(ctx context.Context, userIDs []string, exempt bool) error
+	SetCounselingHours(ctx context.Context, userID string, h schedule.CounselingHours, rec audit.Record) error
 	SetMeasureSchedule(ctx context.Context, s care.MeasureSchedule, rec audit.Record) error
 	ImportPortalAccounts(ctx context.Context, list []store.PortalImport, rec audit.Record) error
 	BillingStore
@@ -227,6 +229,22 @@ func Generate(ctx context.Context, db Store, o Options) error {
 		}
 		demoUsers = append(demoUsers, u.ID)
 		clinicians = append(clinicians, u)
+	}
+	// Each clinician sees clients individually in their own office: weekday
+	// afternoons up to the evening groups, a Friday morning and a Saturday
+	// morning block for clients who work days. The schedule builder plans
+	// sessions in these hours, around the groups they lead.
+	for i, u := range clinicians {
+		office := fmt.Sprintf("Office %d", 101+i)
+		h := schedule.CounselingHours{Caseload: 24}
+		for _, d := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday} {
+			h.Windows = append(h.Windows, schedule.CounselingWindow{SiteID: site.ID, Day: d, From: 12 * 60, To: 18 * 60, Room: office})
+		}
+		h.Windows = append(h.Windows, schedule.CounselingWindow{SiteID: site.ID, Day: time.Friday, From: 9 * 60, To: 13 * 60, Room: office},
+			schedule.CounselingWindow{SiteID: site.ID, Day: time.Saturday, From: 9 * 60, To: 12 * 60, Room: office})
+		if err := db.SetCounselingHours(ctx, u.ID, h, rec); err != nil {
+			return err
+		}
 	}
 	// Every demo account shares the published demo password, so two-step
 	// sign-in would protect nothing; they are exempt and say so.
