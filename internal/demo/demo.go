@@ -17,8 +17,8 @@ import (
 	"github.com/openiop/openiop/internal/care"
 	"github.com/openiop/openiop/internal/curriculum"
 	"github.com/openiop/openiop/internal/model"
-	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/plan"
+	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
 )
 
