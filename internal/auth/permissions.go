@@ -51,6 +51,7 @@ const (
 	ManageCoverage    Permission = "coverage.manage"    // a client's insurance coverage and payer authorizations
 	ManageBilling     Permission = "billing.manage"     // payers and their codes, the billing profile, claim exports
 	BuildSchedule     Permission = "schedule.build"     // the schedule builder: propose a site's week and apply it to enrolments
+	CounselingHours   Permission = "counseling.hours"   // one's own weekly counseling hours and caseload limit (a director: anyone's)
 )
 
 // CareTeamLimited reports whether the center's care-team rule limits role r
@@ -70,12 +71,12 @@ var rolePermissions = map[model.Role][]Permission{
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient, ViewProgram, ViewAuditLog,
 		ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule,
 		RecordAttendance, ViewBilling, CheckIn, CoSignNotes, ManageConsents, DiscloseRecords, ManageCareTeams, ViewOutbox,
-		ManageCoverage, ManageBilling, BuildSchedule,
+		ManageCoverage, ManageBilling, BuildSchedule, CounselingHours,
 	},
 	model.RoleClinician: {
 		ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, EditClient, ViewProgram,
 		ViewClinical, RecordClinical, AdmitClient, ManageSchedule, RecordAttendance, CheckIn, ManageConsents, DiscloseRecords,
-		EmergencyAccess,
+		EmergencyAccess, CounselingHours,
 	},
 	// Admissions staff admit clients at intake and take their consents; the
 	// clinical record itself (assessments, measures, discharge), and so its
@@ -113,5 +114,5 @@ func PermissionsOf(r model.Role) []Permission {
 func AllPermissions() []Permission {
 	return []Permission{ViewSchedule, ViewCaseload, SearchClients, ViewClientHeader, CreateClient, EditClient,
 		ManageUsers, ViewAuditLog, ViewProgram, ManageSettings, ViewClinical, RecordClinical, AdmitClient, ManageInstruments, ManagePrograms, ManageInquiries, ManageSchedule, RecordAttendance, ViewBilling, CheckIn, CoSignNotes,
-		ManageConsents, DiscloseRecords, EmergencyAccess, ManageCareTeams, ViewOutbox, ManageCoverage, ManageBilling, BuildSchedule}
+		ManageConsents, DiscloseRecords, EmergencyAccess, ManageCareTeams, ViewOutbox, ManageCoverage, ManageBilling, BuildSchedule, CounselingHours}
 }

@@ -32,13 +32,14 @@ type programWithTracks struct {
 type accountabilityForm struct {
 	MinWeeklyHours, AbsenceAlerts, IdleAlertDays, PerDiemHours string
 	AuthAlertUnits, AuthAlertDays                              string
+	IndividualSessions                                         string
 	CoSignRequired                                             bool
 }
 
 func accountabilityOf(p model.Program) accountabilityForm {
 	return accountabilityForm{MinWeeklyHours: hoursValue(p.MinWeeklyMinutes), AbsenceAlerts: strconv.Itoa(p.AbsenceAlerts),
 		IdleAlertDays: strconv.Itoa(p.IdleAlertDays), PerDiemHours: hoursValue(p.PerDiemMinutes), CoSignRequired: p.CoSignRequired,
-		AuthAlertUnits: strconv.Itoa(p.AuthAlertUnits), AuthAlertDays: strconv.Itoa(p.AuthAlertDays)}
+		AuthAlertUnits: strconv.Itoa(p.AuthAlertUnits), AuthAlertDays: strconv.Itoa(p.AuthAlertDays), IndividualSessions: strconv.Itoa(p.IndividualSessions)}
 }
 
 func hoursValue(minutes int) string { return strconv.FormatFloat(float64(minutes)/60, 'f', -1, 64) }
@@ -106,7 +107,8 @@ func (s *Server) programAccountability(w http.ResponseWriter, r *http.Request) e
 	if !model.ValidID(id) {
 		return model.NotFound("web.programAccountability", "program")
 	}
-	if _, err := s.Store.Program(r.Context(), id); err != nil {
+	prog, err := s.Store.Program(r.Context(), id)
+	if err != nil {
 		return err
 	}
 	f, err := form.Parse(w, r)
@@ -115,7 +117,12 @@ func (s *Server) programAccountability(w http.ResponseWriter, r *http.Request) e
 	}
 	typed := accountabilityForm{MinWeeklyHours: f.String("min_weekly_hours", 10), AbsenceAlerts: f.String("absence_alerts", 10),
 		IdleAlertDays: f.String("idle_alert_days", 10), PerDiemHours: f.String("per_diem_hours", 10), CoSignRequired: f.String("cosign_required", 3) == "on",
-		AuthAlertUnits: f.String("auth_alert_units", 10), AuthAlertDays: f.String("auth_alert_days", 10)}
+		AuthAlertUnits: f.String("auth_alert_units", 10), AuthAlertDays: f.String("auth_alert_days", 10),
+		IndividualSessions: f.String("individual_sessions", 10)}
+	if !r.PostForm.Has("individual_sessions") {
+		// A form from before the setting existed keeps the program's value.
+		typed.IndividualSessions = strconv.Itoa(prog.IndividualSessions)
+	}
 	minutes := func(name, v string) int {
 		h, err := strconv.ParseFloat(v, 64)
 		if err != nil || h != h || h*60 != float64(int(h*60)) {
@@ -134,7 +141,8 @@ func (s *Server) programAccountability(w http.ResponseWriter, r *http.Request) e
 	minWeekly := minutes("min_weekly_hours", typed.MinWeeklyHours)
 	a := model.Accountability{AbsenceAlerts: whole("absence_alerts", typed.AbsenceAlerts), IdleAlertDays: whole("idle_alert_days", typed.IdleAlertDays),
 		PerDiemMinutes: minutes("per_diem_hours", typed.PerDiemHours), CoSignRequired: typed.CoSignRequired,
-		AuthAlertUnits: whole("auth_alert_units", typed.AuthAlertUnits), AuthAlertDays: whole("auth_alert_days", typed.AuthAlertDays)}
+		AuthAlertUnits: whole("auth_alert_units", typed.AuthAlertUnits), AuthAlertDays: whole("auth_alert_days", typed.AuthAlertDays),
+		IndividualSessions: whole("individual_sessions", typed.IndividualSessions)}
 	f.Merge(model.Program{MinWeeklyMinutes: minWeekly, Accountability: a}.AccountabilityProblems())
 	if f.OK() {
 		err = s.Store.SetAccountability(r.Context(), id, minWeekly, a, s.record(r))

@@ -74,6 +74,9 @@ func (s *Server) routes() []route {
 		{Method: "POST", Pattern: "/account/password", Perm: auth.SignedIn, Handle: s.passwordChange},
 		{Method: "POST", Pattern: "/account/calendar", Perm: auth.SignedIn, Handle: s.myFeedCreate},
 		{Method: "POST", Pattern: "/account/calendar/revoke", Perm: auth.SignedIn, Handle: s.myFeedRevoke},
+		// A clinician's weekly counseling hours (a director may open anyone's).
+		{Method: "GET", Pattern: "/account/counseling-hours", Perm: auth.CounselingHours, Handle: s.counselingHours},
+		{Method: "POST", Pattern: "/account/counseling-hours", Perm: auth.CounselingHours, Handle: s.counselingHoursSave},
 
 		// Clients.
 		{Method: "GET", Pattern: "/clients", Perm: auth.SearchClients, Handle: s.clientList},

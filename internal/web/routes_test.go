@@ -172,6 +172,8 @@ var reviewed = map[string][]model.Role{
 	"POST /program/modalities":                             {model.RoleAdmin, model.RoleClinicalDirector},
 	"GET /program/week-builder":                            {model.RoleClinicalDirector},
 	"POST /program/week-builder/apply":                     {model.RoleClinicalDirector},
+	"GET /account/counseling-hours":                        {model.RoleClinicalDirector, model.RoleClinician},
+	"POST /account/counseling-hours":                       {model.RoleClinicalDirector, model.RoleClinician},
 	"POST /program/{pid}/accountability":                   {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /clients/{id}/portal/invite":                     clinical,
 	"POST /clients/{id}/portal/reset":                      clinical,

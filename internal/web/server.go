@@ -244,6 +244,8 @@ type Store interface {
 	SignedSessionMinutes(ctx context.Context, from, to time.Time) (map[string]int, error)
 	PerDiemSpans(ctx context.Context, from, to model.Date, clientIDs ...string) (map[string][]intensity.PerDiemSpan, error)
 	SetAccountability(ctx context.Context, programID string, minWeekly int, a model.Accountability, rec audit.Record) error
+	CounselingHours(ctx context.Context, userID string) (schedule.CounselingHours, error)
+	SetCounselingHours(ctx context.Context, userID string, h schedule.CounselingHours, rec audit.Record) error
 	MeetingCode(ctx context.Context, seriesID string, date model.Date) (string, error)
 	MeetingsForCode(ctx context.Context, code string, from, to model.Date) ([]store.CodedMeeting, error)
 	KioskCheckIn(ctx context.Context, seriesID string, date model.Date, lastName string, born model.Date, rec audit.Record) error
