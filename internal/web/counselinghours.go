@@ -20,7 +20,7 @@ const blankHoursRows, maxHoursRows = 3, 28
 
 // hoursRow is one weekly window as typed.
 type hoursRow struct {
-	N                          int
+	N                         int
 	Day, From, To, Site, Room string
 }
 
