@@ -14,7 +14,8 @@ import (
 )
 
 // scheduleCmd proposes a site's week with the schedule builder and, with
-// --apply, makes the proposal's enrolment changes.
+// --apply, makes the proposal's enrolment changes and books its individual
+// sessions.
 func scheduleCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var site, week, widen string
 	var apply bool
@@ -22,7 +23,7 @@ func scheduleCmd(ctx context.Context, args []string, getenv func(string) string,
 	d, err := parseCommand("schedule", args, getenv, stderr, func(fs *config.FlagSet) {
 		fs.String(&site, "site", "", "the site to plan, by name or id")
 		fs.String(&week, "week", "", "the ISO week to plan, e.g. 2026-W49")
-		fs.Bool(&apply, "apply", false, "make the proposed enrolment changes (without it nothing changes)")
+		fs.Bool(&apply, "apply", false, "make the proposed enrolment changes and book the planned individual sessions (without it nothing changes)")
 		fs.Int(&seed, "seed", 1, "search seed: the same data and seed give the same proposal")
 		fs.String(&widen, "what-if-widen", "", `show what would change if a client were free at more times, e.g. "Ana Ruiz: Tue 18:00-21:00; Thu 18:00-21:00" (changes nothing)`)
 	})
