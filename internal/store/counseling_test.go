@@ -124,17 +124,35 @@ func TestWeekPlanBooksSessions(t *testing.T) {
 		if err := db.BookAppointment(ctx, &ben, loc, false, rec(u.ID)); err != nil {
 			t.Fatal(err)
 		}
+		// Another clinician sees Ben in Office 4 on Monday 17-18 (the room is
+		// taken, so that slot is gone) and Cy on Friday 13-14 elsewhere (Cy
+		// cannot take the Friday slot).
+		sam := model.User{Email: "sam@example.org", Name: "Sam Ortiz", Role: model.RoleClinician, Active: true, PasswordHash: "x"}
+		if err := db.CreateUser(ctx, &sam, rec("system:test")); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range []schedule.Appointment{
+			{ClientID: ids[1], ClinicianID: sam.ID, Kind: "medication", Start: at(0, 17), End: at(0, 18), Room: "office 4"},
+			{ClientID: ids[2], ClinicianID: sam.ID, Kind: "medication", Start: at(4, 13), End: at(4, 14), Room: "Office 9"},
+		} {
+			if err := db.BookAppointment(ctx, &a, loc, false, rec(u.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if cal, err = db.WeekCalendar(ctx, prog.SiteID, monday); err != nil {
 			t.Fatal(err)
 		}
-		if len(cal.Counselors) != 1 || cal.Counselors[0].ID != u.ID || cal.Counselors[0].Caseload != 10 || len(cal.Counselors[0].Hours) != 3 || len(cal.Counselors[0].Busy) != 4 {
+		if len(cal.Counselors) != 1 || cal.Counselors[0].ID != u.ID || cal.Counselors[0].Caseload != 10 || len(cal.Counselors[0].Hours) != 3 || len(cal.Counselors[0].Busy) != 5 {
 			t.Fatalf("counselors %+v", cal.Counselors)
+		}
+		if len(cal.Clients[2].Appointments) != 1 || len(cal.Clients[1].Appointments) != 2 {
+			t.Fatalf("clients' appointments %+v", cal.Clients)
 		}
 		if b := []int{cal.Clients[0].Booked, cal.Clients[1].Booked, cal.Clients[2].Booked}; !reflect.DeepEqual(b, []int{0, 1, 0}) {
 			t.Fatalf("booked %v, want Ben's one", b)
 		}
 		in := builder.FromCalendar(cal)
-		wantSlots := []builder.Span{{Day: 0, Start: 17 * 60, End: 18 * 60}, {Day: 1, Start: 10 * 60, End: 11 * 60}, {Day: 4, Start: 13 * 60, End: 14 * 60}}
+		wantSlots := []builder.Span{{Day: 1, Start: 10 * 60, End: 11 * 60}, {Day: 4, Start: 13 * 60, End: 14 * 60}}
 		if !reflect.DeepEqual(in.Counselors[0].Slots, wantSlots) {
 			t.Fatalf("slots %v, want %v", in.Counselors[0].Slots, wantSlots)
 		}
@@ -146,10 +164,13 @@ func TestWeekPlanBooksSessions(t *testing.T) {
 		if len(moves) != 2 || moves[0].Client != ids[0] || moves[1].Client != ids[2] || len(moves[0].Sessions) != 1 || len(moves[1].Sessions) != 1 {
 			t.Fatalf("moves %+v, want a session each for Ana and Cy", moves)
 		}
+		if s := moves[1].Sessions[0]; s.Span != wantSlots[0] || s.Date != monday.AddDays(1) {
+			t.Fatalf("Cy's session %+v, want Tuesday's (Friday's clashes with their appointment)", s)
+		}
 		// The slot of Ana's session is taken since the proposal.
 		s := moves[0].Sessions[0]
 		start := time.Date(s.Date.Year, s.Date.Month, s.Date.Day, s.Span.Start/60, s.Span.Start%60, 0, 0, loc)
-		taken := schedule.Appointment{ClientID: ids[1], ClinicianID: u.ID, Kind: "medication", Start: start, End: start.Add(time.Hour), Room: "Office 9"}
+		taken := schedule.Appointment{ClientID: ids[1], ClinicianID: u.ID, Kind: "medication", Start: start, End: start.Add(time.Hour), Room: "Office 10"}
 		if err := db.BookAppointment(ctx, &taken, loc, false, rec(u.ID)); err != nil {
 			t.Fatal(err)
 		}
@@ -165,7 +186,13 @@ func TestWeekPlanBooksSessions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return list
+			var out []schedule.Appointment
+			for _, a := range list {
+				if a.Kind == "individual" {
+					out = append(out, a)
+				}
+			}
+			return out
 		}
 		if len(individual(ids[0]))+len(individual(ids[2])) != 0 {
 			t.Fatal("a refused apply booked sessions")

@@ -133,26 +133,22 @@ func (db *DB) weekCounseling(ctx context.Context, cal *builder.Calendar) error {
 	for i, c := range cal.Clients {
 		index[c.ID] = i
 	}
-	rows, err := db.query(ctx, `SELECT client_id, COUNT(*) FROM appointments
-		WHERE kind = 'individual' AND cancelled_at IS NULL AND no_show_at IS NULL AND starts_at >= $1 AND starts_at < $2 GROUP BY client_id`,
-		from.UTC(), to.UTC())
+	// Every appointment of the week: a client's hold their time (and
+	// individual ones count toward their sessions), a counselor's or their
+	// room's hold the counselor's.
+	week, err := db.Appointments(ctx, AppointmentFilter{From: from, To: to})
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var client string
-		var n int
-		if err := rows.Scan(&client, &n); err != nil {
-			rows.Close()
-			return err
+	for _, a := range week {
+		i, ok := index[a.ClientID]
+		if !ok {
+			continue
 		}
-		if i, ok := index[client]; ok {
-			cal.Clients[i].Booked = n
+		cal.Clients[i].Appointments = append(cal.Clients[i].Appointments, schedule.Block{Start: a.Start, End: a.End, What: a.Describe(cal.Location)})
+		if a.Kind == "individual" && !a.NoShow && !a.Start.Before(from) {
+			cal.Clients[i].Booked++
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	staff, err := siteCounselorsIn(ctx, db.r, cal.Site)
 	if err != nil {
@@ -162,12 +158,26 @@ func (db *DB) weekCounseling(ctx context.Context, cal *builder.Calendar) error {
 	for _, k := range staff {
 		listed[k.id] = true
 		c := builder.CalendarCounselor{ID: k.id, Name: k.name, Caseload: k.caseload, Hours: k.windows}
-		appts, err := db.Appointments(ctx, AppointmentFilter{From: from, To: to, ClinicianID: k.id})
-		if err != nil {
-			return err
+		rooms := map[string]string{} // by lock name: the room as written
+		for _, w := range k.windows {
+			rooms[roomLock(w.Room)] = w.Room
 		}
-		for _, a := range appts {
-			c.Busy = append(c.Busy, schedule.Block{Start: a.Start, End: a.End, What: a.Describe(cal.Location)})
+		for _, a := range week {
+			if _, inRoom := rooms[roomLock(a.Room)]; a.ClinicianID == k.id || inRoom {
+				c.Busy = append(c.Busy, schedule.Block{Start: a.Start, End: a.End, What: a.Describe(cal.Location)})
+			}
+		}
+		for _, room := range rooms {
+			// A group meeting in their counseling room takes it too.
+			occ, err := db.Occurrences(ctx, SeriesFilter{Room: room}, cal.Week, cal.Week.AddDays(6), cal.Location)
+			if err != nil {
+				return err
+			}
+			for _, o := range occ {
+				if !o.Cancelled {
+					c.Busy = append(c.Busy, schedule.Block{Start: o.Start, End: o.End, What: o.Describe(cal.Location)})
+				}
+			}
 		}
 		// Their groups at every site (and meetings they substitute at).
 		occ, err := db.Occurrences(ctx, SeriesFilter{FacilitatorID: k.id}, cal.Week, cal.Week.AddDays(6), cal.Location)

@@ -55,6 +55,9 @@ type CalendarClient struct {
 	// Booked is how many individual counseling appointments the client
 	// already has this week; they count toward the program's sessions.
 	Booked int
+	// Appointments are the client's appointments this week (any kind): the
+	// week plans nothing over them.
+	Appointments []schedule.Block
 }
 
 // Day window in which the program calendar offers groups; availability is
@@ -145,7 +148,7 @@ func FromCalendar(cal Calendar) *Instance {
 	for _, c := range cal.Clients {
 		p := cal.Programs[c.ProgramID]
 		cl := Client{ID: c.ID, Name: c.Name, Site: cal.Site, Program: string(p.Population), MinMinutes: p.MinWeeklyMinutes,
-			PreferTrack: c.TrackID, Available: available(cal.Week, c.Availability), Counselor: c.CounselorID,
+			PreferTrack: c.TrackID, Available: available(cal.Week, loc, c.Availability, c.Appointments), Counselor: c.CounselorID,
 			Sessions: max(0, p.IndividualSessions-c.Booked)}
 		if c.CounselorID != "" && !counselors[c.CounselorID] {
 			// A primary counselor with no counseling hours here: listed with
@@ -188,21 +191,7 @@ func sessionSlots(monday model.Date, loc *time.Location, k CalendarCounselor, le
 				free = append(free, Span{Day: Day(i), Start: int(w.From), End: int(w.To)})
 			}
 		}
-		for _, b := range k.Busy {
-			from, to := b.Start.In(loc), b.End.In(loc)
-			dayStart := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
-			if !from.Before(dayStart.AddDate(0, 0, 1)) || !to.After(dayStart) {
-				continue
-			}
-			start, end := 0, 1440
-			if from.After(dayStart) {
-				start = from.Hour()*60 + from.Minute()
-			}
-			if to.Before(dayStart.AddDate(0, 0, 1)) {
-				end = to.Hour()*60 + to.Minute()
-			}
-			free = cut(free, start, end)
-		}
+		free = cutBlocks(free, d, loc, k.Busy)
 		for _, g := range leads {
 			if g.Day == Day(i) {
 				free = cut(free, g.Start, g.End)
@@ -216,6 +205,27 @@ func sessionSlots(monday model.Date, loc *time.Location, k CalendarCounselor, le
 	}
 	slices.SortFunc(out, func(a, b Span) int { return a.from() - b.from() })
 	return out
+}
+
+// cutBlocks takes what the blocks hold of date d out of that day's spans.
+func cutBlocks(free []Span, d model.Date, loc *time.Location, blocks []schedule.Block) []Span {
+	dayStart := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	next := dayStart.AddDate(0, 0, 1)
+	for _, b := range blocks {
+		from, to := b.Start.In(loc), b.End.In(loc)
+		if !from.Before(next) || !to.After(dayStart) {
+			continue
+		}
+		start, end := 0, 1440
+		if from.After(dayStart) {
+			start = from.Hour()*60 + from.Minute()
+		}
+		if to.Before(next) {
+			end = to.Hour()*60 + to.Minute()
+		}
+		free = cut(free, start, end)
+	}
+	return free
 }
 
 // cut takes the minutes [start, end) out of a day's spans.
@@ -237,8 +247,8 @@ func cut(spans []Span, start, end int) []Span {
 }
 
 // available is the week's time from 07:00 to 22:00 outside the busy
-// windows, with blackout dates taken out whole.
-func available(monday model.Date, av schedule.Availability) []Span {
+// windows and the appointments, with blackout dates taken out whole.
+func available(monday model.Date, loc *time.Location, av schedule.Availability, appts []schedule.Block) []Span {
 	var out []Span
 	for i := 0; i < 7; i++ {
 		d := monday.AddDays(i)
@@ -251,6 +261,7 @@ func available(monday model.Date, av schedule.Availability) []Span {
 				free = cut(free, int(b.From), int(b.To))
 			}
 		}
+		free = cutBlocks(free, d, loc, appts)
 		out = append(out, free...)
 	}
 	return out

@@ -98,7 +98,8 @@ func TestFromCalendarPlansSessions(t *testing.T) {
 			Busy: []schedule.Block{{Start: at(0, 10, 0), End: at(0, 10, 30), What: "an appointment"}, {Start: at(4, 14, 0), End: at(4, 15, 0), What: "an appointment"}},
 		}},
 		Clients: []CalendarClient{
-			{ID: "ana", Name: "Ana Ruiz", ProgramID: "adult", TrackID: "pm", CounselorID: "dana", Enrolled: []string{"pm-process"}},
+			{ID: "ana", Name: "Ana Ruiz", ProgramID: "adult", TrackID: "pm", CounselorID: "dana", Enrolled: []string{"pm-process"},
+				Appointments: []schedule.Block{{Start: at(0, 9, 0), End: at(0, 10, 30), What: "a medication appointment"}}},
 			{ID: "bo", Name: "Bo Lee", ProgramID: "adult", TrackID: "pm", CounselorID: "dana", Enrolled: []string{"pm-process"}, Booked: 1},
 			{ID: "cy", Name: "Cy Park", ProgramID: "adult", TrackID: "pm", CounselorID: "sam", Enrolled: []string{"pm-process"}},
 		},
@@ -116,6 +117,10 @@ func TestFromCalendarPlansSessions(t *testing.T) {
 	if c := in.Clients; c[0].Sessions != 1 || c[1].Sessions != 0 || c[0].Counselor != "dana" || c[2].Counselor != "sam" {
 		t.Errorf("clients %+v", c)
 	}
+	// Ana's appointment takes Monday 9:00-10:30 out of her time.
+	if av := in.Clients[0].Available; av[0] != (Span{0, 7 * 60, 9 * 60}) || av[1] != (Span{0, 630, 22 * 60}) {
+		t.Errorf("Ana's availability %v", av)
+	}
 	if err := in.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +136,7 @@ func TestFromCalendarPlansSessions(t *testing.T) {
 		t.Fatalf("moves %+v", moves)
 	}
 	b := moves[0].Sessions[0]
-	if b.Date != monday.AddDays(int(b.Span.Day)) || !slices.Contains(want, b.Span) {
+	if b.Date != monday.AddDays(int(b.Span.Day)) || !slices.Contains(want, b.Span) || b.Span == want[0] {
 		t.Errorf("booking %+v", b)
 	}
 	// Cy's counselor has no counseling hours: short, and the reason says so.
