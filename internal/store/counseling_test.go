@@ -219,7 +219,7 @@ func TestWeekPlanBooksSessions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if a.Seq > head.Seq && strings.Contains(a.Detail, "individual counseling session(s) booked") {
+			if a.Seq > head.Seq && strings.Contains(a.Detail, "individual counseling session(s) booked (schedule builder): ") && strings.Contains(a.Detail, " with Dana Reyes") {
 				n++
 			}
 		}

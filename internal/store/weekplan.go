@@ -260,7 +260,7 @@ func (db *DB) ApplyWeekPlan(ctx context.Context, moves []builder.Move, rec audit
 		if appts := sessions[m.Client]; len(appts) > 0 {
 			var when []string
 			for _, a := range appts {
-				when = append(when, a.Start.In(a.loc).Format("Mon Jan 2 3:04 pm")+" with "+a.ClinicianID)
+				when = append(when, a.Start.In(a.loc).Format("Mon Jan 2 3:04 pm")+" with "+a.ClinicianName)
 				locks = append(locks, "user:"+a.ClinicianID, roomLock(a.Room), "client:"+a.ClientID)
 			}
 			r := rec
@@ -366,6 +366,7 @@ func (db *DB) plannedAppointments(ctx context.Context, moves []builder.Move) (ma
 	out := map[string][]plannedAppointment{}
 	var sites []model.Site
 	hours := map[string]schedule.CounselingHours{}
+	names := map[string]string{}
 	for _, m := range moves {
 		if len(m.Sessions) == 0 {
 			continue
@@ -391,6 +392,11 @@ func (db *DB) plannedAppointments(ctx context.Context, moves []builder.Move) (ma
 					return nil, err
 				}
 				hours[b.Counselor] = h
+				u, err := db.User(ctx, b.Counselor)
+				if err != nil {
+					return nil, err
+				}
+				names[b.Counselor] = u.Name
 			}
 			room := ""
 			for _, w := range h.Windows {
@@ -403,7 +409,7 @@ func (db *DB) plannedAppointments(ctx context.Context, moves []builder.Move) (ma
 			}
 			a := schedule.Appointment{ID: model.NewID(), ClientID: m.Client, ClinicianID: b.Counselor, Kind: "individual",
 				Start: time.Date(b.Date.Year, b.Date.Month, b.Date.Day, b.Span.Start/60, b.Span.Start%60, 0, 0, loc).UTC(),
-				Room:  room, Note: "Planned by the schedule builder", Version: 1}
+				Room:  room, Note: "Planned by the schedule builder", Version: 1, ClinicianName: names[b.Counselor]}
 			a.End = a.Start.Add(time.Duration(b.Span.End-b.Span.Start) * time.Minute)
 			out[m.Client] = append(out[m.Client], plannedAppointment{a, loc})
 		}
