@@ -172,6 +172,7 @@ var reviewed = map[string][]model.Role{
 	"POST /program/modalities":                             {model.RoleAdmin, model.RoleClinicalDirector},
 	"GET /program/week-builder":                            {model.RoleClinicalDirector},
 	"POST /program/week-builder/apply":                     {model.RoleClinicalDirector},
+	"POST /program/week-builder/what-if":                   {model.RoleClinicalDirector},
 	"POST /program/{pid}/accountability":                   {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /clients/{id}/portal/invite":                     clinical,
 	"POST /clients/{id}/portal/reset":                      clinical,
