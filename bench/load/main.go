@@ -1,6 +1,8 @@
 // Command load is OpenIOP's HTTP load benchmark. It builds the iop binary,
 // creates a demo center, starts `iop serve` pinned to one core with
-// GOMAXPROCS=1, signs in as the demo clinician and drives three staff pages
+// GOMAXPROCS=1, signs in as the demo clinician and drives the staff pages,
+// a mixed workload (pages, searches, attendance and note saves, sign-ins,
+// its acked writes checked in the database afterwards) and an overload run
 // with wrk pinned to another core. It measures a trivial Go handler the same
 // way, as the ceiling L_http, and prints every figure as a ratio of it
 // (shared/reference/scheduling-performance.md §4.1 run B and §5.2).

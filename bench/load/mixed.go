@@ -399,6 +399,10 @@ type ackCheck struct {
 	// answer (cut off when wrk stopped, or refused): wrk does not say which
 	// answer belongs to which request, so there only the count is checked.
 	Unsure int64 `json:"unsure"`
+	// Unanswered are writes that committed beyond the acks in their slot:
+	// requests in flight when wrk stopped (at most --connections a run),
+	// finished by the server after wrk stopped listening.
+	Unanswered int64 `json:"committed_unanswered"`
 	// NotesWrong are meetings whose note, after the run, is not the draft of
 	// a write that committed there.
 	NotesWrong int `json:"notes_wrong"`
@@ -426,6 +430,7 @@ func checkAcks(l *mixLog, committed map[string]bool, notes map[string]string) ac
 			c.Unsure += acked
 		}
 		c.Found += min(found, acked)
+		c.Unanswered += max(found-acked, 0)
 		if ws.Kind != mixNote || found == 0 {
 			continue
 		}
@@ -563,6 +568,7 @@ func mixedSummary(m *mixed) string {
 	if m.Acks.Unsure > 0 {
 		s += fmt.Sprintf(" (%d of them in meetings that also had unanswered writes, checked by count)", m.Acks.Unsure)
 	}
+	s += fmt.Sprintf("; %d more committed without an answer wrk saw (in flight when it stopped)", m.Acks.Unanswered)
 	s += fmt.Sprintf("; %d notes hold a committed draft of the run, %d do not", m.Acks.Notes-m.Acks.NotesWrong, m.Acks.NotesWrong)
 	s += fmt.Sprintf("\nmixed           sign-ins (5%% of requests) took %.0f%% of the server's request time", 100*m.SignInShare)
 	if m.SignInShare >= 0.25 {

@@ -141,7 +141,7 @@ func TestCheckAcks(t *testing.T) {
 	all := map[string]bool{"mixed-run-1-0000001": true, "mixed-run-1-0000002": true, "mixed-run-1-0000003": true}
 
 	c := checkAcks(l, all, note("mixed-run-1-0000003"))
-	if c.Acked != 3 || c.Found != 3 || c.Unsure != 1 || c.Notes != 1 || c.NotesWrong != 0 || !c.ok() {
+	if c.Acked != 3 || c.Found != 3 || c.Unsure != 1 || c.Unanswered != 0 || c.Notes != 1 || c.NotesWrong != 0 || !c.ok() {
 		t.Errorf("everything committed: %+v", c)
 	}
 
@@ -155,8 +155,14 @@ func TestCheckAcks(t *testing.T) {
 	// The note's slot had an unanswered write: the one acked note is
 	// matched by count, whichever of the two committed.
 	other := map[string]bool{"mixed-run-1-0000001": true, "mixed-run-1-0000002": true, "mixed-run-2-0000001": true}
-	if c := checkAcks(l, other, note("mixed-run-2-0000001")); c.Found != 3 || !c.ok() {
+	if c := checkAcks(l, other, note("mixed-run-2-0000001")); c.Found != 3 || c.Unanswered != 0 || !c.ok() {
 		t.Errorf("the unanswered note committed instead: %+v", c)
+	}
+
+	// Both notes committed, one answered: the other was cut off.
+	both := map[string]bool{"mixed-run-1-0000001": true, "mixed-run-1-0000002": true, "mixed-run-1-0000003": true, "mixed-run-2-0000001": true}
+	if c := checkAcks(l, both, note("mixed-run-2-0000001")); c.Found != 3 || c.Unanswered != 1 || !c.ok() {
+		t.Errorf("an unanswered note committed too: %+v", c)
 	}
 
 	// The note holds a draft no write of the run committed.
