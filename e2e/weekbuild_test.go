@@ -55,7 +55,33 @@ func TestDirectorBuildsNextWeek(t *testing.T) {
 			do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("changes")))
 			noHorizontalScroll(t, ctx)
 			shot(t, ctx, string(e)+"-week-builder-phone")
-			do(t, ctx, chromedp.EmulateReset())
+			do(t, ctx, chromedp.EmulateReset(), chromedp.EmulateViewport(1280, 900))
+			// What if they were free in the evenings after all: the answer, nothing stored.
+			do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("what-if")))
+			if !run(t, ctx, chromedp.Evaluate[bool](`(() => {
+				const sel = document.querySelector('#widen-client');
+				const opt = [...sel.options].find(o => o.textContent.trim() === `+jsString(name)+`);
+				if (!opt) return false;
+				sel.value = opt.value;
+				const form = sel.closest('form');
+				form.querySelectorAll('input[name=days]').forEach(c => c.checked = c.value < 5);
+				form.querySelector('#widen-from').value = '17:00';
+				form.querySelector('#widen-to').value = '22:00';
+				return true;
+			})()`)) {
+				t.Fatalf("the what-if form does not offer %s", name)
+			}
+			submit(t, ctx, `form[aria-labelledby="widen-title"] button[type=submit]`)
+			do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".what-if-answer")))
+			mustContain(t, ctx, "What if "+name+" were also free Mon, Tue, Wed, Thu, Fri 5:00 pm-10:00 pm", "would meet their weekly minimum (now", "Nothing was changed.")
+			noCSPViolations(t, ctx)
+			shot(t, ctx, string(e)+"-week-builder-what-if")
+			phone(t, ctx)
+			do(t, ctx, chromedp.ScrollIntoView(".what-if-answer"))
+			noHorizontalScroll(t, ctx)
+			shot(t, ctx, string(e)+"-week-builder-what-if-phone")
+			do(t, ctx, chromedp.EmulateReset(), chromedp.EmulateViewport(1280, 900))
+			do(t, ctx, chromedp.Navigate(base+"/program/week-builder"), chromedp.WaitVisible(chromedp.ID("changes")))
 			submit(t, ctx, `form[action="/program/week-builder/apply"] button[type=submit]`)
 			do(t, ctx, chromedp.WaitVisible(chromedp.ID("changes")))
 			mustContain(t, ctx, "Applied:", "clients' enrolments changed")

@@ -1,6 +1,8 @@
 // Command load is OpenIOP's HTTP load benchmark. It builds the iop binary,
 // creates a demo center, starts `iop serve` pinned to one core with
-// GOMAXPROCS=1, signs in as the demo clinician and drives three staff pages
+// GOMAXPROCS=1, signs in as the demo clinician and drives the staff pages,
+// a mixed workload (pages, searches, attendance and note saves, sign-ins,
+// its acked writes checked in the database afterwards) and an overload run
 // with wrk pinned to another core. It measures a trivial Go handler the same
 // way, as the ceiling L_http, and prints every figure as a ratio of it
 // (shared/reference/scheduling-performance.md §4.1 run B and §5.2).
@@ -24,7 +26,9 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -43,12 +47,35 @@ type options struct {
 	search      string
 	out         string
 	keep        bool
+	only        map[string]bool // parts to run: pages, overload, mixed; empty runs all
+}
+
+// parts the benchmark can run on their own with --only.
+var parts = []string{"pages", "overload", "mixed"}
+
+// runs reports whether --only asks for part (or for everything).
+func (o options) runs(part string) bool { return len(o.only) == 0 || o.only[part] }
+
+// parseOnly reads --only's comma-separated list of parts.
+func parseOnly(s string) (map[string]bool, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	out := map[string]bool{}
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if !slices.Contains(parts, p) {
+			return nil, fmt.Errorf("--only: unknown part %q (choose from %s)", p, strings.Join(parts, ", "))
+		}
+		out[p] = true
+	}
+	return out, nil
 }
 
 func main() {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	var o options
-	var ceilingAddr string
+	var ceilingAddr, only string
 	fs.IntVar(&o.clients, "clients", 2000, "number of demo clients to create")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "length of each measured wrk run")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured wrk run before each measured one (0 skips it)")
@@ -62,6 +89,7 @@ func main() {
 	fs.StringVar(&o.search, "search", "lopez", "search words for the client-search target (a common last name in the demo)")
 	fs.StringVar(&o.out, "out", "", "also write the results as JSON to this file")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binary, data, server log)")
+	fs.StringVar(&only, "only", "", "run only these parts, comma-separated: pages (the six staff pages), overload (home at 512 connections), mixed (the mixed workload); the ceiling always runs")
 	fs.StringVar(&ceilingAddr, "serve-ceiling", "", "internal: serve the trivial ceiling handler on ADDR")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: go run ./bench/load [flags]\n\nFlags:\n")
@@ -89,6 +117,11 @@ func main() {
 		fmt.Fprintf(os.Stderr, "load: unexpected arguments %q\n", fs.Args())
 		os.Exit(2)
 	}
+	var err error
+	if o.only, err = parseOnly(only); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(2)
+	}
 	if o.clients < 1 || o.duration < time.Second || o.threads < 1 || o.connections < o.threads {
 		fmt.Fprintln(os.Stderr, "load: need --clients ≥ 1, --duration ≥ 1s, --threads ≥ 1 and --connections ≥ --threads")
 		os.Exit(2)
@@ -111,6 +144,7 @@ type report struct {
 	Targets []result `json:"targets"`
 	// Overload is the home page at 512 connections, past capacity.
 	Overload    *overload `json:"overload,omitempty"`
+	Mixed       *mixed    `json:"mixed,omitempty"`
 	PeakRSSMB   float64   `json:"peak_rss_mb"`
 	AnonMB      float64   `json:"rss_anon_mb"`
 	FileMB      float64   `json:"rss_file_mb"`
@@ -233,13 +267,14 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
+	stopServer := sync.OnceFunc(func() {
 		fmt.Println("Stopping iop serve (SIGTERM) ...")
 		if err := srv.stop(); err != nil {
 			fmt.Println("  ", err)
 		}
 		reportServerLog(srv.logPath)
-	}()
+	})
+	defer stopServer()
 	if err := srv.waitReady(ctx, base+"/readyz", 2*time.Minute); err != nil {
 		return fmt.Errorf("iop serve did not become ready: %w", err)
 	}
@@ -275,37 +310,54 @@ func run(ctx context.Context, o options) error {
 	}
 	fmt.Println("All targets answer 200 with the session cookie.")
 
-	for _, t := range targets {
-		res, err := w.measure(ctx, t, &serverProbe{base: base, cookie: cookie})
+	if o.runs("pages") {
+		for _, t := range targets {
+			res, err := w.measure(ctx, t, &serverProbe{base: base, cookie: cookie})
+			if err != nil {
+				return err
+			}
+			res.Ratio = res.RPS / rep.Ceiling.RPS
+			rep.Targets = append(rep.Targets, res)
+		}
+	}
+	rep.Ceiling.Ratio = 1
+
+	if o.runs("mixed") {
+		fmt.Println("Finding meetings for the mixed workload's attendance and note saves ...")
+		meetings, err := findMeetings(ctx, base, cookie, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  %d meetings take both an attendance save and a note draft.\n", len(meetings))
+		setup := mixSetup{Base: base, Cookie: cookie, Search: o.search, Meetings: meetings, LogDir: tmp}
+		for i := range setup.Pages {
+			setup.Pages[i] = strings.TrimPrefix(targets[[]int{0, 2, 3, 4, 5}[i]].URL, base)
+		}
+		script := filepath.Join(tmp, "mixed.lua")
+		if err := os.WriteFile(script, []byte(mixedScript(setup)), 0o600); err != nil {
+			return err
+		}
+		res, err := w.measure(ctx, target{Name: "mixed", Method: "MIX", URL: base + "/", Script: script}, &serverProbe{base: base, cookie: cookie})
 		if err != nil {
 			return err
 		}
 		res.Ratio = res.RPS / rep.Ceiling.RPS
-		rep.Targets = append(rep.Targets, res)
+		rep.Mixed = &mixed{Result: res, Meetings: len(meetings)}
 	}
-	rep.Ceiling.Ratio = 1
 
-	// Past capacity: the home page at 512 connections, then one request.
-	over := w
-	over.o.connections = max(o.connections, overloadConnections)
-	over.o.timeout = min(o.timeout, 5*time.Second)
-	home := targets[0]
-	home.Name = fmt.Sprintf("home @%d", over.o.connections)
-	var ov overload
-	stopProbes, probesDone := make(chan struct{}), make(chan struct{})
-	go func() { probeDuring(ctx, targets[0], cookie, o.warmup, o.duration, stopProbes, &ov); close(probesDone) }()
-	res, err := over.measure(ctx, home, &serverProbe{base: base, cookie: cookie})
-	close(stopProbes)
-	<-probesDone
-	if err != nil {
-		return err
+	if o.runs("overload") {
+		if err := runOverload(ctx, w, o, targets[0], base, cookie, &rep); err != nil {
+			return err
+		}
 	}
-	res.Ratio = res.RPS / rep.Ceiling.RPS
-	ov.Result, ov.Refused = res, res.ServerCodes["503"]
-	ov.AfterStatus, ov.AfterMs = afterLoad(ctx, targets[0], cookie)
-	rep.Overload = &ov
 	pid := srv.cmd.Process.Pid
 	rep.PeakRSSMB, rep.AnonMB, rep.FileMB = procStatus(pid, "VmHWM"), procStatus(pid, "RssAnon"), procStatus(pid, "RssFile")
+
+	// Acked writes are checked in the database once the server has stopped.
+	stopServer()
+	if m := rep.Mixed; m != nil {
+		checkMixed(ctx, m, tmp, dbArgs, o)
+	}
 
 	printTable(os.Stdout, rep)
 	rep.Verdicts = verdicts(rep, o)
@@ -347,6 +399,9 @@ func printTable(w io.Writer, rep report) {
 	if rep.Overload != nil {
 		all = append(all, rep.Overload.Result)
 	}
+	if rep.Mixed != nil {
+		all = append(all, rep.Mixed.Result)
+	}
 	for _, r := range all {
 		row(r)
 	}
@@ -358,6 +413,9 @@ func printTable(w io.Writer, rep report) {
 		}
 		fmt.Fprintf(w, "%-15s wrk completed %d; the server counted %s, including requests in flight when wrk stopped; %d audit records in %d batches\n",
 			r.Name, r.Requests, orNone(strings.Join(codes, ", ")), r.AuditRecords, r.AuditBatches)
+	}
+	if m := rep.Mixed; m != nil {
+		fmt.Fprintln(w, mixedSummary(m))
 	}
 }
 

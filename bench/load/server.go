@@ -219,6 +219,7 @@ type target struct {
 	Body   string // form body for POST
 	Origin string // Origin header for POST (the server refuses cross-origin POSTs)
 	Expect string // text the page should contain (case-insensitive), else a warning
+	Script string // a wrk Lua script that makes the requests itself (the mixed workload)
 }
 
 func (t target) request(ctx context.Context, cookie string) (*http.Request, error) {
@@ -352,7 +353,8 @@ func activity(m map[string]float64) float64 {
 // serverDelta is what the server counted during a run.
 type serverDelta struct {
 	auditRecords, auditBatches int64
-	codes                      map[string]int64 // status code -> requests, every route but /metrics
+	codes                      map[string]int64   // status code -> requests, every route but /metrics
+	routeSeconds               map[string]float64 // route -> seconds the server spent on its requests
 }
 
 func diffMetrics(before, after map[string]float64) serverDelta {
@@ -360,8 +362,18 @@ func diffMetrics(before, after map[string]float64) serverDelta {
 		auditRecords: int64(after["iop_audit_read_records"] - before["iop_audit_read_records"]),
 		auditBatches: int64(after["iop_audit_read_batches"] - before["iop_audit_read_batches"]),
 		codes:        map[string]int64{},
+		routeSeconds: map[string]float64{},
 	}
 	for k, v := range after {
+		if rest, ok := strings.CutPrefix(k, "iop_http_request_duration_seconds_sum{"); ok && !strings.Contains(k, `route="GET /metrics"`) {
+			if _, r, ok := strings.Cut(rest, `route="`); ok {
+				route, _, _ := strings.Cut(r, `"`)
+				if s := v - before[k]; s > 0 {
+					d.routeSeconds[route] += s
+				}
+			}
+			continue
+		}
 		if !strings.HasPrefix(k, "iop_http_requests_total{") || strings.Contains(k, `route="GET /metrics"`) {
 			continue
 		}

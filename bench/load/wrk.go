@@ -32,9 +32,12 @@ type result struct {
 	AuditRecords int64            `json:"audit_records"`
 	AuditBatches int64            `json:"audit_batches"`
 	ServerCodes  map[string]int64 `json:"server_status_codes,omitempty"`
-	BusyPct      float64          `json:"busy_pct"`  // share of all CPUs busy during the run
-	StealPct     float64          `json:"steal_pct"` // share stolen by the hypervisor: interference from outside the VM
-	Raw          string           `json:"wrk_output"`
+	// RouteSeconds is the server's request time by route during the run
+	// (the delta of iop_http_request_duration_seconds_sum).
+	RouteSeconds map[string]float64 `json:"server_seconds_by_route,omitempty"`
+	BusyPct      float64            `json:"busy_pct"`  // share of all CPUs busy during the run
+	StealPct     float64            `json:"steal_pct"` // share stolen by the hypervisor: interference from outside the VM
+	Raw          string             `json:"wrk_output"`
 }
 
 type socketErrors struct {
@@ -54,10 +57,14 @@ type wrkRunner struct {
 	scripts map[string]string // target name -> its Lua script
 }
 
-// argv is the wrk command line for t, pinned to the load core.
-func (w wrkRunner) argv(t target, cookie string, d time.Duration) ([]string, error) {
+// argv is the wrk command line for t, pinned to the load core. A target
+// with its own script gets the phase ("warmup" or "run") as its argument.
+func (w wrkRunner) argv(t target, cookie string, d time.Duration, phase string) ([]string, error) {
 	args := []string{w.path, fmt.Sprintf("-t%d", w.o.threads), fmt.Sprintf("-c%d", w.o.connections),
 		"-d" + wrkDuration(d), "--timeout", wrkDuration(w.o.timeout), "--latency"}
+	if t.Script != "" {
+		return w.pin.load(append(args, "-s", t.Script, t.URL, "--", phase)), nil
+	}
 	if t.Method == "POST" {
 		script, err := w.postScript(t, cookie)
 		if err != nil {
@@ -137,7 +144,7 @@ func (w wrkRunner) measure(ctx context.Context, t target, probe *serverProbe) (r
 	}
 	if w.o.warmup >= time.Second {
 		fmt.Printf("Warming up %s for %s ...\n", t.Name, wrkDuration(w.o.warmup))
-		argv, err := w.argv(t, cookie, w.o.warmup)
+		argv, err := w.argv(t, cookie, w.o.warmup, "warmup")
 		if err != nil {
 			return result{}, err
 		}
@@ -145,7 +152,7 @@ func (w wrkRunner) measure(ctx context.Context, t target, probe *serverProbe) (r
 			return result{}, fmt.Errorf("warming up %s: %w", t.Name, err)
 		}
 	}
-	argv, err := w.argv(t, cookie, w.o.duration)
+	argv, err := w.argv(t, cookie, w.o.duration, "run")
 	if err != nil {
 		return result{}, err
 	}
@@ -179,7 +186,7 @@ func (w wrkRunner) measure(ctx context.Context, t target, probe *serverProbe) (r
 			return result{}, err
 		}
 		d := diffMetrics(before, after)
-		res.AuditRecords, res.AuditBatches, res.ServerCodes = d.auditRecords, d.auditBatches, d.codes
+		res.AuditRecords, res.AuditBatches, res.ServerCodes, res.RouteSeconds = d.auditRecords, d.auditBatches, d.codes, d.routeSeconds
 	}
 	return res, nil
 }

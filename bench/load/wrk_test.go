@@ -67,16 +67,24 @@ iop_http_requests_total{method="GET",route="GET /home",code="200"} 10
 iop_http_requests_total{method="GET",route="GET /metrics",code="200"} 3
 iop_audit_read_records 100
 iop_audit_read_batches 10
+iop_http_request_duration_seconds_sum{method="POST",route="POST /login"} 2.5
+iop_http_request_duration_seconds_sum{method="GET",route="GET /metrics"} 1
 `))
 	after, _ := parseMetrics(strings.NewReader(`iop_http_requests_total{method="GET",route="GET /home",code="200"} 110
 iop_http_requests_total{method="GET",route="GET /home",code="303"} 2
 iop_http_requests_total{method="GET",route="GET /metrics",code="200"} 9
 iop_audit_read_records 200
 iop_audit_read_batches 15
+iop_http_request_duration_seconds_sum{method="POST",route="POST /login"} 4
+iop_http_request_duration_seconds_sum{method="GET",route="GET /home"} 0.5
+iop_http_request_duration_seconds_sum{method="GET",route="GET /metrics"} 3
 `))
 	d := diffMetrics(before, after)
 	if d.auditRecords != 100 || d.auditBatches != 5 || len(d.codes) != 2 || d.codes["200"] != 100 || d.codes["303"] != 2 {
 		t.Errorf("diffMetrics = %+v", d)
+	}
+	if len(d.routeSeconds) != 2 || !near(d.routeSeconds["POST /login"], 1.5) || !near(d.routeSeconds["GET /home"], 0.5) {
+		t.Errorf("diffMetrics route seconds = %v", d.routeSeconds)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/openiop/openiop/internal/audit"
@@ -17,7 +19,7 @@ import (
 // --apply, makes the proposal's enrolment changes and books its individual
 // sessions.
 func scheduleCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var site, week, widen string
+	var site, week, widen, addGroup string
 	var apply bool
 	var seed int
 	d, err := parseCommand("schedule", args, getenv, stderr, func(fs *config.FlagSet) {
@@ -26,6 +28,7 @@ func scheduleCmd(ctx context.Context, args []string, getenv func(string) string,
 		fs.Bool(&apply, "apply", false, "make the proposed enrolment changes and book the planned individual sessions (without it nothing changes)")
 		fs.Int(&seed, "seed", 1, "search seed: the same data and seed give the same proposal")
 		fs.String(&widen, "what-if-widen", "", `show what would change if a client were free at more times, e.g. "Ana Ruiz: Tue 18:00-21:00; Thu 18:00-21:00" (changes nothing)`)
+		fs.String(&addGroup, "what-if-add-group", "", `show what would change with one more group, e.g. "Evening, process, 12 seats: Tue 18:00-21:00; Thu 18:00-21:00" (track, optionally "process" and seats; changes nothing)`)
 	})
 	if err != nil {
 		return err
@@ -63,13 +66,27 @@ func scheduleCmd(ctx context.Context, args []string, getenv func(string) string,
 	if widen != "" && apply {
 		return UsageError{"--what-if-widen only shows what a change would do; run --apply without it"}
 	}
+	if addGroup != "" && apply {
+		return UsageError{"--what-if-add-group only shows what a change would do; run --apply without it"}
+	}
 	p, err := proposeWeek(ctx, db, siteID, monday, uint64(seed), cliRecord("iop schedule")) // #nosec G115 -- not negative, checked above
 	if err != nil {
 		return err
 	}
 	printProposal(stdout, siteName, p)
 	if widen != "" {
-		return printWhatIfWiden(ctx, stdout, p, widen, uint64(seed)) // #nosec G115 -- not negative, checked above
+		if err := printWhatIfWiden(ctx, stdout, p, widen, uint64(seed)); err != nil { // #nosec G115 -- not negative, checked above
+			return err
+		}
+	}
+	if addGroup != "" {
+		if err := printWhatIfAddGroup(ctx, stdout, p, addGroup, uint64(seed)); err != nil { // #nosec G115 -- not negative, checked above
+			return err
+		}
+	}
+	if widen != "" || addGroup != "" {
+		fmt.Fprintln(stdout, "Nothing was changed: this only shows the effect.")
+		return nil
 	}
 	if !apply {
 		fmt.Fprintln(stdout, "\nNothing was changed. Run again with --apply to make these changes.")
@@ -95,6 +112,7 @@ type proposal struct {
 	Instance *builder.Instance
 	Result   *builder.Result
 	Moves    []builder.Move
+	Calendar builder.Calendar
 	names    map[string]string // clients and counselors, by id
 	groups   map[string]builder.Group
 }
@@ -112,7 +130,7 @@ func proposeWeek(ctx context.Context, db *store.DB, siteID string, monday model.
 	if err != nil {
 		return nil, err
 	}
-	p := &proposal{Week: in.Week, Instance: in, Result: r, Moves: builder.Diff(in, r), names: map[string]string{}, groups: map[string]builder.Group{}}
+	p := &proposal{Week: in.Week, Instance: in, Result: r, Moves: builder.Diff(in, r), Calendar: cal, names: map[string]string{}, groups: map[string]builder.Group{}}
 	for _, c := range in.Clients {
 		p.names[c.ID] = c.Name
 	}
@@ -202,35 +220,104 @@ func printWhatIfWiden(ctx context.Context, w io.Writer, p *proposal, spec string
 	if clientID == "" {
 		return UsageError{fmt.Sprintf("--what-if-widen: no client %q is planned this week", who)}
 	}
-	changed := p.Instance
+	var spans []builder.Span
 	var labels []string
 	for _, part := range strings.Split(windows, ";") {
 		span, err := builder.ParseSpan(part)
 		if err != nil {
 			return UsageError{"--what-if-widen: " + err.Error()}
 		}
-		if changed, err = (builder.Change{Widen: &builder.Widen{Client: clientID, Span: span}}).Apply(changed); err != nil {
-			return UsageError{"--what-if-widen: " + err.Error()}
-		}
+		spans = append(spans, span)
 		labels = append(labels, span.String())
 	}
-	r, err := builder.Solve(ctx, changed, builder.WeekOptions(seed))
+	e, err := builder.WhatIf(ctx, p.Instance, p.Result, builder.Change{Widen: &builder.Widen{Client: clientID, Spans: spans}}, builder.WeekOptions(seed))
 	if err != nil {
-		return err
+		return UsageError{"--what-if-widen: " + err.Error()}
 	}
-	base, more := p.Result.Objective, r.Objective.Met-p.Result.Objective.Met
 	fmt.Fprintf(w, "\nWhat if %s were also free %s:\n", p.names[clientID], strings.Join(labels, ", "))
-	fmt.Fprintf(w, "  meeting their weekly minimum: %d of %d (now %d, %+d).\n", r.Objective.Met, r.Objective.Clients, base.Met, more)
-	short := false
-	for _, s := range r.Short {
+	p.printEffect(w, e)
+	for _, s := range e.Result.Short {
 		if s.Client == clientID {
-			short = true
 			fmt.Fprintf(w, "  %s would still be short: %s of %s.\n", p.names[clientID], hoursOf(s.Minutes), hoursOf(s.Need))
+			return nil
 		}
 	}
-	if !short {
-		fmt.Fprintf(w, "  %s would meet their weekly minimum.\n", p.names[clientID])
+	fmt.Fprintf(w, "  %s would meet their weekly minimum.\n", p.names[clientID])
+	return nil
+}
+
+// printEffect says how many clients a what-if would bring to their
+// minimum, and who.
+func (p *proposal) printEffect(w io.Writer, e builder.Effect) {
+	fmt.Fprintf(w, "  meeting their weekly minimum: %d of %d (now %d, %+d).\n", e.Met, e.Clients, p.Result.Objective.Met, e.Gained)
+	for _, l := range []struct {
+		what string
+		ids  []string
+	}{{"would newly meet it", e.Newly}, {"would no longer meet it", e.NoLonger}} {
+		if len(l.ids) == 0 {
+			continue
+		}
+		names := make([]string, len(l.ids))
+		for i, id := range l.ids {
+			names[i] = p.names[id]
+		}
+		fmt.Fprintf(w, "  %s: %s.\n", l.what, strings.Join(names, ", "))
 	}
-	fmt.Fprintln(w, "Nothing was changed: this only shows the effect.")
+}
+
+// printWhatIfAddGroup solves the week again with one more group, given as
+// "TRACK[, process][, N seats]: Tue 18:00-21:00; Thu 18:00-21:00", and says
+// how many more clients would meet their minimum. Nothing is stored.
+func printWhatIfAddGroup(ctx context.Context, w io.Writer, p *proposal, spec string, seed uint64) error {
+	const flag = "--what-if-add-group: "
+	head, windows, ok := strings.Cut(spec, ":")
+	if !ok || strings.TrimSpace(head) == "" || strings.TrimSpace(windows) == "" {
+		return UsageError{flag + `give a track and meeting times, e.g. "Evening, process, 12 seats: Tue 18:00-21:00; Thu 18:00-21:00"`}
+	}
+	parts := strings.Split(head, ",")
+	trackName := strings.TrimSpace(parts[0])
+	var track model.Track
+	var tracks []string
+	for _, t := range p.Calendar.Tracks {
+		tracks = append(tracks, t.Name)
+		if t.ID == trackName || strings.EqualFold(t.Name, trackName) {
+			track = t
+		}
+	}
+	if track.ID == "" {
+		slices.Sort(tracks)
+		return UsageError{fmt.Sprintf(flag+"no track %q at this site (the tracks are: %s)", trackName, strings.Join(tracks, ", "))}
+	}
+	process, seats := false, 0
+	for _, part := range parts[1:] {
+		part = strings.ToLower(strings.TrimSpace(part))
+		text, isSeats := strings.CutSuffix(part, " seats")
+		switch n, err := strconv.Atoi(text); {
+		case part == "process":
+			process = true
+		case isSeats && err == nil && n > 0:
+			seats = n
+		default:
+			return UsageError{fmt.Sprintf(flag+"%q is neither \"process\" nor a number of seats such as \"12 seats\"", part)}
+		}
+	}
+	var meets []builder.Span
+	for _, part := range strings.Split(windows, ";") {
+		span, err := builder.ParseSpan(part)
+		if err != nil {
+			return UsageError{flag + err.Error()}
+		}
+		meets = append(meets, span)
+	}
+	g, err := p.Calendar.WhatIfGroup(track.ID, process, seats, meets)
+	if err != nil {
+		return UsageError{flag + err.Error()}
+	}
+	e, err := builder.WhatIf(ctx, p.Instance, p.Result, builder.Change{AddGroup: &g}, builder.WeekOptions(seed))
+	if err != nil {
+		return UsageError{flag + err.Error()}
+	}
+	fmt.Fprintf(w, "\nWhat if a %s with %d seats met %s:\n", strings.ToLower(g.Title[:1])+g.Title[1:], g.Capacity, g.When())
+	p.printEffect(w, e)
 	return nil
 }

@@ -114,6 +114,33 @@ func TestScheduleCommandProposesAndApplies(t *testing.T) {
 					t.Errorf("--what-if-widen %q: %v %s, want %q", bad, err, stderr, want)
 				}
 			}
+			// What if a process group of their track met in the afternoons they still have.
+			track := cal.Tracks[who.TrackID]
+			group := track.Name + ", process, 10 seats: Mon 13:00-16:00; Wed 1:00 pm-4:00 pm; Fri 13:00-16:00"
+			added, _, err := iop(t, "", append([]string{"schedule", "--site", sites[0].Name, "--week", "2026-W49", "--what-if-add-group", group}, args...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"What if a new " + track.Name + " process group with 10 seats met Mon 1:00 pm-4:00 pm, Wed 1:00 pm-4:00 pm, Fri 1:00 pm-4:00 pm:", "meeting their weekly minimum:", "would newly meet it: ", who.Name, "Nothing was changed: this only shows the effect."} {
+				if !strings.Contains(added, want) {
+					t.Errorf("add-group output lacks %q:\n%s", want, added)
+				}
+			}
+			if after, _ := db.Enrolments(ctx, who.ID); len(after) != len(before) {
+				t.Fatalf("an add-group what-if changed the enrolments")
+			}
+			for bad, want := range map[string]string{"Nowhere, process: Mon 13:00-16:00": `no track "Nowhere" at this site (the tracks are: `,
+				track.Name + ", twelve seats: Mon 13:00-16:00": `"twelve seats" is neither "process" nor a number of seats`,
+				track.Name + ", -3 seats: Mon 13:00-16:00":     `"-3 seats" is neither`,
+				track.Name:                       "give a track and meeting times",
+				track.Name + ": Mon 16:00-13:00": "ends before it starts"} {
+				if _, stderr, err := iop(t, "", append([]string{"schedule", "--site", sites[0].Name, "--week", "2026-W49", "--what-if-add-group", bad}, args...)...); err == nil || !strings.Contains(stderr+err.Error(), want) {
+					t.Errorf("--what-if-add-group %q: %v %s, want %q", bad, err, stderr, want)
+				}
+			}
+			if _, _, err := iop(t, "", append([]string{"schedule", "--site", sites[0].Name, "--week", "2026-W49", "--apply", "--what-if-add-group", group}, args...)...); err == nil || !strings.Contains(err.Error(), "run --apply without it") {
+				t.Errorf("--apply with an add-group what-if: %v", err)
+			}
 			if _, _, err := iop(t, "", append([]string{"schedule", "--site", sites[0].Name, "--week", "2026-W49", "--apply", "--what-if-widen", widen}, args...)...); err == nil || !strings.Contains(err.Error(), "run --apply without it") {
 				t.Errorf("--apply with a what-if: %v", err)
 			}

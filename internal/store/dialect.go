@@ -44,6 +44,11 @@ func EngineOf(databaseURL string) (Engine, error) {
 // synchronous=FULL keeps the last commits through a power loss, not only a
 // process crash: these are health records. _txlock=immediate takes the write
 // lock at BEGIN, so a read lock is never upgraded (which can fail with BUSY).
+// The one writer connection keeps a 16 MB page cache (SQLite's default is
+// 2 MB): a large transaction (an import, the demo's batches of 500 clients
+// with their search trigrams) otherwise spills dirty pages to the file
+// before it commits; the 20,000-client demo took 2:10 with the default and
+// 1:21 with this, on the same busy machine.
 func sqliteDSN(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -56,6 +61,7 @@ func sqliteDSN(path string, readOnly bool) string {
 		q.Add("_pragma", "query_only(1)")
 	} else {
 		q.Set("_txlock", "immediate")
+		q.Add("_pragma", "cache_size(-16384)")
 	}
 	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
 }

@@ -161,6 +161,22 @@ func TestSessionNoteFollowsTheAppointmentAndTheSigningRules(t *testing.T) {
 			got.CoSignedName != "Renee W" || len(got.Addenda) != 1 || got.ServiceType != "individual" {
 			t.Fatalf("note read back: %+v %v", got, err)
 		}
+		// Read for some clients only (a caseload), the documented minutes
+		// and appointments are theirs and no one else's.
+		from, to := past.Start.Add(-time.Hour), past.End.Add(time.Hour)
+		for _, tc := range []struct {
+			ids  []string
+			want int
+		}{{nil, 1}, {[]string{a.ID}, 1}, {[]string{b.ID}, 0}, {[]string{b.ID, a.ID}, 1}} {
+			minutes, err := db.SignedSessionMinutes(ctx, from, to, tc.ids...)
+			if err != nil || len(minutes) != tc.want || tc.want == 1 && minutes[past.ID] != 45 {
+				t.Errorf("signed minutes of %v: %v %v", tc.ids, minutes, err)
+			}
+			appts, err := db.Appointments(ctx, store.AppointmentFilter{From: from, To: to, ClientIDs: tc.ids})
+			if err != nil || len(appts) != tc.want || tc.want == 1 && appts[0].ID != past.ID {
+				t.Errorf("appointments of %v: %+v %v", tc.ids, appts, err)
+			}
+		}
 		list, err := db.ClientSessionNotes(ctx, a.ID)
 		if err != nil || len(list) != 1 || !list[0].Signed || list[0].Format != "DAP" {
 			t.Fatalf("Ana's session notes: %+v %v", list, err)

@@ -506,7 +506,10 @@ func loadAppointments(ctx context.Context, q querier, where string, args ...any)
 type AppointmentFilter struct {
 	From, To                    time.Time
 	ClinicianID, ClientID, Room string
-	IncludeCancelled            bool
+	// ClientIDs, if any, keeps the appointments of these clients only, so a
+	// caseload's read does not grow with the center.
+	ClientIDs        []string
+	IncludeCancelled bool
 }
 
 // Appointments lists appointments that overlap the range.
@@ -527,6 +530,11 @@ func appointmentWhere(f AppointmentFilter) (string, []any) {
 			args = append(args, x.v)
 			conds = append(conds, fmt.Sprintf("%s = $%d", x.col, len(args)))
 		}
+	}
+	if len(f.ClientIDs) > 0 {
+		marks, ids := inList(f.ClientIDs, len(args))
+		args = append(args, ids...)
+		conds = append(conds, "a.client_id IN ("+marks+")")
 	}
 	return "WHERE " + strings.Join(conds, " AND "), args
 }

@@ -204,11 +204,18 @@ func (db *DB) PendingSessionNotes(ctx context.Context, clinicianID string, since
 }
 
 // SignedSessionMinutes returns the documented minutes of signed session
-// notes, by appointment, for appointments starting in [from, to).
-func (db *DB) SignedSessionMinutes(ctx context.Context, from, to time.Time) (map[string]int, error) {
-	return db.countsByID(ctx, "store.SignedSessionMinutes", `SELECT n.appointment_id, n.minutes FROM session_notes n
-		JOIN appointments a ON a.id = n.appointment_id WHERE n.signed_at IS NOT NULL AND a.starts_at >= $1 AND a.starts_at < $2`,
-		from.UTC(), to.UTC())
+// notes, by appointment, for appointments starting in [from, to): of the
+// clients named, or of every client.
+func (db *DB) SignedSessionMinutes(ctx context.Context, from, to time.Time, clientIDs ...string) (map[string]int, error) {
+	q := `SELECT n.appointment_id, n.minutes FROM session_notes n
+		JOIN appointments a ON a.id = n.appointment_id WHERE n.signed_at IS NOT NULL AND a.starts_at >= $1 AND a.starts_at < $2`
+	args := []any{from.UTC(), to.UTC()}
+	if len(clientIDs) > 0 {
+		marks, ids := inList(clientIDs, 2)
+		q += " AND a.client_id IN (" + marks + ")"
+		args = append(args, ids...)
+	}
+	return db.countsByID(ctx, "store.SignedSessionMinutes", q, args...)
 }
 
 // SetNoShow records that the client did not come to an appointment that has

@@ -381,22 +381,18 @@ func (s *Server) servicesBetween(r *http.Request, from, to model.Date, clientIDs
 	loc := s.siteLocation(r)
 	start := time.Date(from.Year, from.Month, from.Day, 0, 0, 0, 0, loc)
 	end := time.Date(to.Year, to.Month, to.Day, 0, 0, 0, 0, loc).AddDate(0, 0, 1)
-	filter := store.AppointmentFilter{From: start, To: end}
-	if len(clientIDs) == 1 {
-		filter.ClientID = clientIDs[0]
-	}
-	appts, err := s.Store.Appointments(r.Context(), filter)
+	appts, err := s.Store.Appointments(r.Context(), store.AppointmentFilter{From: start, To: end, ClientIDs: clientIDs})
 	if err != nil {
 		return nil, nil, err
 	}
-	documented, err := s.Store.SignedSessionMinutes(r.Context(), start, end)
+	documented, err := s.Store.SignedSessionMinutes(r.Context(), start, end, clientIDs...)
 	if err != nil {
 		return nil, nil, err
 	}
 	now := s.Now()
 	var sessions []billing.Session
 	for _, a := range appts {
-		if a.Cancelled || a.NoShow || a.End.After(now) || len(clientIDs) > 1 && !slices.Contains(clientIDs, a.ClientID) {
+		if a.Cancelled || a.NoShow || a.End.After(now) {
 			continue // only kept appointments that have happened
 		}
 		// The signed note's minutes are what was documented; until then, the booking's length.

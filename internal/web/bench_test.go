@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -19,13 +21,18 @@ import (
 	"github.com/openiop/openiop/internal/web"
 )
 
-// benchServer is the web app over a 2,000-client demo center on SQLite,
-// with a signed-in clinician's session cookie.
+// benchServer is the web app over a 2,000-client demo center on SQLite
+// (IOP_BENCH_CLIENTS sets another size, to see how a page's cost grows with
+// the center), with a signed-in clinician's session cookie.
 func benchServer(b *testing.B) (http.Handler, *http.Cookie) {
 	b.Helper()
 	db := testutil.OpenDB(b, store.SQLite)
 	ctx := context.Background()
-	if err := demo.Generate(ctx, db, demo.Options{Clients: 2000, Seed: 1, Today: model.DateOf(time.Now()), PasswordHash: demoHash()}); err != nil {
+	clients := 2000
+	if n, err := strconv.Atoi(os.Getenv("IOP_BENCH_CLIENTS")); err == nil && n > 0 {
+		clients = n
+	}
+	if err := demo.Generate(ctx, db, demo.Options{Clients: clients, Seed: 1, Today: model.DateOf(time.Now()), PasswordHash: demoHash()}); err != nil {
 		b.Fatal(err)
 	}
 	batcher := audit.NewBatcher(db, 256)

@@ -163,10 +163,12 @@ func (s *Server) checkInDesk(w http.ResponseWriter, r *http.Request) error {
 	var meetings []deskMeeting
 	var shown []string
 	for _, o := range occ {
-		if o.Cancelled {
+		// A clinician held to the care-team rule sees the rosters of the
+		// meetings they run, not every group's members.
+		if o.Cancelled || !mayOpen(o) {
 			continue
 		}
-		m := deskMeeting{Occurrence: o, MayTake: v.Can(string(auth.RecordAttendance)) && mayOpen(o)}
+		m := deskMeeting{Occurrence: o, MayTake: v.Can(string(auth.RecordAttendance))}
 		if m.Code, err = s.Store.MeetingCode(ctx, o.Series.ID, o.Date); err != nil {
 			return err
 		}
@@ -222,6 +224,9 @@ func (s *Server) checkInAtDesk(w http.ResponseWriter, r *http.Request) error {
 	}
 	occ, err := s.meeting(r, sr, date)
 	if err != nil {
+		return err
+	}
+	if err := s.openGroup(r, sr, date); err != nil {
 		return err
 	}
 	if occ.Cancelled || !intensity.CheckInOpen(occ.Start, sr.Minutes, s.Now()) {

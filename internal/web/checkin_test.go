@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/openiop/openiop/internal/audit"
+	"github.com/openiop/openiop/internal/demo"
 	"github.com/openiop/openiop/internal/model"
 	"github.com/openiop/openiop/internal/schedule"
 	"github.com/openiop/openiop/internal/store"
@@ -107,6 +108,32 @@ func TestCheckInAtTheKioskAndTheDeskConfirmedByTheFacilitator(t *testing.T) {
 	}
 	if r := e.post(desk, "/checkin/desk", url.Values{"series_id": {g.ID}, "date": {"2026-11-23"}, "client_id": {roster[1].ClientID}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("desk check-in: %d", r.StatusCode)
+	}
+	// Another clinician, held to the care-team rule, sees at the desk only
+	// the meetings they run: not this group's roster, and no check-in to it.
+	if err := e.db.SetCareTeamRule(ctx, true, audit.Record{ActorID: "system:test"}); err != nil {
+		t.Fatal(err)
+	}
+	var colleague model.User
+	users, _ := e.db.Users(ctx)
+	for _, u := range users {
+		if u.Role == model.RoleClinician && u.Active && u.ID != g.FacilitatorID && u.ID != g.CoFacilitatorID {
+			colleague = u
+			break
+		}
+	}
+	other := e.browser()
+	if r := e.post(other, "/login", url.Values{"email": {colleague.Email}, "password": {demo.Password}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in as %s: %d", colleague.Email, r.StatusCode)
+	}
+	if page := e.get(other, "/checkin/desk"); page.StatusCode != http.StatusOK || strings.Contains(page.Body, `id="meeting-`+g.ID+`"`) || strings.Contains(page.Body, code) {
+		t.Errorf("a clinician who does not run %s sees its meeting at the desk (%d)", g.Title, page.StatusCode)
+	}
+	if r := e.post(other, "/checkin/desk", url.Values{"series_id": {g.ID}, "date": {"2026-11-23"}, "client_id": {roster[2].ClientID}}); r.StatusCode != http.StatusNotFound {
+		t.Errorf("a desk check-in to a group the clinician does not run: %d, want 404", r.StatusCode)
+	}
+	if ins, _ := e.db.CheckIns(ctx, g.ID, model.Date{Year: 2026, Month: 11, Day: 23}); len(ins) != 2 {
+		t.Errorf("after the refused check-in %d are stored, want the 2 made", len(ins))
 	}
 
 	// The facilitator's screen starts from the arrivals, both 7 minutes

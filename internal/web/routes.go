@@ -187,6 +187,7 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/program/modalities", Perm: auth.ViewProgram, Handle: s.modalitiesPage},
 		{Method: "GET", Pattern: "/program/week-builder", Perm: auth.BuildSchedule, Handle: s.weekBuild},
 		{Method: "POST", Pattern: "/program/week-builder/apply", Perm: auth.BuildSchedule, Handle: s.weekBuildApply},
+		{Method: "POST", Pattern: "/program/week-builder/what-if", Perm: auth.BuildSchedule, Handle: s.weekBuildWhatIf},
 		{Method: "POST", Pattern: "/program/modalities", Perm: auth.ManagePrograms, Handle: s.modalityAdd},
 		{Method: "POST", Pattern: "/program/{pid}/accountability", Perm: auth.ManagePrograms, Handle: s.programAccountability},
 		{Method: "POST", Pattern: "/program/{pid}/plan-cadence", Perm: auth.ManagePrograms, Handle: s.programPlanCadence},

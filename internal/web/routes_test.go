@@ -174,6 +174,7 @@ var reviewed = map[string][]model.Role{
 	"POST /program/week-builder/apply":                     {model.RoleClinicalDirector},
 	"GET /account/counseling-hours":                        {model.RoleClinicalDirector, model.RoleClinician},
 	"POST /account/counseling-hours":                       {model.RoleClinicalDirector, model.RoleClinician},
+	"POST /program/week-builder/what-if":                   {model.RoleClinicalDirector},
 	"POST /program/{pid}/accountability":                   {model.RoleAdmin, model.RoleClinicalDirector},
 	"POST /clients/{id}/portal/invite":                     clinical,
 	"POST /clients/{id}/portal/reset":                      clinical,

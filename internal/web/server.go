@@ -241,7 +241,7 @@ type Store interface {
 	ClientSessionNotes(ctx context.Context, clientID string) ([]store.SessionNoteSummary, error)
 	PendingSessionNotes(ctx context.Context, clinicianID string, since time.Time) ([]store.PendingSession, error)
 	SetNoShow(ctx context.Context, clientID, id string, noShow bool, byID string, rec audit.Record) error
-	SignedSessionMinutes(ctx context.Context, from, to time.Time) (map[string]int, error)
+	SignedSessionMinutes(ctx context.Context, from, to time.Time, clientIDs ...string) (map[string]int, error)
 	PerDiemSpans(ctx context.Context, from, to model.Date, clientIDs ...string) (map[string][]intensity.PerDiemSpan, error)
 	SetAccountability(ctx context.Context, programID string, minWeekly int, a model.Accountability, rec audit.Record) error
 	CounselingHours(ctx context.Context, userID string) (schedule.CounselingHours, error)

@@ -78,6 +78,69 @@ func weekBuilderOn(t *testing.T, engine store.Engine) {
 			t.Fatal("no apply form")
 		}
 		before, _ := e.db.Enrolments(ctx, who.ID)
+		// What if they were free all day again, or their track had an
+		// afternoon process group: shown with who gains, nothing stored.
+		whatIf := func(v url.Values) response {
+			t.Helper()
+			v.Set("site", sites[0].ID)
+			v.Set("week", "2026-W49")
+			return e.post(director, "/program/week-builder/what-if", v)
+		}
+		head = e.auditHead()
+		widen := whatIf(url.Values{"change": {"widen"}, "client": {who.ID}, "days": {"0", "1", "2", "3", "4"}, "from": {"07:00"}, "to": {"22:00"}})
+		if widen.StatusCode != 200 {
+			t.Fatalf("what-if widen: %d %s", widen.StatusCode, widen.Body)
+		}
+		for _, want := range []string{"What if " + who.Name + " were also free Mon, Tue, Wed, Thu, Fri 7:00 am-10:00 pm?", "would meet their weekly minimum (now ", "more)", "Would newly meet it:</strong> " + who.Name, "Nothing was changed.", `href="/clients/` + who.ID + `/schedule"`} {
+			if !strings.Contains(widen.Body, want) {
+				t.Errorf("widen answer lacks %q", want)
+			}
+		}
+		reads = 0
+		for _, r := range e.auditSince(head) {
+			if r.Category == "client.schedule" && r.ClientID != "" {
+				reads++
+			}
+		}
+		if reads != len(cal.Clients) {
+			t.Errorf("a what-if left %d read records, want one for each of %d clients", reads, len(cal.Clients))
+		}
+		track := cal.Tracks[who.TrackID]
+		group := whatIf(url.Values{"change": {"group"}, "track": {track.ID}, "process": {"1"}, "seats": {"8"}, "days": {"0", "2", "4"}, "from": {"13:00"}, "to": {"16:00"}})
+		if group.StatusCode != 200 {
+			t.Fatalf("what-if group: %d %s", group.StatusCode, group.Body)
+		}
+		for _, want := range []string{"What if a new " + track.Name + " process group with 8 seats met Mon, Wed, Fri 1:00 pm-4:00 pm?", "Would newly meet it:</strong> ", who.Name, `href="/program/tracks/` + track.ID + `"`} {
+			if !strings.Contains(group.Body, want) {
+				t.Errorf("group answer lacks %q", want)
+			}
+		}
+		for name, tc := range map[string]struct {
+			form url.Values
+			want string
+		}{
+			"no client":         {url.Values{"change": {"widen"}, "days": {"1"}, "from": {"18:00"}, "to": {"21:00"}}, "Choose a client planned this week."},
+			"no days":           {url.Values{"change": {"widen"}, "client": {who.ID}, "from": {"18:00"}, "to": {"21:00"}}, "Tick at least one day."},
+			"a day that is not": {url.Values{"change": {"widen"}, "client": {who.ID}, "days": {"9"}, "from": {"18:00"}, "to": {"21:00"}}, "Tick days of the week."},
+			"backwards":         {url.Values{"change": {"group"}, "track": {track.ID}, "days": {"1"}, "from": {"21:00"}, "to": {"18:00"}}, "The end must be after the start."},
+			"not a time":        {url.Values{"change": {"group"}, "track": {track.ID}, "days": {"1"}, "from": {"evening"}, "to": {"21:00"}}, "Enter the start as HH:MM"},
+			"no track":          {url.Values{"change": {"group"}, "track": {"nope"}, "days": {"1"}, "from": {"18:00"}, "to": {"21:00"}}, "Choose one of the site&#39;s tracks."},
+			"seats":             {url.Values{"change": {"group"}, "track": {track.ID}, "seats": {"0"}, "days": {"1"}, "from": {"18:00"}, "to": {"21:00"}}, "Enter the seats as a number from 1 to 200"},
+			"unknown change":    {url.Values{"change": {"drop"}, "days": {"1"}, "from": {"18:00"}, "to": {"21:00"}}, "Choose what to try."},
+		} {
+			r := whatIf(tc.form)
+			if r.StatusCode != 422 || !strings.Contains(r.Body, tc.want) || strings.Contains(r.Body, "what-if-answer") {
+				t.Errorf("%s: %d, want 422 with %q", name, r.StatusCode, tc.want)
+			}
+		}
+		if after, _ := e.db.Enrolments(ctx, who.ID); len(after) != len(before) {
+			t.Fatal("a what-if changed enrolments")
+		}
+		for _, role := range []model.Role{model.RoleClinician, model.RoleFrontDesk} {
+			if r := e.post(e.signIn(role), "/program/week-builder/what-if", url.Values{"change": {"widen"}, "client": {who.ID}, "days": {"1"}, "from": {"18:00"}, "to": {"21:00"}}); r.StatusCode != 403 {
+				t.Errorf("what-if as %s: %d", role, r.StatusCode)
+			}
+		}
 		// A proposal other than the one shown is not applied.
 		stale := e.post(director, "/program/week-builder/apply", url.Values{"site": {sites[0].ID}, "week": {"2026-W49"}, "proposal": {"0123456789abcdef01234567"}})
 		if stale.StatusCode != 409 || !strings.Contains(stale.Body, "nothing was applied") {

@@ -189,14 +189,25 @@ func TestWidenHelp(t *testing.T) {
 	if len(r.Short) != 1 || !strings.Contains(strings.Join(r.Short[0].Helps, " "), "widening their availability to cover Evening process") {
 		t.Fatalf("%+v", r.Short)
 	}
-	gained, _, err := WhatIf(context.Background(), in, r, Change{Widen: &Widen{Client: "weekday", Span: sp(5, 18, 21)}}, Options{Seed: 1})
-	if err != nil || gained != 1 {
-		t.Fatalf("widen gained %d, %v", gained, err)
+	e, err := WhatIf(context.Background(), in, r, Change{Widen: &Widen{Client: "weekday", Spans: []Span{sp(5, 18, 21)}}}, Options{Seed: 1})
+	if err != nil || e.Gained != 1 || e.Met != 1 || !reflect.DeepEqual(e.Newly, []string{"weekday"}) || len(e.NoLonger) != 0 {
+		t.Fatalf("widen: %+v, %v", e, err)
 	}
 	extra := Group{ID: "pm2", Site: "s", Program: "adult", Process: true, Capacity: 5, Meetings: []Span{sp(1, 17, 20), sp(3, 17, 20), sp(3, 20, 22)}}
-	gained, _, err = WhatIf(context.Background(), in, r, Change{AddGroup: &extra}, Options{Seed: 1})
-	if err != nil || gained != 0 {
-		t.Fatalf("a group only on two days gained %d, %v", gained, err)
+	e, err = WhatIf(context.Background(), in, r, Change{AddGroup: &extra}, Options{Seed: 1})
+	if err != nil || e.Gained != 0 || len(e.Newly) != 0 {
+		t.Fatalf("a group only on two days: %+v, %v", e, err)
+	}
+	// An added group without an id gets one that is free; one that is
+	// not a group is refused, naming it.
+	third := Group{Site: "s", Program: "adult", Process: true, Capacity: 5, Meetings: []Span{sp(5, 18, 21)}}
+	changed, err := Change{AddGroup: &third}.Apply(in)
+	if err != nil || changed.Groups[len(changed.Groups)-1].ID != "what-if" || len(in.Groups) != 1 {
+		t.Fatalf("added %+v, %v; the base instance has %d groups", changed.Groups, err, len(in.Groups))
+	}
+	third.Capacity = -2
+	if _, err := (Change{AddGroup: &third}).Apply(in); err == nil || !strings.Contains(err.Error(), `group "what-if": capacity -2 is negative`) {
+		t.Errorf("a negative capacity: %v", err)
 	}
 }
 

@@ -343,3 +343,25 @@ func Diff(in *Instance, r *Result) []Move {
 	}
 	return out
 }
+
+// WhatIfGroup is a group the calendar does not have yet, for a what-if:
+// one more group of a track at the given times, with seats (0 takes the
+// track's capacity, or 12 if it has none).
+func (cal Calendar) WhatIfGroup(trackID string, process bool, seats int, meets []Span) (Group, error) {
+	t, ok := cal.Tracks[trackID]
+	if !ok {
+		return Group{}, fmt.Errorf("no track %q at this site", trackID)
+	}
+	g := Group{Title: "New " + t.Name + " group", Site: cal.Site, Program: string(cal.Programs[t.ProgramID].Population), Track: t.ID,
+		Type: "other", Capacity: seats, Meetings: meets}
+	if process {
+		g.Process, g.Type, g.Title = true, "process", "New "+t.Name+" process group"
+	}
+	if g.Capacity <= 0 {
+		g.Capacity = t.Capacity
+	}
+	if g.Capacity <= 0 {
+		g.Capacity = 12
+	}
+	return g, nil
+}

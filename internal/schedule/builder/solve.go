@@ -356,13 +356,18 @@ func (st *state) search(ctx context.Context, rng *rand.Rand, budget int, box tim
 		deadline = time.Now().Add(box)
 	}
 	holders := make([][]int, len(s.groups))
+	// inPool[ci] == iters+1 marks a client in this step's pool: a client
+	// holding seats in several of the target's groups counts once, and the
+	// pool comes out in client order without a sort (the order the shuffle
+	// starts from, so the search stays deterministic).
+	inPool := make([]int, len(s.clients))
 	best := st.score
 	bestPlans := st.snapshot()
 	iters, stale := 0, 0
 	// Stop when the best week has not improved for this many steps (a
 	// count, not a clock, so the result stays deterministic).
 	patience := max(400, len(s.clients))
-	var short, gain []int
+	var short, gain, pool []int
 	for ; iters < budget && stale < patience; iters++ {
 		stale++
 		if iters%64 == 0 && (ctx.Err() != nil || !deadline.IsZero() && time.Now().After(deadline)) {
@@ -405,19 +410,29 @@ func (st *state) search(ctx context.Context, rng *rand.Rand, budget int, box tim
 			}
 		}
 		c := &s.clients[target]
-		var pool []int
-		for _, g := range append(append([]int(nil), c.process...), c.works...) {
-			if !st.free(g) {
-				pool = append(pool, holders[g]...)
+		stamp, marked := iters+1, 0
+		for _, gs := range [][]int{c.process, c.works} {
+			for _, g := range gs {
+				if !st.free(g) {
+					for _, ci := range holders[g] {
+						if inPool[ci] != stamp {
+							inPool[ci], marked = stamp, marked+1
+						}
+					}
+				}
 			}
 		}
 		for _, sl := range c.slots {
-			if o := st.slotBy[sl]; o >= 0 && o != target && !s.clients[o].fixed {
-				pool = append(pool, o)
+			if o := st.slotBy[sl]; o >= 0 && o != target && !s.clients[o].fixed && inPool[o] != stamp {
+				inPool[o], marked = stamp, marked+1
 			}
 		}
-		slices.Sort(pool)
-		pool = slices.Compact(pool)
+		pool = pool[:0]
+		for ci := 0; len(pool) < marked; ci++ {
+			if inPool[ci] == stamp {
+				pool = append(pool, ci)
+			}
+		}
 		rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
 		k := 1 + rng.IntN(6)
 		if k > len(pool) {

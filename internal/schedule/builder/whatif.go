@@ -17,41 +17,77 @@ type Change struct {
 	Widen    *Widen `json:"widen,omitempty"`
 }
 
-// Widen adds a window to a client's availability.
+// Widen adds windows to a client's availability.
 type Widen struct {
 	Client string `json:"client"`
-	Span   Span   `json:"span"`
+	Spans  []Span `json:"spans"`
 }
 
-// WhatIf solves the week again with the change and reports how many more
-// clients would meet their minimum than in base (which must be the result
-// of the same instance and options).
-func WhatIf(ctx context.Context, in *Instance, base *Result, ch Change, opt Options) (int, *Result, error) {
+// Effect is what a change would do to a solved week.
+type Effect struct {
+	Met, Clients int // after the change
+	Gained       int // Met minus the base's (negative if the week got worse)
+	// Newly meet their minimum with the change; NoLonger meet it (the
+	// search may trade one client for two). Client ids, in instance order.
+	Newly, NoLonger []string
+	Result          *Result
+}
+
+// WhatIf solves the week again with the change and compares it with base,
+// which must be the result of the same instance and options.
+func WhatIf(ctx context.Context, in *Instance, base *Result, ch Change, opt Options) (Effect, error) {
 	changed, err := ch.Apply(in)
 	if err != nil {
-		return 0, nil, err
+		return Effect{}, err
 	}
 	r, err := Solve(ctx, changed, opt)
 	if err != nil {
-		return 0, nil, err
+		return Effect{}, err
 	}
-	return r.Objective.Met - base.Objective.Met, r, nil
+	e := Effect{Met: r.Objective.Met, Clients: r.Objective.Clients, Gained: r.Objective.Met - base.Objective.Met, Result: r}
+	shortBefore, shortAfter := map[string]bool{}, map[string]bool{}
+	for _, s := range base.Short {
+		shortBefore[s.Client] = true
+	}
+	for _, s := range r.Short {
+		shortAfter[s.Client] = true
+	}
+	for _, c := range in.Clients {
+		switch {
+		case shortBefore[c.ID] && !shortAfter[c.ID]:
+			e.Newly = append(e.Newly, c.ID)
+		case !shortBefore[c.ID] && shortAfter[c.ID]:
+			e.NoLonger = append(e.NoLonger, c.ID)
+		}
+	}
+	return e, nil
 }
 
-// Apply returns a copy of the instance with the change made.
+// Apply returns a copy of the instance with the change made. An added
+// group without an id is given one no other group has.
 func (ch Change) Apply(in *Instance) (*Instance, error) {
 	out := *in
 	out.Groups = slices.Clone(in.Groups)
 	out.Clients = slices.Clone(in.Clients)
-	if ch.AddGroup != nil {
-		out.Groups = append(out.Groups, *ch.AddGroup)
+	if g := ch.AddGroup; g != nil {
+		added := *g
+		if added.ID == "" {
+			added.ID = "what-if"
+			for n := 2; slices.ContainsFunc(out.Groups, func(o Group) bool { return o.ID == added.ID }); n++ {
+				added.ID = fmt.Sprintf("what-if-%d", n)
+			}
+		}
+		out.Groups = append(out.Groups, added)
 	}
 	if w := ch.Widen; w != nil {
 		i := slices.IndexFunc(out.Clients, func(c Client) bool { return c.ID == w.Client })
 		if i < 0 {
 			return nil, fmt.Errorf("what-if: client %q is not in the week", w.Client)
 		}
-		out.Clients[i].Available = mergeSpans(append(slices.Clone(out.Clients[i].Available), w.Span))
+		out.Clients[i].Available = mergeSpans(append(slices.Clone(out.Clients[i].Available), w.Spans...))
+	}
+	if err := out.Validate(); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
