@@ -234,3 +234,45 @@ func TestWeekPlanBooksSessions(t *testing.T) {
 		verifyChain(t, db)
 	})
 }
+
+// TestWeekCalendarCaseloadCountsClientsSeen: a client a counselor already
+// sees individually this week, not one of their primary clients, takes a
+// place of their weekly caseload.
+func TestWeekCalendarCaseloadCountsClientsSeen(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		prog, evening, u := fixture(t, db)
+		loc, _ := time.LoadLocation("America/Chicago")
+		monday := model.Date{Year: 2027, Month: 1, Day: 11}
+		ids := admitEvening(t, db, prog, evening, u, "Load")
+		sam := model.User{Email: "sam@example.org", Name: "Sam Ortiz", Role: model.RoleClinician, Active: true, PasswordHash: "x"}
+		if err := db.CreateUser(ctx, &sam, rec("system:test")); err != nil {
+			t.Fatal(err)
+		}
+		for _, who := range []string{u.ID, sam.ID} {
+			h := schedule.CounselingHours{Caseload: 5, Windows: []schedule.CounselingWindow{{SiteID: prog.SiteID, Day: time.Tuesday, From: 9 * 60, To: 12 * 60, Room: "Office " + who[:4]}}}
+			if err := db.SetCounselingHours(ctx, who, h, rec(u.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Sam sees Ana and Ben (Dana's clients) this week; Dana sees Cy, her own.
+		for i, x := range []struct{ client, clinician string }{{ids[0], sam.ID}, {ids[1], sam.ID}, {ids[2], u.ID}} {
+			start := time.Date(2027, 1, 13, 9+i, 0, 0, 0, loc)
+			a := schedule.Appointment{ClientID: x.client, ClinicianID: x.clinician, Kind: "individual", Start: start, End: start.Add(time.Hour), Room: "Room " + x.client[:4]}
+			if err := db.BookAppointment(ctx, &a, loc, false, rec(u.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cal, err := db.WeekCalendar(ctx, prog.SiteID, monday)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, k := range cal.Counselors {
+			got[k.ID] = k.Caseload
+		}
+		if got[u.ID] != 5 || got[sam.ID] != 3 {
+			t.Errorf("caseloads %v, want Dana 5 and Sam 3", got)
+		}
+	})
+}

@@ -189,6 +189,19 @@ func (db *DB) weekCounseling(ctx context.Context, cal *builder.Calendar) error {
 				c.Busy = append(c.Busy, schedule.Block{Start: o.Start, End: o.End, What: o.Describe(cal.Location)})
 			}
 		}
+		// Clients they already see individually this week who are not their
+		// primary clients take places of their caseload.
+		primary := map[string]bool{}
+		for _, cl := range cal.Clients {
+			primary[cl.ID] = cl.CounselorID == k.id
+		}
+		seen := map[string]bool{}
+		for _, a := range week {
+			if a.ClinicianID == k.id && a.Kind == "individual" && !primary[a.ClientID] {
+				seen[a.ClientID] = true
+			}
+		}
+		c.Caseload = max(0, c.Caseload-len(seen))
 		cal.Counselors = append(cal.Counselors, c)
 	}
 	for _, cl := range cal.Clients {
