@@ -48,7 +48,7 @@ func TestDirectorBuildsNextWeek(t *testing.T) {
 			do(t, ctx, chromedp.Navigate(base+"/program"), chromedp.WaitVisible(chromedp.CSS(`a[href="/program/week-builder"]`)))
 			submit(t, ctx, `a[href="/program/week-builder"]`)
 			do(t, ctx, chromedp.WaitVisible(chromedp.ID("changes")))
-			mustContain(t, ctx, "Build the week of", "clients meet their weekly minimum", "Changes to enrolments", name, "Left short of their weekly minimum")
+			mustContain(t, ctx, "Build the week of", "clients meet their weekly minimum", "Changes to enrolments", "Individual sessions to book", name, "Left short of their weekly minimum")
 			noCSPViolations(t, ctx)
 			shot(t, ctx, string(e)+"-week-builder")
 			phone(t, ctx)
@@ -84,7 +84,7 @@ func TestDirectorBuildsNextWeek(t *testing.T) {
 			do(t, ctx, chromedp.Navigate(base+"/program/week-builder"), chromedp.WaitVisible(chromedp.ID("changes")))
 			submit(t, ctx, `form[action="/program/week-builder/apply"] button[type=submit]`)
 			do(t, ctx, chromedp.WaitVisible(chromedp.ID("changes")))
-			mustContain(t, ctx, "Applied:", "clients' enrolments changed")
+			mustContain(t, ctx, "Applied: the changes for", "clients (groups joined and left, individual sessions booked)")
 			noCSPViolations(t, ctx)
 			shot(t, ctx, string(e)+"-week-builder-applied")
 			// The client's schedule shows the new week.

@@ -1,8 +1,7 @@
 package web
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -29,12 +28,16 @@ type weekBuildData struct {
 	Monday    model.Date
 	Objective builder.Objective
 	Groups    int
-	Moves     []weekMove
-	Short     []weekShort
-	Print     string // the proposal's fingerprint, so apply makes exactly what was shown
-	Applied   string
-	Stale     bool
-	WhatIf    weekWhatIf
+	Moves     []weekMove // clients whose groups change
+	// Applies counts the clients the apply changes: their groups, their
+	// individual sessions or both.
+	Applies  int
+	Sessions []weekSession // individual sessions to book, by counselor and time
+	Short    []weekShort
+	Print    string // the proposal's fingerprint, so apply makes exactly what was shown
+	Applied  string
+	Stale    bool
+	WhatIf   weekWhatIf
 	// For the what-if form: the week's clients (those left short first),
 	// the site's tracks and the days of the week.
 	ShortClients, OtherClients []weekOption
@@ -83,6 +86,12 @@ type weekMove struct {
 	Leave []weekLeave
 }
 
+// weekSession is one individual session the proposal books.
+type weekSession struct {
+	Counselor, Client, When string
+	order                   string // date and start, for sorting
+}
+
 // weekLeave is a current group the proposal takes a client out of, with
 // the reason shown beside it.
 type weekLeave struct {
@@ -124,16 +133,6 @@ type weekPlan struct {
 	in    *builder.Instance
 	res   *builder.Result
 	moves []builder.Move
-}
-
-// fingerprint names a list of moves, so an apply can check that it makes
-// the proposal the director saw.
-func fingerprint(moves []builder.Move) string {
-	h := sha256.New()
-	for _, m := range moves {
-		fmt.Fprintf(h, "%s+%s-%s;", m.Client, strings.Join(m.Join, ","), strings.Join(m.Leave, ","))
-	}
-	return hex.EncodeToString(h.Sum(nil))[:24]
 }
 
 func (s *Server) weekSite(r *http.Request, id string) (model.Site, []model.Site, error) {
@@ -203,8 +202,20 @@ func (s *Server) renderWeekBuild(w http.ResponseWriter, r *http.Request, status 
 		groups[g.ID] = g.Label() + " (" + g.When() + ")"
 	}
 	d := weekBuildData{Sites: sites, Site: site, Week: builder.WeekOf(monday), Prev: builder.WeekOf(monday.AddDays(-7)), Next: builder.WeekOf(monday.AddDays(7)),
-		Monday: monday, Objective: res.Objective, Groups: len(in.Groups), Print: fingerprint(p.moves), WhatIf: weekWhatIf{Change: "widen"}}
+		Monday: monday, Objective: res.Objective, Groups: len(in.Groups), Print: builder.Fingerprint(p.moves), Applies: len(p.moves), WhatIf: weekWhatIf{Change: "widen", From: "18:00", To: "21:00"}}
+	counselors := map[string]string{}
+	for _, k := range in.Counselors {
+		counselors[k.ID] = k.Name
+	}
 	for _, m := range p.moves {
+		for _, b := range m.Sessions {
+			d.Sessions = append(d.Sessions, weekSession{Counselor: counselors[b.Counselor], Client: names[m.Client],
+				When:  b.Date.Format("Mon Jan 2") + ", " + model.ClockTime(b.Span.Start).Label() + "-" + model.ClockTime(b.Span.End).Label(),
+				order: b.Date.String() + fmt.Sprintf("%04d", b.Span.Start)})
+		}
+		if len(m.Join)+len(m.Leave) == 0 {
+			continue // only a session to book: listed with the sessions
+		}
 		wm := weekMove{Name: names[m.Client]}
 		for _, g := range m.Join {
 			wm.Join = append(wm.Join, groups[g])
@@ -214,6 +225,9 @@ func (s *Server) renderWeekBuild(w http.ResponseWriter, r *http.Request, status 
 		}
 		d.Moves = append(d.Moves, wm)
 	}
+	slices.SortStableFunc(d.Sessions, func(a, b weekSession) int {
+		return cmp.Or(strings.Compare(a.Counselor, b.Counselor), strings.Compare(a.order, b.order))
+	})
 	short := map[string]bool{}
 	for _, sh := range res.Short {
 		short[sh.Client] = true
@@ -382,7 +396,7 @@ func (s *Server) weekBuildApply(w http.ResponseWriter, r *http.Request) error {
 	}
 	moves := p.moves
 	stale := func(d *weekBuildData, _ *weekPlan) int { d.Stale = true; return 0 }
-	if fingerprint(moves) != print {
+	if builder.Fingerprint(moves) != print {
 		return s.renderWeekBuild(w, r, http.StatusConflict, site.ID, builder.WeekOf(monday), stale)
 	}
 	if err := s.Store.ApplyWeekPlan(r.Context(), moves, s.record(r)); err != nil {

@@ -64,6 +64,16 @@ func weekBuilderOn(t *testing.T, engine store.Engine) {
 				t.Errorf("page lacks %q", want)
 			}
 		}
+		// Individual sessions in the counselors' hours are planned beside the groups.
+		if !regexp.MustCompile(`<td data-label="When">(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} \d{1,2}, \d{1,2}:\d\d [ap]m-`).MatchString(page.Body) || !strings.Contains(page.Body, "individual sessions to book") {
+			t.Error("the proposal plans no individual session")
+		}
+		weekStart := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+		booked := func() int {
+			list, _ := e.db.Appointments(ctx, store.AppointmentFilter{From: weekStart, To: weekStart.AddDate(0, 0, 8)})
+			return len(list)
+		}
+		bookedBefore := booked()
 		reads := 0
 		for _, r := range e.auditSince(head) {
 			if r.Category == "client.schedule" && r.Action == audit.ActionQuery && r.ClientID != "" {
@@ -160,6 +170,9 @@ func weekBuilderOn(t *testing.T, engine store.Engine) {
 		}
 		if after, _ := e.db.Enrolments(ctx, who.ID); len(after) == len(before) {
 			t.Error("apply left the enrolments as they were")
+		}
+		if booked() <= bookedBefore {
+			t.Error("apply booked no individual session")
 		}
 		writes := 0
 		for _, r := range e.auditSince(head) {

@@ -1,7 +1,9 @@
 -- Individual counseling (issue 13): each clinician's weekly counseling hours per site, the most
 -- clients they see individually in a week, and each program's required individual sessions a
--- week (existing programs start at 1; 0 means none). The schedule builder plans sessions in these
--- hours. Keep in step with sqlite/0035_counseling_hours.sql (only the types differ).
+-- week (0 means none). Programs made from now on start at 1; the programs a center already has
+-- start at 0, so its weeks plan as before until the director sets sessions on the Program page
+-- (otherwise every client would show as short until counselors record their hours). The
+-- schedule builder plans sessions in these hours. Keep in step with sqlite/0035_counseling_hours.sql (only the types differ).
 CREATE TABLE counseling_hours (
     id           TEXT PRIMARY KEY,
     user_id      TEXT NOT NULL REFERENCES users(id),
@@ -18,3 +20,4 @@ CREATE TABLE counseling_caseloads (
     weekly_clients  INTEGER NOT NULL CHECK (weekly_clients >= 0)
 );
 ALTER TABLE programs ADD COLUMN individual_sessions INTEGER NOT NULL DEFAULT 1 CHECK (individual_sessions >= 0);
+UPDATE programs SET individual_sessions = 0;
