@@ -24,7 +24,7 @@ import (
 // the caller audits it (one record a client, see WeekCalendarAudit).
 func (db *DB) WeekCalendar(ctx context.Context, siteID string, monday model.Date) (builder.Calendar, error) {
 	const op = "store.WeekCalendar"
-	cal := builder.Calendar{Site: siteID, Week: monday, Programs: map[string]model.Program{}, Tracks: map[string]model.Track{}}
+	cal := builder.Calendar{Site: siteID, Week: monday, Programs: map[string]model.Program{}, Tracks: map[string]model.Track{}, NotBefore: db.Now()}
 	sites, err := db.Sites(ctx)
 	if err != nil {
 		return cal, err
@@ -70,8 +70,9 @@ func (db *DB) WeekCalendar(ctx context.Context, siteID string, monday model.Date
 		return cal, err
 	}
 	rows, err := db.query(ctx, `SELECT c.id, c.first_name, c.last_name, c.preferred_name, e.program_id, COALESCE(e.track_id, ''),
-			COALESCE(e.primary_counselor_id, '')
+			COALESCE(e.primary_counselor_id, ''), COALESCE(u.name, '')
 		FROM episodes e JOIN clients c ON c.id = e.client_id JOIN programs p ON p.id = e.program_id
+		LEFT JOIN users u ON u.id = e.primary_counselor_id
 		WHERE e.status = 'active' AND p.site_id = $1 ORDER BY c.last_name, c.first_name, c.id`, siteID)
 	if err != nil {
 		return cal, model.Wrap(op, model.KindInternal, err)
@@ -80,7 +81,7 @@ func (db *DB) WeekCalendar(ctx context.Context, siteID string, monday model.Date
 	for rows.Next() {
 		var c builder.CalendarClient
 		var first, last, preferred string
-		if err := rows.Scan(&c.ID, &first, &last, &preferred, &c.ProgramID, &c.TrackID, &c.CounselorID); err != nil {
+		if err := rows.Scan(&c.ID, &first, &last, &preferred, &c.ProgramID, &c.TrackID, &c.CounselorID, &c.CounselorName); err != nil {
 			rows.Close()
 			return cal, model.Wrap(op, model.KindInternal, err)
 		}

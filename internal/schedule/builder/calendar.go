@@ -26,6 +26,10 @@ type Calendar struct {
 	Exceptions []schedule.Exception
 	Closures   []schedule.Closure
 	Clients    []CalendarClient
+	// NotBefore, when set, is the moment from which sessions may be
+	// planned (the store sets now): a week already under way books no
+	// individual session in its past.
+	NotBefore time.Time
 	// Counselors are the staff with counseling hours at the site, and the
 	// clients' primary counselors (who may have none).
 	Counselors []CalendarCounselor
@@ -45,13 +49,16 @@ type CalendarCounselor struct {
 
 // CalendarClient is a client in treatment at the site.
 type CalendarClient struct {
-	ID           string
-	Name         string
-	ProgramID    string
-	TrackID      string // the episode's track (the placement), taken as a preference
-	CounselorID  string
-	Availability schedule.Availability
-	Enrolled     []string // series ids
+	ID          string
+	Name        string
+	ProgramID   string
+	TrackID     string // the episode's track (the placement), taken as a preference
+	CounselorID string
+	// CounselorName names the primary counselor in reasons, even one who
+	// has no counseling hours here.
+	CounselorName string
+	Availability  schedule.Availability
+	Enrolled      []string // series ids
 	// Booked is how many individual counseling appointments the client
 	// already has this week; they count toward the program's sessions.
 	Booked int
@@ -143,7 +150,7 @@ func FromCalendar(cal Calendar) *Instance {
 			}
 		}
 		in.Counselors = append(in.Counselors, Counselor{ID: k.ID, Name: k.Name, Site: cal.Site, Caseload: k.Caseload,
-			Slots: sessionSlots(cal.Week, loc, k, leads, cal.Closures)})
+			Slots: sessionSlots(cal.Week, loc, k, leads, cal.Closures, cal.NotBefore)})
 	}
 	for _, c := range cal.Clients {
 		p := cal.Programs[c.ProgramID]
@@ -154,7 +161,7 @@ func FromCalendar(cal Calendar) *Instance {
 			// A primary counselor with no counseling hours here: listed with
 			// no slots, so the client's missing session is explained.
 			counselors[c.CounselorID] = true
-			in.Counselors = append(in.Counselors, Counselor{ID: c.CounselorID, Site: cal.Site})
+			in.Counselors = append(in.Counselors, Counselor{ID: c.CounselorID, Name: c.CounselorName, Site: cal.Site})
 		}
 		process := false
 		for _, id := range c.Enrolled {
@@ -176,10 +183,15 @@ func FromCalendar(cal Calendar) *Instance {
 }
 
 // sessionSlots cuts a counselor's counseling hours this week into
-// sessions of schedule.SessionMinutes, leaving out closed days and the time
-// they are already busy (a group they facilitate, an appointment).
-func sessionSlots(monday model.Date, loc *time.Location, k CalendarCounselor, leads []Span, closures []schedule.Closure) []Span {
+// sessions of schedule.SessionMinutes, leaving out closed days, the time
+// they are already busy (a group they facilitate, an appointment) and the
+// time before notBefore.
+func sessionSlots(monday model.Date, loc *time.Location, k CalendarCounselor, leads []Span, closures []schedule.Closure, notBefore time.Time) []Span {
 	var out []Span
+	busy := k.Busy
+	if !notBefore.IsZero() {
+		busy = append(slices.Clone(busy), schedule.Block{End: notBefore, What: "the past"})
+	}
 	for i := 0; i < 7; i++ {
 		d := monday.AddDays(i)
 		if slices.ContainsFunc(closures, func(c schedule.Closure) bool { return c.Date == d }) {
@@ -191,7 +203,7 @@ func sessionSlots(monday model.Date, loc *time.Location, k CalendarCounselor, le
 				free = append(free, Span{Day: Day(i), Start: int(w.From), End: int(w.To)})
 			}
 		}
-		free = cutBlocks(free, d, loc, k.Busy)
+		free = cutBlocks(free, d, loc, busy)
 		for _, g := range leads {
 			if g.Day == Day(i) {
 				free = cut(free, g.Start, g.End)

@@ -101,7 +101,7 @@ func TestFromCalendarPlansSessions(t *testing.T) {
 			{ID: "ana", Name: "Ana Ruiz", ProgramID: "adult", TrackID: "pm", CounselorID: "dana", Enrolled: []string{"pm-process"},
 				Appointments: []schedule.Block{{Start: at(0, 9, 0), End: at(0, 10, 30), What: "a medication appointment"}}},
 			{ID: "bo", Name: "Bo Lee", ProgramID: "adult", TrackID: "pm", CounselorID: "dana", Enrolled: []string{"pm-process"}, Booked: 1},
-			{ID: "cy", Name: "Cy Park", ProgramID: "adult", TrackID: "pm", CounselorID: "sam", Enrolled: []string{"pm-process"}},
+			{ID: "cy", Name: "Cy Park", ProgramID: "adult", TrackID: "pm", CounselorID: "sam", CounselorName: "Sam Okafor", Enrolled: []string{"pm-process"}},
 		},
 	}
 	in := FromCalendar(cal)
@@ -114,6 +114,12 @@ func TestFromCalendarPlansSessions(t *testing.T) {
 	if !reflect.DeepEqual(in.Counselors[0].Slots, want) {
 		t.Errorf("slots %v, want %v", in.Counselors[0].Slots, want)
 	}
+	// Built on Monday at 11:00, the week plans no session in its past.
+	cal.NotBefore = at(0, 11, 0)
+	if got, late := FromCalendar(cal).Counselors[0].Slots, []Span{{0, 660, 720}, {0, 1020, 1080}, {4, 780, 840}}; !reflect.DeepEqual(got, late) {
+		t.Errorf("slots from Monday 11:00: %v, want %v", got, late)
+	}
+	cal.NotBefore = time.Time{}
 	if c := in.Clients; c[0].Sessions != 1 || c[1].Sessions != 0 || c[0].Counselor != "dana" || c[2].Counselor != "sam" {
 		t.Errorf("clients %+v", c)
 	}
@@ -139,8 +145,8 @@ func TestFromCalendarPlansSessions(t *testing.T) {
 	if b.Date != monday.AddDays(int(b.Span.Day)) || !slices.Contains(want, b.Span) || b.Span == want[0] {
 		t.Errorf("booking %+v", b)
 	}
-	// Cy's counselor has no counseling hours: short, and the reason says so.
-	if len(r.Short) != 1 || r.Short[0].Client != "cy" {
+	// Cy's counselor has no counseling hours: short, and the reason names them.
+	if len(r.Short) != 1 || r.Short[0].Client != "cy" || !slices.Contains(r.Short[0].Reasons, "their counselor Sam Okafor has no individual slot within their availability") {
 		t.Errorf("short %+v", r.Short)
 	}
 	// The fingerprint covers the sessions.

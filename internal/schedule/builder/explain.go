@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -86,7 +87,8 @@ func (st *state) explain(ci int) Short {
 			if len(c.slots) == 0 {
 				who := "any counselor"
 				if c.counselor >= 0 {
-					who = "their counselor " + s.in.Counselors[s.counselors[c.counselor].id].ID
+					k := s.in.Counselors[s.counselors[c.counselor].id]
+					who = "their counselor " + cmp.Or(k.Name, k.ID)
 				}
 				reason("%s has no individual slot within their availability", who)
 			} else {
