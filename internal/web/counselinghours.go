@@ -61,7 +61,6 @@ func (s *Server) counselingTarget(r *http.Request, id string) (model.User, error
 	return u, nil
 }
 
-func clockValue(c model.ClockTime) string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
 
 // counselingHours shows a clinician's weekly counseling hours and caseload
 // limit for editing.
@@ -76,7 +75,7 @@ func (s *Server) counselingHours(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := counselingHoursData{Target: target, Caseload: strconv.Itoa(h.Caseload), Saved: r.URL.Query().Get("saved") == "1"}
 	for i, win := range h.Windows {
-		d.Rows = append(d.Rows, hoursRow{N: i + 1, Day: strconv.Itoa(int(win.Day)), From: clockValue(win.From), To: clockValue(win.To), Site: win.SiteID, Room: win.Room})
+		d.Rows = append(d.Rows, hoursRow{N: i + 1, Day: strconv.Itoa(int(win.Day)), From: win.From.String(), To: win.To.String(), Site: win.SiteID, Room: win.Room})
 	}
 	return s.renderCounselingHours(w, r, http.StatusOK, d)
 }
