@@ -61,7 +61,6 @@ func (s *Server) counselingTarget(r *http.Request, id string) (model.User, error
 	return u, nil
 }
 
-
 // counselingHours shows a clinician's weekly counseling hours and caseload
 // limit for editing.
 func (s *Server) counselingHours(w http.ResponseWriter, r *http.Request) error {
