@@ -46,7 +46,7 @@ func TestGeneratorIsDeterministicAndValid(t *testing.T) {
 }
 
 func TestStoredReferencesRead(t *testing.T) {
-	r, ok := loadReference("S")
+	r, ok := loadReference("S", "cbc")
 	if !ok {
 		t.Skip("no stored reference for S (run go run ./bench/schedule ref -kinds S)")
 	}

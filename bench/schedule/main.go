@@ -1,13 +1,15 @@
 // Command schedule benchmarks the schedule builder (internal/schedule/builder)
-// on generated instances against stored CBC references. See bench/README.md.
+// on generated instances against stored CBC and HiGHS references. See bench/README.md.
 //
 //	go run ./bench/schedule                  # the comparison table
 //	go run ./bench/schedule gen  [-kinds S]  # write instances as JSON and CPLEX-LP
 //	go run ./bench/schedule ref  [-kinds S,M] [-limit 300] # compute CBC references (needs coinor-cbc)
+//	go run ./bench/schedule ref -solver highs [-kinds S,M] [-limit 300] # HiGHS references (needs python3-scipy)
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -47,7 +49,8 @@ func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	kinds := fs.String("kinds", "", "comma-separated instance kinds (default: all for the table, S,S-tight,S-loose,M for ref)")
 	out := fs.String("out", "bench/schedule/instances", "where gen writes instances")
-	limit := fs.Int("limit", 300, "ref: CBC time limit per site, seconds")
+	limit := fs.Int("limit", 300, "ref: time limit per site, seconds (CBC: CPU time; HiGHS: wall time)")
+	solver := fs.String("solver", "cbc", "ref: cbc or highs")
 	one := fs.String("one", "", "internal: solve one kind and print its figures as JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -61,7 +64,14 @@ func run(args []string, stdout io.Writer) error {
 	case "gen":
 		return gen(pick(*kinds, []string{"S", "M"}), *out, stdout)
 	case "ref":
-		return ref(pick(*kinds, []string{"S", "S-tight", "S-loose", "M"}), *limit, stdout)
+		kinds := pick(*kinds, []string{"S", "S-tight", "S-loose", "M"})
+		switch *solver {
+		case "cbc":
+			return ref(kinds, *limit, stdout)
+		case "highs":
+			return refHiGHS(kinds, *limit, stdout)
+		}
+		return fmt.Errorf("unknown solver %q (cbc, highs)", *solver)
 	}
 	return fmt.Errorf("unknown command %q (table, gen, ref)", cmd)
 }
@@ -208,8 +218,9 @@ type Reference struct {
 // SiteReference is one site's reference solve.
 type SiteReference struct {
 	Site      string  `json:"site"`
-	Status    string  `json:"status"` // Optimal, or how CBC stopped
+	Status    string  `json:"status"` // Optimal, or how the solver stopped
 	Objective int64   `json:"objective"`
+	Bound     int64   `json:"bound,omitempty"` // HiGHS, when not proven: its upper bound on the objective
 	Met       int     `json:"met"`
 	Seconds   float64 `json:"seconds"`
 }
@@ -239,11 +250,20 @@ func (r Reference) proven() bool {
 	return true
 }
 
-func loadReference(kind string) (Reference, bool) {
+// refFile names a kind's stored reference: KIND.json for CBC (the first
+// reference, kept under its old name), KIND.highs.json for HiGHS.
+func refFile(kind, solver string) string {
+	if solver == "highs" {
+		return kind + ".highs.json"
+	}
+	return kind + ".json"
+}
+
+func loadReference(kind, solver string) (Reference, bool) {
 	var r Reference
-	b, err := os.ReadFile(filepath.Join(refDir, kind+".json"))
+	b, err := os.ReadFile(filepath.Join(refDir, refFile(kind, solver)))
 	if err != nil { // run from the package directory (go test)
-		b, err = os.ReadFile(filepath.Join("reference", kind+".json"))
+		b, err = os.ReadFile(filepath.Join("reference", refFile(kind, solver)))
 	}
 	if err != nil || json.Unmarshal(b, &r) != nil {
 		return r, false
@@ -258,10 +278,10 @@ func table(kinds []Kind, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "Schedule builder benchmark, seed %d. %s\n", seed, machine())
 	fmt.Fprintln(stdout, "Each instance is solved in its own process (peak RSS is that process's, generation included).")
-	fmt.Fprintln(stdout, "Reference: CBC per site, stored in "+refDir+" (go run ./bench/schedule ref).")
+	fmt.Fprintln(stdout, "References: CBC and HiGHS per site, stored in "+refDir+" (go run ./bench/schedule ref [-solver highs]).")
 	fmt.Fprintln(stdout)
 	tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "instance\tclients\tsites\tmet ours\tmet ref\tΔmeet\tgap %\tcontinuity %\ttime ms\tprocess CPU ms\tpeak RSS MB\titerations\t")
+	fmt.Fprintln(tw, "instance\tclients\tsites\tmet ours\tmet CBC\tΔmeet\tgap %\tmet HiGHS\tHiGHS gap %\tcontinuity %\ttime ms\tprocess CPU ms\tpeak RSS MB\titerations\t")
 	var incr []*IncrementalFigure
 	for _, k := range kinds {
 		cmd := exec.Command(self, "-one", k.Name)
@@ -279,28 +299,23 @@ func table(kinds []Kind, stdout io.Writer) error {
 			f.PeakRSSKB = ru.Maxrss
 			cpu = float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e6
 		}
-		metRef, delta, gap := "-", "-", "-"
-		if r, ok := loadReference(k.Name); ok {
-			mark := ""
-			if !r.proven() {
-				mark = "*"
-			}
-			metRef = fmt.Sprintf("%d%s", r.met(), mark)
-			delta = fmt.Sprint(r.met() - f.Objective.Met)
-			gap = fmt.Sprintf("%.2f", 100*float64(r.objective()-f.Objective.Weighted())/float64(r.objective()))
-		}
+		cbc, cbcOK := loadReference(k.Name, "cbc")
+		metRef, delta, gap := compare(cbc, cbcOK, f.Objective)
+		highs, highsOK := loadReference(k.Name, "highs")
+		metHiGHS, _, gapHiGHS := compare(highs, highsOK, f.Objective)
 		cont := 100.0
 		if f.Objective.KeepPossible > 0 {
 			cont = 100 * float64(f.Objective.Kept) / float64(f.Objective.KeepPossible)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%.1f\t%.1f\t%.0f\t%.1f\t%d\t\n", k.Name, f.Clients, f.Sites, f.Objective.Met, metRef, delta, gap,
-			cont, f.SolveMS, cpu, float64(f.PeakRSSKB)/1024, f.Iterations)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%.1f\t%.1f\t%.0f\t%.1f\t%d\t\n", k.Name, f.Clients, f.Sites, f.Objective.Met, metRef, delta, gap,
+			metHiGHS, gapHiGHS, cont, f.SolveMS, cpu, float64(f.PeakRSSKB)/1024, f.Iterations)
 		if f.Incremental != nil {
 			incr = append(incr, f.Incremental)
 		}
 	}
 	tw.Flush()
-	fmt.Fprintln(stdout, "\nΔmeet = reference minus ours; gap % on the weighted objective (levels 1-3); * = reference not proven optimal (time limit).")
+	fmt.Fprintln(stdout, "\nΔmeet = CBC minus ours; gap % = (reference - ours) / reference on the weighted objective (levels 1-3), negative when ours is better;")
+	fmt.Fprintln(stdout, "* = reference not proven optimal (time limit); - = no stored reference.")
 	fmt.Fprintln(stdout, "continuity % = clients kept in their current process group, of those whose group still fits them.")
 	fmt.Fprintln(stdout, "time = wall time of the solve alone; process CPU = the child's user+system time, generation (and for M the incremental runs) included.")
 	for _, f := range incr {
@@ -398,6 +413,72 @@ func ref(kinds []Kind, limit int, stdout io.Writer) error {
 		}
 		b, _ := json.MarshalIndent(r, "", "  ")
 		if err := os.WriteFile(filepath.Join(refDir, k.Name+".json"), append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// compare formats one stored reference against our objective: clients
+// meeting the minimum (with * when not proven), reference minus ours, and
+// the gap % on the weighted objective; "-" for each when there is none.
+func compare(r Reference, ok bool, ours builder.Objective) (met, delta, gap string) {
+	if !ok || len(r.Sites) == 0 {
+		return "-", "-", "-"
+	}
+	mark := ""
+	if !r.proven() {
+		mark = "*"
+	}
+	met = fmt.Sprintf("%d%s", r.met(), mark)
+	delta = fmt.Sprint(r.met() - ours.Met)
+	gap = fmt.Sprintf("%.2f", 100*float64(r.objective()-ours.Weighted())/float64(r.objective()))
+	return met, delta, gap
+}
+
+// refHiGHS computes HiGHS references: each site's model as WriteLP writes
+// it, read back by ParseLP (so both solvers see the same model), solved by
+// highs.py, and stored as KIND.highs.json.
+func refHiGHS(kinds []Kind, limit int, stdout io.Writer) error {
+	tmp, err := os.MkdirTemp("", "schedule-highs")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	h, err := findHiGHS(tmp)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(refDir, 0o755); err != nil {
+		return err
+	}
+	for _, k := range kinds {
+		in := instance(k)
+		r := Reference{Kind: k.Name, Seed: seed, Solver: h.Version, Limit: limit}
+		for _, s := range in.Sites() {
+			var lp bytes.Buffer
+			if err := builder.WriteLP(&lp, in, s); err != nil {
+				return err
+			}
+			m, err := ParseLP(&lp)
+			if err != nil {
+				return fmt.Errorf("%s %s: reading the LP: %w", k.Name, s, err)
+			}
+			start := time.Now()
+			sr, err := h.Solve(m, limit, tmp)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", k.Name, s, err)
+			}
+			sr.Site, sr.Seconds = s, time.Since(start).Seconds()
+			r.Sites = append(r.Sites, sr)
+			bound := ""
+			if sr.Bound != 0 {
+				bound = fmt.Sprintf(" (bound %d)", sr.Bound)
+			}
+			fmt.Fprintf(stdout, "%s %s: %s, objective %d%s, %d meet the minimum, %.1f s\n", k.Name, s, sr.Status, sr.Objective, bound, sr.Met, sr.Seconds)
+		}
+		b, _ := json.MarshalIndent(r, "", "  ")
+		if err := os.WriteFile(filepath.Join(refDir, refFile(k.Name, "highs")), append(b, '\n'), 0o644); err != nil {
 			return err
 		}
 	}
