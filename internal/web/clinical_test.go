@@ -1,10 +1,14 @@
 package web_test
 
 import (
+	"context"
+	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openiop/openiop/internal/audit"
 	"github.com/openiop/openiop/internal/care"
@@ -379,5 +383,40 @@ func TestAPITokensAreMadeShownOnceAndRevoked(t *testing.T) {
 	_, tok, err := e.db.APITokenGrant(t.Context(), r.Body[i:i+4+43])
 	if err != nil || !tok.OutsideSystem || tok.Scopes != "system/Patient.read system/Observation.read" {
 		t.Errorf("the token: %+v %v", tok, err)
+	}
+}
+
+// TestHomeSessionsFollowTheDay: today's sessions on the home page are the
+// tracks meeting that weekday, and move with the day even while the track
+// counts are reused from the cache.
+func TestHomeSessionsFollowTheDay(t *testing.T) {
+	e := newEnv(t, store.SQLite) // Monday
+	tracks, err := e.db.Tracks(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := regexp.MustCompile(`(?s)<h2 id="today-title">Today's sessions</h2>.*?</section>`)
+	starts := regexp.MustCompile(`<span class="time">([^<]+)<small`)
+	for _, day := range []time.Weekday{time.Monday, time.Saturday, time.Sunday} {
+		want := map[string]bool{}
+		for _, tr := range tracks {
+			if tr.MeetsOn(day) {
+				want[tr.Start.Label()] = true
+			}
+		}
+		got := map[string]bool{}
+		c := e.signIn(model.RoleClinician) // a new day, a new session
+		for _, m := range starts.FindAllStringSubmatch(section.FindString(e.get(c, "/home").Body), -1) {
+			got[m[1]] = true
+		}
+		if len(want) == 0 || !maps.Equal(got, want) {
+			t.Errorf("%s: the home page lists sessions starting %v, want %v", day, got, want)
+		}
+		switch day {
+		case time.Monday:
+			e.clock.Advance(5 * 24 * time.Hour) // to Saturday
+		case time.Saturday:
+			e.clock.Advance(24 * time.Hour)
+		}
 	}
 }

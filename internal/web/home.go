@@ -133,16 +133,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	v := s.view(r, "Home", "home")
 	var d homeData
 	if v.Can(string(auth.ViewSchedule)) {
-		tracks, err := s.recentTracks(r)
+		sum, err := s.recentTrackSummary(r, v.Today.Weekday())
 		if err != nil {
 			return err
 		}
-		today, next := meetingToday(tracks, v.Today.Weekday())
-		d.NextDay, d.Today = next, sessionRows(today)
-		d.Census = census(tracks)
-		for _, g := range d.Census {
-			d.Active += g.Enrolled
-		}
+		d.NextDay, d.Today, d.Census, d.Active = sum.nextDay, sum.today, sum.census, sum.active
 	}
 	if v.Can(string(auth.ViewCaseload)) {
 		d.ShowCaseload = true

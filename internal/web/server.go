@@ -371,6 +371,9 @@ type Server struct {
 	tracksMu     sync.Mutex
 	tracks       []store.TrackWithCount
 	tracksLoaded time.Time
+	// trackDay is the home page's summary of those tracks for one weekday,
+	// derived once per load instead of on every visit.
+	trackDay *trackSummary
 
 	alertsMu    sync.Mutex
 	alertsCache map[string]cachedAlerts // by counselor

@@ -106,6 +106,12 @@ func (s *Server) organization(r *http.Request) model.Organization {
 func (s *Server) recentTracks(r *http.Request) ([]store.TrackWithCount, error) {
 	s.tracksMu.Lock()
 	defer s.tracksMu.Unlock()
+	return s.tracksLocked(r)
+}
+
+// tracksLocked is recentTracks with s.tracksMu held. A reload drops the
+// summary made from the tracks before it.
+func (s *Server) tracksLocked(r *http.Request) ([]store.TrackWithCount, error) {
 	if !s.tracksLoaded.IsZero() && time.Since(s.tracksLoaded) < s.Options.TracksCacheFor {
 		return s.tracks, nil
 	}
@@ -113,8 +119,41 @@ func (s *Server) recentTracks(r *http.Request) ([]store.TrackWithCount, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.tracks, s.tracksLoaded = tracks, time.Now()
+	s.tracks, s.tracksLoaded, s.trackDay = tracks, time.Now(), nil
 	return tracks, nil
+}
+
+// trackSummary is what the home page shows of the tracks on one weekday:
+// today's sessions (or the next day with some), the census and the number
+// enrolled. Program data only, no client's.
+type trackSummary struct {
+	day     time.Weekday
+	today   []sessionRow
+	nextDay string
+	census  []programGroup
+	active  int
+}
+
+// recentTrackSummary is the summary of recentTracks for day, derived once
+// per load of the tracks rather than on every visit. Callers must not
+// modify it.
+func (s *Server) recentTrackSummary(r *http.Request, day time.Weekday) (*trackSummary, error) {
+	s.tracksMu.Lock()
+	defer s.tracksMu.Unlock()
+	tracks, err := s.tracksLocked(r)
+	if err != nil {
+		return nil, err
+	}
+	if sum := s.trackDay; sum != nil && sum.day == day {
+		return sum, nil
+	}
+	today, next := meetingToday(tracks, day)
+	sum := &trackSummary{day: day, today: sessionRows(today), nextDay: next, census: census(tracks)}
+	for _, g := range sum.census {
+		sum.active += g.Enrolled
+	}
+	s.trackDay = sum
+	return sum, nil
 }
 
 func (s *Server) funcs() template.FuncMap {
