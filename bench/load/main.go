@@ -135,6 +135,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, o); err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(os.Stderr, "\nload: interrupted (servers stopped, PostgreSQL cluster and temporary files removed)")
+			os.Exit(1)
+		}
 		fmt.Fprintln(os.Stderr, "\nload: FAILED:", err)
 		os.Exit(1)
 	}
