@@ -46,7 +46,7 @@ type options struct {
 	search      string
 	out         string
 	keep        bool
-	postgres    bool // also run the pages and two replicas on a throwaway PostgreSQL cluster
+	postgres    bool            // also run the pages and two replicas on a throwaway PostgreSQL cluster
 	only        map[string]bool // parts to run: pages, overload, mixed, postgres, replicas; empty runs all
 }
 
