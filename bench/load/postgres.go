@@ -285,8 +285,8 @@ func postgresVerdicts(sqlite, pg []result, why string) []verdict {
 	})
 }
 
-// replicasVerdict says whether two replicas served more pages than one
-// (503s from the admission queue do not count as served).
+// replicasVerdict says whether two replicas served more pages than one,
+// without errors (503s from the admission queue do not count as served).
 func replicasVerdict(r *replicas, why string) verdict {
 	v := verdict{Target: targetReplicasLine}
 	if r == nil {
@@ -303,7 +303,10 @@ func replicasVerdict(r *replicas, why string) verdict {
 	if r.Note != "" {
 		v.Measured += "; NOTE: " + r.Note
 	}
-	v.Pass = growth > 1 // errors are in the line; the pages' lines hold them to 0
+	// Errors count against it as on the pages: when the admission queue
+	// refuses most requests, the served rates measure its bound, not the
+	// replicas' capacity.
+	v.Pass = growth > 1 && errs == 0
 	return v
 }
 

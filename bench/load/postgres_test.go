@@ -105,6 +105,11 @@ func TestReplicasVerdict(t *testing.T) {
 	if v := replicasVerdict(r, ""); v.Pass {
 		t.Errorf("refusals counted as throughput: %+v", v)
 	}
+	// Growth, but with refusals: the rates then measure the admission queue.
+	r.Two = result{Requests: 400, RPS: 400, Non2xx: 200}
+	if v := replicasVerdict(r, ""); v.Pass || !strings.Contains(v.Measured, "2.00×, 200 errors") {
+		t.Errorf("growth with errors passed: %+v", v)
+	}
 	r.Note = "only 2 CPUs"
 	if v := replicasVerdict(r, ""); !strings.Contains(v.Measured, "NOTE: only 2 CPUs") {
 		t.Errorf("the CPU note is not in the line: %+v", v)
