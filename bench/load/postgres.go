@@ -90,15 +90,9 @@ func startPostgres(ctx context.Context) (*pgCluster, error) {
 	return c, nil
 }
 
-// run runs one of the cluster's programs as the cluster's user. It takes
-// no context on purpose for stop: the cluster must go even after Ctrl-C.
+// run runs one of the cluster's programs as the cluster's user.
 func (c *pgCluster) run(ctx context.Context, name string, args ...string) error {
-	var cmd *exec.Cmd
-	if ctx != nil {
-		cmd = exec.CommandContext(ctx, filepath.Join(c.bin, name), args...)
-	} else {
-		cmd = exec.Command(filepath.Join(c.bin, name), args...)
-	}
+	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, name), args...)
 	cmd.Dir = c.dir
 	// Its own process group: a Ctrl-C in the terminal reaches this
 	// program, which then stops the cluster in order.
@@ -135,7 +129,8 @@ func (c *pgCluster) stop() {
 	}
 	if c.started {
 		fmt.Println("Stopping the PostgreSQL cluster and removing it ...")
-		if err := c.run(nil, "pg_ctl", "-D", c.data, "-m", "fast", "-w", "-t", "60", "stop"); err != nil {
+		// Not the run's context: the cluster must go even after Ctrl-C.
+		if err := c.run(context.Background(), "pg_ctl", "-D", c.data, "-m", "fast", "-w", "-t", "60", "stop"); err != nil {
 			fmt.Println("  ", err)
 		}
 		c.started = false
