@@ -21,7 +21,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -47,11 +46,12 @@ type options struct {
 	search      string
 	out         string
 	keep        bool
-	only        map[string]bool // parts to run: pages, overload, mixed; empty runs all
+	postgres    bool            // also run the pages and two replicas on a throwaway PostgreSQL cluster
+	only        map[string]bool // parts to run: pages, overload, mixed, postgres, replicas; empty runs all
 }
 
 // parts the benchmark can run on their own with --only.
-var parts = []string{"pages", "overload", "mixed"}
+var parts = []string{"pages", "overload", "mixed", "postgres", "replicas"}
 
 // runs reports whether --only asks for part (or for everything).
 func (o options) runs(part string) bool { return len(o.only) == 0 || o.only[part] }
@@ -89,7 +89,8 @@ func main() {
 	fs.StringVar(&o.search, "search", "lopez", "search words for the client-search target (a common last name in the demo)")
 	fs.StringVar(&o.out, "out", "", "also write the results as JSON to this file")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binary, data, server log)")
-	fs.StringVar(&only, "only", "", "run only these parts, comma-separated: pages (the six staff pages), overload (home at 512 connections), mixed (the mixed workload); the ceiling always runs")
+	fs.BoolVar(&o.postgres, "postgres", false, "after the SQLite runs, start a throwaway PostgreSQL 15 cluster and run the pages and two replicas of iop serve on it")
+	fs.StringVar(&only, "only", "", "run only these parts, comma-separated: pages (the six staff pages), overload (home at 512 connections), mixed (the mixed workload), postgres (the pages on PostgreSQL), replicas (home on one and two replicas); the ceiling always runs")
 	fs.StringVar(&ceilingAddr, "serve-ceiling", "", "internal: serve the trivial ceiling handler on ADDR")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: go run ./bench/load [flags]\n\nFlags:\n")
@@ -122,6 +123,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(2)
 	}
+	if err := checkPostgresFlags(o); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(2)
+	}
 	if o.clients < 1 || o.duration < time.Second || o.threads < 1 || o.connections < o.threads {
 		fmt.Fprintln(os.Stderr, "load: need --clients ≥ 1, --duration ≥ 1s, --threads ≥ 1 and --connections ≥ --threads")
 		os.Exit(2)
@@ -130,6 +135,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, o); err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(os.Stderr, "\nload: interrupted (servers stopped, PostgreSQL cluster and temporary files removed)")
+			os.Exit(1)
+		}
 		fmt.Fprintln(os.Stderr, "\nload: FAILED:", err)
 		os.Exit(1)
 	}
@@ -145,6 +154,7 @@ type report struct {
 	// Overload is the home page at 512 connections, past capacity.
 	Overload    *overload `json:"overload,omitempty"`
 	Mixed       *mixed    `json:"mixed,omitempty"`
+	Postgres    *pgRun    `json:"postgres,omitempty"`
 	PeakRSSMB   float64   `json:"peak_rss_mb"`
 	AnonMB      float64   `json:"rss_anon_mb"`
 	FileMB      float64   `json:"rss_file_mb"`
@@ -214,15 +224,10 @@ func run(ctx context.Context, o options) error {
 	}
 
 	// 2. Demo data.
-	fmt.Printf("Creating the demo center with %d clients (%s) ...\n", o.clients, engine)
-	start = time.Now()
-	demo := exec.CommandContext(ctx, bin, append(append([]string{"demo"}, dbArgs...), "--clients", fmt.Sprint(o.clients))...)
-	demo.Stdout, demo.Stderr = os.Stdout, os.Stderr
-	if err := demo.Run(); err != nil {
-		return fmt.Errorf("iop demo: %w", err)
+	demoTook, err := runDemo(ctx, bin, dbArgs, o.clients, engine)
+	if err != nil {
+		return err
 	}
-	demoTook := time.Since(start)
-	fmt.Printf("Demo data ready in %s.\n", demoTook.Round(time.Millisecond))
 
 	rep := report{Date: time.Now().Format(time.RFC3339), Machine: m, Setup: setup{
 		Engine: engine, Clients: o.clients, Duration: o.duration.String(), Warmup: o.warmup.String(),
@@ -256,68 +261,26 @@ func run(ctx context.Context, o options) error {
 	}
 
 	// 4. The real server.
-	addr, err = freeAddr()
+	srv, base, err := startServe(ctx, bin, dbArgs, pin.serverCPUs, pin, o, filepath.Join(tmp, "server.log"))
 	if err != nil {
 		return err
 	}
-	base := "http://" + addr
-	fmt.Printf("Starting iop serve on %s ...\n", addr)
-	srv, err := startProcess(pin.server(append(append([]string{bin, "serve"}, dbArgs...), "--addr", addr, "--log-level", "warn")),
-		o.gomaxprocs, filepath.Join(tmp, "server.log"))
-	if err != nil {
-		return err
-	}
-	stopServer := sync.OnceFunc(func() {
-		fmt.Println("Stopping iop serve (SIGTERM) ...")
-		if err := srv.stop(); err != nil {
-			fmt.Println("  ", err)
-		}
-		reportServerLog(srv.logPath)
-	})
+	stopServer := sync.OnceFunc(func() { stopServe(srv, "iop serve") })
 	defer stopServer()
-	if err := srv.waitReady(ctx, base+"/readyz", 2*time.Minute); err != nil {
-		return fmt.Errorf("iop serve did not become ready: %w", err)
-	}
-
 	fmt.Printf("Signing in as %s ...\n", clinicianEmail)
 	token, err := signIn(ctx, base)
 	if err != nil {
 		return err
 	}
 	cookie := sessionCookie + "=" + token
-	targets := []target{
-		{Name: "home page", Method: "GET", URL: base + "/home"},
-		{Name: "client search", Method: "POST", URL: base + "/clients/search",
-			Body: url.Values{"q": {o.search}, "status": {"all"}}.Encode(), Origin: base, Expect: o.search},
-		{Name: "clients list", Method: "GET", URL: base + "/clients?status=active"},
-	}
-	chart, err := findLink(ctx, base, "/home", cookie, chartLink)
+	targets, err := pageTargets(ctx, base, cookie, o)
 	if err != nil {
-		return fmt.Errorf("finding a chart on the caseload: %w", err)
+		return err
 	}
-	sheet, err := findLink(ctx, base, "/schedule", cookie, attendanceLink)
-	if err != nil {
-		return fmt.Errorf("finding an attendance sheet in the week view: %w", err)
-	}
-	targets = append(targets,
-		target{Name: "client chart", Method: "GET", URL: base + chart},
-		target{Name: "week view", Method: "GET", URL: base + "/schedule"},
-		target{Name: "attendance", Method: "GET", URL: base + sheet})
-	for _, t := range targets {
-		if err := precheck(ctx, t, cookie); err != nil {
-			return err
-		}
-	}
-	fmt.Println("All targets answer 200 with the session cookie.")
 
 	if o.runs("pages") {
-		for _, t := range targets {
-			res, err := w.measure(ctx, t, &serverProbe{base: base, cookie: cookie})
-			if err != nil {
-				return err
-			}
-			res.Ratio = res.RPS / rep.Ceiling.RPS
-			rep.Targets = append(rep.Targets, res)
+		if rep.Targets, err = measurePages(ctx, w, targets, base, cookie, rep.Ceiling.RPS); err != nil {
+			return err
 		}
 	}
 	rep.Ceiling.Ratio = 1
@@ -359,6 +322,14 @@ func run(ctx context.Context, o options) error {
 		checkMixed(ctx, m, tmp, dbArgs, o)
 	}
 
+	// 5. PostgreSQL: the same pages, then two replicas on one database.
+	if o.postgres && (o.runs("postgres") || o.runs("replicas")) {
+		rep.Postgres = &pgRun{}
+		if err := runPostgres(ctx, bin, pin, w, o, tmp, rep.Ceiling.RPS, rep.Postgres); err != nil {
+			return err
+		}
+	}
+
 	printTable(os.Stdout, rep)
 	rep.Verdicts = verdicts(rep, o)
 	fmt.Printf("\nThe issue's targets, against the ceiling of %s req/s (information, not assertions):\n", rate(rep.Ceiling.RPS))
@@ -382,19 +353,7 @@ func run(ctx context.Context, o options) error {
 // printTable prints one row per target and the audit group-commit figures.
 func printTable(w io.Writer, rep report) {
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "%-15s %10s %9s %9s %8s %9s %8s %9s %9s %6s\n",
-		"target", "req/s", "p50 ms", "p99 ms", "non-2xx", "sock err", "ratio", "audit rec", "rec/batch", "steal")
-	row := func(r result) {
-		audit, perBatch := "-", "-"
-		if r.AuditRecords > 0 || r.Name != "ceiling" {
-			audit = fmt.Sprint(r.AuditRecords)
-			if r.AuditBatches > 0 {
-				perBatch = fmt.Sprintf("%.1f", float64(r.AuditRecords)/float64(r.AuditBatches))
-			}
-		}
-		fmt.Fprintf(w, "%-15s %10s %9.2f %9.2f %8d %9d %8s %9s %9s %5.1f%%\n",
-			r.Name, rate(r.RPS), r.P50ms, r.P99ms, r.Non2xx, r.SocketErrors.total(), ratio(r.Ratio), audit, perBatch, r.StealPct)
-	}
+	printHeader(w)
 	all := append([]result{rep.Ceiling}, rep.Targets...)
 	if rep.Overload != nil {
 		all = append(all, rep.Overload.Result)
@@ -403,20 +362,45 @@ func printTable(w io.Writer, rep report) {
 		all = append(all, rep.Mixed.Result)
 	}
 	for _, r := range all {
-		row(r)
+		printRow(w, r)
 	}
 	fmt.Fprintln(w)
 	for _, r := range all[1:] {
-		var codes []string
-		for _, c := range sortedKeys(r.ServerCodes) {
-			codes = append(codes, fmt.Sprintf("%s×%d", c, r.ServerCodes[c]))
-		}
-		fmt.Fprintf(w, "%-15s wrk completed %d; the server counted %s, including requests in flight when wrk stopped; %d audit records in %d batches\n",
-			r.Name, r.Requests, orNone(strings.Join(codes, ", ")), r.AuditRecords, r.AuditBatches)
+		printCounts(w, r)
 	}
 	if m := rep.Mixed; m != nil {
 		fmt.Fprintln(w, mixedSummary(m))
 	}
+	if pg := rep.Postgres; pg != nil {
+		printPostgres(w, pg)
+	}
+}
+
+func printHeader(w io.Writer) {
+	fmt.Fprintf(w, "%-15s %10s %9s %9s %8s %9s %8s %9s %9s %6s\n",
+		"target", "req/s", "p50 ms", "p99 ms", "non-2xx", "sock err", "ratio", "audit rec", "rec/batch", "steal")
+}
+
+func printRow(w io.Writer, r result) {
+	audit, perBatch := "-", "-"
+	if r.AuditRecords > 0 || r.Name != "ceiling" {
+		audit = fmt.Sprint(r.AuditRecords)
+		if r.AuditBatches > 0 {
+			perBatch = fmt.Sprintf("%.1f", float64(r.AuditRecords)/float64(r.AuditBatches))
+		}
+	}
+	fmt.Fprintf(w, "%-15s %10s %9.2f %9.2f %8d %9d %8s %9s %9s %5.1f%%\n",
+		r.Name, rate(r.RPS), r.P50ms, r.P99ms, r.Non2xx, r.SocketErrors.total(), ratio(r.Ratio), audit, perBatch, r.StealPct)
+}
+
+// printCounts is the line under the table for one run.
+func printCounts(w io.Writer, r result) {
+	var codes []string
+	for _, c := range sortedKeys(r.ServerCodes) {
+		codes = append(codes, fmt.Sprintf("%s×%d", c, r.ServerCodes[c]))
+	}
+	fmt.Fprintf(w, "%-15s wrk completed %d; the server counted %s, including requests in flight when wrk stopped; %d audit records in %d batches\n",
+		r.Name, r.Requests, orNone(strings.Join(codes, ", ")), r.AuditRecords, r.AuditBatches)
 }
 
 // rate prints requests per second, with a decimal when there are few.
@@ -440,6 +424,20 @@ func orNone(s string) string {
 		return "(nothing counted)"
 	}
 	return s
+}
+
+// runDemo creates the demo center with iop demo and times it.
+func runDemo(ctx context.Context, bin string, dbArgs []string, clients int, engine string) (time.Duration, error) {
+	fmt.Printf("Creating the demo center with %d clients (%s) ...\n", clients, engine)
+	start := time.Now()
+	demo := exec.CommandContext(ctx, bin, append(append([]string{"demo"}, dbArgs...), "--clients", fmt.Sprint(clients))...)
+	demo.Stdout, demo.Stderr = os.Stdout, os.Stderr
+	if err := demo.Run(); err != nil {
+		return 0, fmt.Errorf("iop demo (%s): %w", engine, err)
+	}
+	took := time.Since(start)
+	fmt.Printf("Demo data ready in %s.\n", took.Round(time.Millisecond))
+	return took, nil
 }
 
 // moduleRoot is the directory holding the openiop go.mod.

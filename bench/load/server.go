@@ -471,3 +471,77 @@ func tail(path string, n int) string {
 	}
 	return "  " + strings.Join(lines, "\n  ")
 }
+
+// startServe starts iop serve on a free port, pinned to cpus, and waits
+// until it is ready.
+func startServe(ctx context.Context, bin string, dbArgs []string, cpus string, pin pinning, o options, logPath string) (*process, string, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, "", err
+	}
+	base := "http://" + addr
+	fmt.Printf("Starting iop serve on %s ...\n", addr)
+	argv := append(append([]string{bin, "serve"}, dbArgs...), "--addr", addr, "--log-level", "warn")
+	srv, err := startProcess(pin.wrap(cpus, argv), o.gomaxprocs, logPath)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := srv.waitReady(ctx, base+"/readyz", 2*time.Minute); err != nil {
+		stopServe(srv, "iop serve")
+		return nil, "", fmt.Errorf("iop serve did not become ready: %w", err)
+	}
+	return srv, base, nil
+}
+
+// stopServe stops a server with SIGTERM and summarises its log.
+func stopServe(srv *process, name string) {
+	fmt.Printf("Stopping %s (SIGTERM) ...\n", name)
+	if err := srv.stop(); err != nil {
+		fmt.Println("  ", err)
+	}
+	reportServerLog(srv.logPath)
+}
+
+// pageTargets finds the six staff pages on a signed-in server and checks
+// that each answers 200 with the cookie.
+func pageTargets(ctx context.Context, base, cookie string, o options) ([]target, error) {
+	targets := []target{
+		{Name: "home page", Method: "GET", URL: base + "/home"},
+		{Name: "client search", Method: "POST", URL: base + "/clients/search",
+			Body: url.Values{"q": {o.search}, "status": {"all"}}.Encode(), Origin: base, Expect: o.search},
+		{Name: "clients list", Method: "GET", URL: base + "/clients?status=active"},
+	}
+	chart, err := findLink(ctx, base, "/home", cookie, chartLink)
+	if err != nil {
+		return nil, fmt.Errorf("finding a chart on the caseload: %w", err)
+	}
+	sheet, err := findLink(ctx, base, "/schedule", cookie, attendanceLink)
+	if err != nil {
+		return nil, fmt.Errorf("finding an attendance sheet in the week view: %w", err)
+	}
+	targets = append(targets,
+		target{Name: "client chart", Method: "GET", URL: base + chart},
+		target{Name: "week view", Method: "GET", URL: base + "/schedule"},
+		target{Name: "attendance", Method: "GET", URL: base + sheet})
+	for _, t := range targets {
+		if err := precheck(ctx, t, cookie); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Println("All targets answer 200 with the session cookie.")
+	return targets, nil
+}
+
+// measurePages measures each target in turn against the ceiling's rate.
+func measurePages(ctx context.Context, w wrkRunner, targets []target, base, cookie string, ceilingRPS float64) ([]result, error) {
+	var out []result
+	for _, t := range targets {
+		res, err := w.measure(ctx, t, &serverProbe{base: base, cookie: cookie})
+		if err != nil {
+			return nil, err
+		}
+		res.Ratio = res.RPS / ceilingRPS
+		out = append(out, res)
+	}
+	return out, nil
+}

@@ -201,12 +201,14 @@ func verdicts(rep report, o options) []verdict {
 	}
 	out = append(out, demo)
 	out = append(out, mixedVerdict(rep.Mixed))
-	for _, missing := range []struct{ target, why string }{
-		{"PostgreSQL: the same pages at ≥ 0.5× the SQLite figures", "run again with --database-url and compare the tables"},
-		{"two replicas on one PostgreSQL: throughput grows", "not built in this benchmark yet"},
-	} {
-		out = append(out, verdict{Target: missing.target, Note: " (" + missing.why + ")"})
+	pagesWhy, replicasWhy := postgresNotes(o)
+	var pgPages []result
+	var repl *replicas
+	if pg := rep.Postgres; pg != nil {
+		pgPages, repl = pg.Targets, pg.Replicas
 	}
+	out = append(out, postgresVerdicts(rep.Targets, pgPages, pagesWhy)...)
+	out = append(out, replicasVerdict(repl, replicasWhy))
 	return out
 }
 

@@ -49,12 +49,21 @@ type socketErrors struct {
 
 func (s socketErrors) total() int64 { return s.Connect + s.Read + s.Write + s.Timeout }
 
+// servedRPS is the rate of answers that were not errors: wrk's req/s
+// counts a fast 503 from the admission queue like a served page.
+func (r result) servedRPS() float64 {
+	if r.Requests <= 0 {
+		return 0
+	}
+	return r.RPS * float64(max(r.Requests-r.Non2xx, 0)) / float64(r.Requests)
+}
+
 type wrkRunner struct {
 	path    string
 	pin     pinning
 	o       options
 	dir     string            // for Lua scripts
-	scripts map[string]string // target name -> its Lua script
+	scripts map[string]string // target (name, URL, body, cookie) -> its Lua script
 }
 
 // argv is the wrk command line for t, pinned to the load core. A target
@@ -80,7 +89,10 @@ func (w wrkRunner) argv(t target, cookie string, d time.Duration, phase string) 
 // postScript writes the Lua script that turns wrk's requests into a
 // same-origin form POST.
 func (w wrkRunner) postScript(t target, cookie string) (string, error) {
-	if path, ok := w.scripts[t.Name]; ok {
+	// Keyed by everything the script holds: the PostgreSQL server has its
+	// own address (the Origin) and its own session.
+	key := t.Name + "\x00" + t.URL + "\x00" + t.Body + "\x00" + cookie
+	if path, ok := w.scripts[key]; ok {
 		return path, nil
 	}
 	var b strings.Builder
@@ -104,7 +116,7 @@ func (w wrkRunner) postScript(t target, cookie string) (string, error) {
 	if err := f.Close(); err != nil {
 		return "", err
 	}
-	w.scripts[t.Name] = f.Name()
+	w.scripts[key] = f.Name()
 	return f.Name(), nil
 }
 
