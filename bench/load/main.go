@@ -267,13 +267,7 @@ func run(ctx context.Context, o options) error {
 	}
 	stopServer := sync.OnceFunc(func() { stopServe(srv, "iop serve") })
 	defer stopServer()
-	fmt.Printf("Signing in as %s ...\n", clinicianEmail)
-	token, err := signIn(ctx, base)
-	if err != nil {
-		return err
-	}
-	cookie := sessionCookie + "=" + token
-	targets, err := pageTargets(ctx, base, cookie, o)
+	cookie, targets, err := signedInTargets(ctx, base, "", o)
 	if err != nil {
 		return err
 	}

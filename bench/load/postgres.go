@@ -429,13 +429,7 @@ func runPostgres(ctx context.Context, bin string, pin pinning, w wrkRunner, o op
 		return err
 	}
 	defer stopServe(srv, "iop serve on PostgreSQL")
-	fmt.Printf("Signing in as %s (PostgreSQL) ...\n", clinicianEmail)
-	token, err := signIn(ctx, base)
-	if err != nil {
-		return err
-	}
-	cookie := sessionCookie + "=" + token
-	targets, err := pageTargets(ctx, base, cookie, o)
+	cookie, targets, err := signedInTargets(ctx, base, " (PostgreSQL)", o)
 	if err != nil {
 		return err
 	}

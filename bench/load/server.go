@@ -504,6 +504,19 @@ func stopServe(srv *process, name string) {
 
 // pageTargets finds the six staff pages on a signed-in server and checks
 // that each answers 200 with the cookie.
+// signedInTargets signs in as the demo clinician on a started server and
+// resolves the page targets with that session.
+func signedInTargets(ctx context.Context, base, label string, o options) (cookie string, targets []target, err error) {
+	fmt.Printf("Signing in as %s%s ...\n", clinicianEmail, label)
+	token, err := signIn(ctx, base)
+	if err != nil {
+		return "", nil, err
+	}
+	cookie = sessionCookie + "=" + token
+	targets, err = pageTargets(ctx, base, cookie, o)
+	return cookie, targets, err
+}
+
 func pageTargets(ctx context.Context, base, cookie string, o options) ([]target, error) {
 	targets := []target{
 		{Name: "home page", Method: "GET", URL: base + "/home"},
