@@ -306,9 +306,14 @@ func (db *DB) SearchClients(ctx context.Context, q ClientQuery) ([]model.Client,
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
+	// A page holds 50 by default and at most 200: a larger ask gets 200,
+	// not the default.
 	limit := q.Limit
-	if limit <= 0 || limit > 200 {
+	switch {
+	case limit <= 0:
 		limit = 50
+	case limit > 200:
+		limit = 200
 	}
 	offset := max(q.Offset, 0)
 	rows, err := db.query(ctx, listColumns+from+episodeJoins+cond+

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -55,6 +56,28 @@ func TestClientSearchIndexMatchesScan(t *testing.T) {
 		// The old names are gone from the index.
 		if list, _, _ := db.SearchClients(ctx, store.ClientQuery{Text: "wu", Status: store.StatusAny}); len(list) != 0 {
 			t.Errorf("renamed client still found by the old name: %v", list)
+		}
+	})
+}
+
+// TestClientListPageSize: a list holds 50 clients unless asked for more, and
+// at most 200 however many are asked for.
+func TestClientListPageSize(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clients := make([]model.Client, 205)
+		for i := range clients {
+			clients[i] = *newClient(fmt.Sprintf("Client%03d", i), "Page")
+			clients[i].ID = model.NewID()
+		}
+		if err := db.ImportClients(ctx, clients, nil, rec("u1")); err != nil {
+			t.Fatal(err)
+		}
+		for limit, want := range map[int]int{0: 50, 60: 60, 200: 200, 1000: 200} {
+			list, _, err := db.SearchClients(ctx, store.ClientQuery{Limit: limit})
+			if err != nil || len(list) != want {
+				t.Errorf("limit %d: %d clients (%v), want %d", limit, len(list), err, want)
+			}
 		}
 	})
 }
