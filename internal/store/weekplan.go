@@ -155,50 +155,41 @@ func (db *DB) weekCounseling(ctx context.Context, cal *builder.Calendar) error {
 	if err != nil {
 		return err
 	}
+	// The week's meetings at every site, read once: a counselor's own groups
+	// (and meetings they substitute at) and groups in their counseling room
+	// hold their time.
+	meetings, err := db.Occurrences(ctx, SeriesFilter{}, cal.Week, cal.Week.AddDays(6), cal.Location)
+	if err != nil {
+		return err
+	}
+	primaryOf := map[string]string{}
+	for _, cl := range cal.Clients {
+		primaryOf[cl.ID] = cl.CounselorID
+	}
 	listed := map[string]bool{}
 	for _, k := range staff {
 		listed[k.id] = true
 		c := builder.CalendarCounselor{ID: k.id, Name: k.name, Caseload: k.caseload, Hours: k.windows}
-		rooms := map[string]string{} // by lock name: the room as written
+		rooms := map[string]bool{} // by lock name, so "Office 1" and "office 1 " are one room
 		for _, w := range k.windows {
-			rooms[roomLock(w.Room)] = w.Room
+			rooms[roomLock(w.Room)] = true
 		}
 		for _, a := range week {
-			if _, inRoom := rooms[roomLock(a.Room)]; a.ClinicianID == k.id || inRoom {
+			if a.ClinicianID == k.id || rooms[roomLock(a.Room)] {
 				c.Busy = append(c.Busy, schedule.Block{Start: a.Start, End: a.End, What: a.Describe(cal.Location)})
 			}
 		}
-		for _, room := range rooms {
-			// A group meeting in their counseling room takes it too.
-			occ, err := db.Occurrences(ctx, SeriesFilter{Room: room}, cal.Week, cal.Week.AddDays(6), cal.Location)
-			if err != nil {
-				return err
-			}
-			for _, o := range occ {
-				if !o.Cancelled {
-					c.Busy = append(c.Busy, schedule.Block{Start: o.Start, End: o.End, What: o.Describe(cal.Location)})
-				}
-			}
-		}
-		// Their groups at every site (and meetings they substitute at).
-		occ, err := db.Occurrences(ctx, SeriesFilter{FacilitatorID: k.id}, cal.Week, cal.Week.AddDays(6), cal.Location)
-		if err != nil {
-			return err
-		}
-		for _, o := range occ {
-			if !o.Cancelled {
+		for _, o := range meetings {
+			leads := o.Series.FacilitatorID == k.id || o.Series.CoFacilitatorID == k.id || o.SubstituteID == k.id
+			if !o.Cancelled && (leads || rooms[roomLock(o.Series.Room)]) {
 				c.Busy = append(c.Busy, schedule.Block{Start: o.Start, End: o.End, What: o.Describe(cal.Location)})
 			}
 		}
 		// Clients they already see individually this week who are not their
 		// primary clients take places of their caseload.
-		primary := map[string]bool{}
-		for _, cl := range cal.Clients {
-			primary[cl.ID] = cl.CounselorID == k.id
-		}
 		seen := map[string]bool{}
 		for _, a := range week {
-			if a.ClinicianID == k.id && a.Kind == "individual" && !primary[a.ClientID] {
+			if a.ClinicianID == k.id && a.Kind == "individual" && primaryOf[a.ClientID] != k.id {
 				seen[a.ClientID] = true
 			}
 		}
