@@ -317,7 +317,7 @@ func printWhatIfAddGroup(ctx context.Context, w io.Writer, p *proposal, spec str
 	if err != nil {
 		return UsageError{flag + err.Error()}
 	}
-	fmt.Fprintf(w, "\nWhat if a %s with %d seats met %s:\n", strings.ToLower(g.Title[:1])+g.Title[1:], g.Capacity, g.When())
+	fmt.Fprintf(w, "\nWhat if a %s met %s:\n", g.WhatIfName(), g.When())
 	p.printEffect(w, e)
 	return nil
 }

@@ -366,7 +366,7 @@ func whatIfChange(q *weekWhatIf, p *weekPlan) (builder.Change, string) {
 		}
 		q.TrackID = g.Track
 		return builder.Change{AddGroup: &g},
-			fmt.Sprintf("What if a %s with %d seats met %s?", strings.ToLower(g.Title[:1])+g.Title[1:], g.Capacity, when)
+			fmt.Sprintf("What if a %s met %s?", g.WhatIfName(), when)
 	}
 	return builder.Change{}, ""
 }

@@ -356,6 +356,12 @@ func Diff(in *Instance, r *Result) []Move {
 	return out
 }
 
+// WhatIfName words a what-if group as its question asks about it:
+// "new Evening process group with 12 seats".
+func (g Group) WhatIfName() string {
+	return fmt.Sprintf("%s with %d seats", strings.ToLower(g.Title[:1])+g.Title[1:], g.Capacity)
+}
+
 // WhatIfGroup is a group the calendar does not have yet, for a what-if:
 // one more group of a track at the given times, with seats (0 takes the
 // track's capacity, or 12 if it has none).
