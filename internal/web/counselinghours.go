@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 
@@ -166,32 +165,26 @@ func (s *Server) counselingHoursSave(w http.ResponseWriter, r *http.Request) err
 			used = append(used, row.N)
 		}
 	}
-	// The windows' problems are numbered by window; the form's by row.
+	// The windows' problems (here and from the store, which also checks the
+	// sites) are numbered by window; the form's by row.
+	byRow := func(problems map[string]string) {
+		for k, msg := range problems {
+			var i int
+			if _, err := fmt.Sscanf(k, "window_%d", &i); err == nil && i >= 1 && i <= len(used) {
+				k = "window_" + strconv.Itoa(used[i-1])
+			}
+			f.Problems[k] = msg
+		}
+	}
 	problems := h.Problems()
 	if f.Problems["caseload"] != "" {
 		delete(problems, "caseload")
 	}
-	sites, err := s.Store.Sites(r.Context())
-	if err != nil {
-		return err
-	}
-	for i, win := range h.Windows {
-		key := "window_" + strconv.Itoa(i+1)
-		if problems[key] == "" && !slices.ContainsFunc(sites, func(st model.Site) bool { return st.ID == win.SiteID }) {
-			problems[key] = "Choose one of the sites."
-		}
-	}
-	for k, msg := range problems {
-		var i int
-		if _, err := fmt.Sscanf(k, "window_%d", &i); err == nil && i >= 1 && i <= len(used) {
-			k = "window_" + strconv.Itoa(used[i-1])
-		}
-		f.Problems[k] = msg
-	}
+	byRow(problems)
 	if f.OK() {
 		err = s.Store.SetCounselingHours(r.Context(), target.ID, h, s.record(r))
 		if fields := model.FieldsOf(err); fields != nil {
-			f.Merge(fields)
+			byRow(fields)
 		} else if err != nil {
 			return err
 		}

@@ -82,6 +82,11 @@ func TestCounselingHoursPage(t *testing.T) {
 					"Tue 3:00 pm-5:00 pm overlaps Tue 1:00 pm-4:00 pm"},
 				"not a time": {rows(me.ID, "12", [4]string{"2", "1pm", "16:00", "Office 7"}), "Enter the times as HH:MM"},
 				"caseload":   {rows(me.ID, "lots", [4]string{"2", "13:00", "16:00", "Office 7"}), "as a whole number"},
+				"unknown site": {func() url.Values {
+					v := rows(me.ID, "12", [4]string{"", "", "", ""}, [4]string{"2", "13:00", "16:00", "Office 7"})
+					v.Set("site_2", "01aaaaaa-0000-7000-8000-000000000000")
+					return v
+				}(), `<span class="error" id="window_1-error">Tue 1:00 pm-4:00 pm: choose one of the sites.</span>`},
 			} {
 				r := e.post(c, "/account/counseling-hours", c2.form)
 				if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, c2.says) {
